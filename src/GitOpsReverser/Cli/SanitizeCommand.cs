@@ -1,0 +1,102 @@
+using System.CommandLine;
+using GitOpsReverser.Git;
+using GitOpsReverser.Sanitizing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GitOpsReverser.Cli;
+
+/// <summary><c>gitops-reverser sanitize -f FILE</c>: preview exactly what would be committed for some manifests.</summary>
+internal static class SanitizeCommand
+{
+    public const int InvalidDocumentsExitCode = 2;
+    public const int UsageExitCode = 1;
+
+    public static Command Create()
+    {
+        var file = new Option<string>("--filename", "-f")
+        {
+            Description = "The JSON or YAML file to sanitize (multi-document YAML and kind: List work); - reads standard input.",
+            Required = true,
+        };
+        var secretPolicy = new Option<SecretPolicy?>("--secret-policy")
+        {
+            Description = "What to write for Secret values: fingerprint (default), redact or skip.",
+        };
+        var keepDefaults = new Option<bool>("--keep-defaults")
+        {
+            Description = "Keep fields whose value is the API server's default.",
+        };
+        var fingerprintKeyFile = new Option<FileInfo?>("--fingerprint-key-file")
+        {
+            Description = "A file holding the base64 fingerprint key, so fingerprints match the operator's.",
+        };
+        var baseFolder = new Option<string>("--base-folder")
+        {
+            Description = "The repository folder the paths start in.",
+            DefaultValueFactory = _ => string.Empty,
+        };
+
+        var command = new Command("sanitize", "Print the sanitized, canonical YAML and repository path of every object in a file.")
+        {
+            file, secretPolicy, keepDefaults, fingerprintKeyFile, baseFolder,
+        };
+        command.SetAction(parseResult =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            if (parseResult.GetValue(secretPolicy) is { } policy)
+            {
+                overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.SecretPolicy)}"] = policy.ToString();
+            }
+
+            if (parseResult.GetValue(keepDefaults))
+            {
+                overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.RemoveDefaults)}"] = "false";
+            }
+
+            if (parseResult.GetValue(fingerprintKeyFile) is { } keyFile)
+            {
+                overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.FingerprintKey)}"] = File.ReadAllText(keyFile.FullName).Trim();
+            }
+
+            return Run(parseResult.GetValue(file)!, parseResult.GetValue(baseFolder)!, overrides, Console.In, Console.Out, Console.Error);
+        });
+        return command;
+    }
+
+    public static int Run(string file, string baseFolder, Dictionary<string, string?> overrides, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        using var host = OperatorHost.CreateCommandHost(services => services.AddSanitizing(), overrides);
+        Sanitizer sanitizer;
+        try
+        {
+            sanitizer = host.Services.GetRequiredService<Sanitizer>();
+            RepositoryLayout.NormalizeBaseFolder(baseFolder);
+        }
+        catch (Exception exception) when (exception is OptionsValidationException or ArgumentException)
+        {
+            stderr.WriteLine($"error: {exception.Message}");
+            return UsageExitCode;
+        }
+
+        string input;
+        try
+        {
+            input = file == "-" ? stdin.ReadToEnd() : File.ReadAllText(file);
+        }
+        catch (IOException exception)
+        {
+            stderr.WriteLine($"error: cannot read {file}: {exception.Message}");
+            return UsageExitCode;
+        }
+
+        var preview = new SanitizePreview(sanitizer, baseFolder);
+        var invalid = preview.Write(input, stdout, stderr);
+        if (sanitizer.HasEphemeralFingerprintKey && preview.SensitiveWritten > 0)
+        {
+            stderr.WriteLine("note: no fingerprint key is configured, so Secret fingerprints differ from run to run (see --fingerprint-key-file).");
+        }
+
+        return invalid > 0 ? InvalidDocumentsExitCode : 0;
+    }
+}

@@ -1,0 +1,51 @@
+using GitOpsReverser.Git;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Cli;
+
+/// <summary>
+/// What <c>gitops-reverser sanitize</c> prints: for every object a <c># path</c> line and its canonical YAML,
+/// documents separated by <c>---</c>; a document that is not a Kubernetes object is reported on the error
+/// writer with its location and reason, and the others are still printed.
+/// </summary>
+internal sealed class SanitizePreview(Sanitizer sanitizer, string baseFolder = "")
+{
+    /// <summary>How many objects of a sensitive kind (a Secret) the last <see cref="Write"/> printed.</summary>
+    public int SensitiveWritten { get; private set; }
+
+    /// <summary>Returns the number of documents that could not be read as Kubernetes objects.</summary>
+    public int Write(string input, TextWriter output, TextWriter errors)
+    {
+        var invalid = 0;
+        var first = true;
+        foreach (var manifestObject in ManifestReader.ReadObjects(input))
+        {
+            if (!manifestObject.IsValid)
+            {
+                invalid++;
+                errors.WriteLine($"error: {manifestObject.Location}: {manifestObject.Error}");
+                continue;
+            }
+
+            var result = sanitizer.Sanitize(manifestObject.Manifest!);
+            if (result.IsSkipped)
+            {
+                errors.WriteLine($"skipped: {manifestObject.Location}: {result.Identity}: {result.SkipReason}");
+                continue;
+            }
+
+            SensitiveWritten += sanitizer.IsSensitive(result.Identity) ? 1 : 0;
+            if (!first)
+            {
+                output.WriteLine("---");
+            }
+
+            first = false;
+            output.WriteLine($"# {RepositoryLayout.PathFor(result.Identity, baseFolder)}");
+            CanonicalYaml.Write(result.Manifest!, output);
+        }
+
+        return invalid;
+    }
+}

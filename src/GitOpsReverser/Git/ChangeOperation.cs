@@ -1,0 +1,8 @@
+namespace GitOpsReverser.Git;
+
+internal enum ChangeOperation
+{
+    Create,
+    Update,
+    Delete,
+}

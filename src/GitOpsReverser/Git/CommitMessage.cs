@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// The default commit message:
+/// <code>
+/// [CREATE] ConfigMap/app-config in ns/production by user/admin@company.com
+///
+/// - Resource: ConfigMap/app-config
+/// - Namespace: production
+/// - Operation: CREATE
+/// - User: admin@company.com
+/// - Timestamp: 2025-01-31T18:30:00Z
+/// - Resource Version: 12345
+/// </code>
+/// A cluster-scoped object has no "in ns/…" and no Namespace line; an unknown user no "by user/…" and
+/// <c>User: unknown</c>; an unknown resource version no Resource Version line.
+/// </summary>
+internal static class CommitMessage
+{
+    public static string Default(ChangeDescription change)
+    {
+        var operation = CommitMessageValues.Operation(change);
+        var resource = $"{change.Object.Kind}/{change.Object.Name}";
+        var user = CommitMessageValues.User(change);
+        var message = new StringBuilder();
+        message.Append('[').Append(operation).Append("] ").Append(resource);
+        if (change.Object.Namespace is { } ns)
+        {
+            message.Append(" in ns/").Append(ns);
+        }
+
+        if (user is not null)
+        {
+            message.Append(" by user/").Append(user);
+        }
+
+        message.Append("\n\n- Resource: ").Append(resource).Append('\n');
+        if (change.Object.Namespace is { } bodyNamespace)
+        {
+            message.Append("- Namespace: ").Append(bodyNamespace).Append('\n');
+        }
+
+        message.Append("- Operation: ").Append(operation).Append('\n');
+        message.Append("- User: ").Append(user ?? CommitMessageValues.UnknownUser).Append('\n');
+        message.Append("- Timestamp: ").Append(CommitMessageValues.Timestamp(change)).Append('\n');
+        if (!string.IsNullOrEmpty(change.ResourceVersion))
+        {
+            message.Append("- Resource Version: ").Append(change.ResourceVersion).Append('\n');
+        }
+
+        return message.ToString();
+    }
+}

@@ -1,0 +1,10 @@
+namespace GitOpsReverser.Manifests;
+
+internal enum ScalarKind
+{
+    String,
+    Integer,
+    Float,
+    Boolean,
+    Null,
+}

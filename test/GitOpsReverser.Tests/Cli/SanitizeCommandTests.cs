@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.Cli;
+
+/// <summary>The real <c>gitops-reverser</c> binary, run as a process.</summary>
+[Category("Integration")]
+public sealed class SanitizeCommandTests
+{
+    private string directory = null!;
+
+    [SetUp]
+    public void CreateDirectory() => directory = System.IO.Directory.CreateTempSubdirectory("sanitize-cli-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => System.IO.Directory.Delete(directory, recursive: true);
+
+    [Test]
+    public async Task Sanitize_File_PrintsTheGoldenOutput()
+    {
+        var keyFile = Path.Combine(directory, "key");
+        await File.WriteAllTextAsync(keyFile, TestSanitizer.FingerprintKey);
+
+        var (exitCode, stdout, stderr) = await Run($"sanitize -f \"{Testdata.InputPath("list")}\" --fingerprint-key-file \"{keyFile}\"");
+
+        exitCode.Should().Be(0, stderr);
+        stdout.Should().Be(await File.ReadAllTextAsync(Path.Combine(Testdata.CaseDirectory("list"), "expected.yaml")));
+        stderr.Should().Contain("skipped: document 1, item 3: Secret shop/shop-api-token: service-account token Secrets are never written");
+    }
+
+    [Test]
+    public async Task Sanitize_StdinWithABadDocument_ReportsItAndExitsWithTwo()
+    {
+        const string Input = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: d}\nstringData: {password: hunter2hunter2}\n---\n- not an object\n";
+
+        var (exitCode, stdout, stderr) = await Run("sanitize -f - --secret-policy redact", Input);
+
+        exitCode.Should().Be(2);
+        stdout.Should().Contain("# namespaces/d/Secret/s.yaml").And.Contain("password: <redacted>").And.NotContain("hunter2");
+        stderr.Should().Contain("error: document 2: not a Kubernetes object: expected a mapping, found a list");
+    }
+
+    [Test]
+    public async Task Sanitize_InvalidSetting_ExitsWithOneAndSaysWhy()
+    {
+        var (exitCode, _, stderr) = await Run("sanitize -f -", "{}", ("GITOPS_REVERSER_Sanitizer__FingerprintKey", "short"));
+
+        exitCode.Should().Be(1);
+        stderr.Should().Contain("FingerprintKey must be base64 of at least 16 bytes");
+    }
+
+    [Test]
+    public async Task HelpAndVersion_Work()
+    {
+        var (helpExit, help, _) = await Run("--help");
+        var (versionExit, version, _) = await Run("--version");
+
+        helpExit.Should().Be(0);
+        help.Should().Contain("sanitize");
+        versionExit.Should().Be(0);
+        version.Should().MatchRegex(@"^\d+\.\d+\.\d+");
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> Run(string arguments, string stdin = "", params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(TestContext.CurrentContext.TestDirectory, "gitops-reverser.dll")}\" {arguments}")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,17 @@
+using GitOpsReverser.Sanitizing;
+using Microsoft.Extensions.Options;
+
+namespace GitOpsReverser.Tests.TestSupport;
+
+internal static class TestSanitizer
+{
+    /// <summary>base64 of "gitops-reverser-test-key-0123456": fixed, so golden fingerprints are stable.</summary>
+    public const string FingerprintKey = "Z2l0b3BzLXJldmVyc2VyLXRlc3Qta2V5LTAxMjM0NTY=";
+
+    public static Sanitizer Create(Action<SanitizerOptions>? configure = null)
+    {
+        var options = new SanitizerOptions { FingerprintKey = FingerprintKey };
+        configure?.Invoke(options);
+        return new Sanitizer(Options.Create(options));
+    }
+}
