@@ -54,7 +54,7 @@ public sealed class FieldRulesTests
     [TestCase("nginx:latest", "Never", false)]
     public void Sanitize_ImagePullPolicy_RemovedOnlyWhenItIsTheTagDefault(string image, string policy, bool removed)
     {
-        var manifest = Manifest.Yaml($"""
+        var yaml = TestSanitizer.SanitizeYaml($"""
             apiVersion: v1
             kind: Pod
             metadata: {"{"}name: p, namespace: default{"}"}
@@ -65,15 +65,13 @@ public sealed class FieldRulesTests
                 imagePullPolicy: {policy}
             """);
 
-        var yaml = CanonicalYaml.Write(TestSanitizer.Create().Sanitize(manifest).Manifest!);
-
         yaml.Contains("imagePullPolicy", StringComparison.Ordinal).Should().Be(!removed);
     }
 
     [Test]
     public void Sanitize_SameKindFromAnotherGroup_IsNotDedefaulted()
     {
-        var manifest = Manifest.Yaml("""
+        var yaml = TestSanitizer.SanitizeYaml("""
             apiVersion: example.com/v1
             kind: Deployment
             metadata: {name: d, namespace: default}
@@ -82,15 +80,13 @@ public sealed class FieldRulesTests
               revisionHistoryLimit: 10
             """);
 
-        var yaml = CanonicalYaml.Write(TestSanitizer.Create().Sanitize(manifest).Manifest!);
-
         yaml.Should().Contain("replicas: 1").And.Contain("revisionHistoryLimit: 10");
     }
 
     [Test]
     public void Sanitize_MapsEmptyInTheInput_AreKeptWhileMapsEmptiedByRemovalArePruned()
     {
-        var manifest = Manifest.Yaml("""
+        var yaml = TestSanitizer.SanitizeYaml("""
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: d, namespace: default}
@@ -103,8 +99,6 @@ public sealed class FieldRulesTests
                   volumes: [{name: scratch, emptyDir: {}}]
             """);
 
-        var yaml = CanonicalYaml.Write(TestSanitizer.Create().Sanitize(manifest).Manifest!);
-
         yaml.Should().Contain("emptyDir: {}");
         yaml.Should().NotContain("strategy").And.NotContain("metadata: {}").And.NotContain("resources");
     }
@@ -112,15 +106,13 @@ public sealed class FieldRulesTests
     [Test]
     public void Sanitize_PartlyDefaultStrategy_IsKeptWhole()
     {
-        var manifest = Manifest.Yaml("""
+        var yaml = TestSanitizer.SanitizeYaml("""
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: d, namespace: default}
             spec:
               strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 25%}}
             """);
-
-        var yaml = CanonicalYaml.Write(TestSanitizer.Create().Sanitize(manifest).Manifest!);
 
         yaml.Should().Contain("maxSurge: 1").And.Contain("maxUnavailable: 25%").And.Contain("type: RollingUpdate");
     }

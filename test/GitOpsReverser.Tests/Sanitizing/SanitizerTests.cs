@@ -94,9 +94,8 @@ public sealed class SanitizerTests
     [Test]
     public void Sanitize_RedactPolicy_KeepsKeysAndReplacesEveryValue()
     {
-        var result = TestSanitizer.Create(o => o.SecretPolicy = SecretPolicy.Redact).Sanitize(Manifest.Yaml(SecretYaml));
+        var yaml = TestSanitizer.SanitizeYaml(SecretYaml, o => o.SecretPolicy = SecretPolicy.Redact);
 
-        var yaml = CanonicalYaml.Write(result.Manifest!);
         yaml.Should().Contain("password: <redacted>").And.Contain("token: <redacted>").And.Contain("note: plain");
     }
 
