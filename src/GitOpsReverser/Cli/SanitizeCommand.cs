@@ -68,10 +68,11 @@ internal static class SanitizeCommand
     {
         using var host = OperatorHost.CreateCommandHost(services => services.AddSanitizing(), overrides);
         Sanitizer sanitizer;
+        RepositoryLayout layout;
         try
         {
             sanitizer = host.Services.GetRequiredService<Sanitizer>();
-            RepositoryLayout.NormalizeBaseFolder(baseFolder);
+            layout = new RepositoryLayout(baseFolder);
         }
         catch (Exception exception) when (exception is OptionsValidationException or ArgumentException)
         {
@@ -90,7 +91,7 @@ internal static class SanitizeCommand
             return UsageExitCode;
         }
 
-        var preview = new SanitizePreview(sanitizer, baseFolder);
+        var preview = new SanitizePreview(sanitizer, layout);
         var invalid = preview.Write(input, stdout, stderr);
         if (sanitizer.HasEphemeralFingerprintKey && preview.SensitiveWritten > 0)
         {

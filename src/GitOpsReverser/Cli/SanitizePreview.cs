@@ -9,7 +9,7 @@ namespace GitOpsReverser.Cli;
 /// documents separated by <c>---</c>; a document that is not a Kubernetes object is reported on the error
 /// writer with its location and reason, and the others are still printed.
 /// </summary>
-internal sealed class SanitizePreview(Sanitizer sanitizer, string baseFolder = "")
+internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layout)
 {
     /// <summary>How many objects of a sensitive kind (a Secret) the last <see cref="Write"/> printed.</summary>
     public int SensitiveWritten { get; private set; }
@@ -42,7 +42,7 @@ internal sealed class SanitizePreview(Sanitizer sanitizer, string baseFolder = "
             }
 
             first = false;
-            output.WriteLine($"# {RepositoryLayout.PathFor(result.Identity, baseFolder)}");
+            output.WriteLine($"# {layout.PathFor(result.Identity)}");
             CanonicalYaml.Write(result.Manifest!, output);
         }
 

@@ -5,9 +5,10 @@ namespace GitOpsReverser.Git;
 /// <summary>
 /// Where an object lives in the repository: <c>&lt;base&gt;/namespaces/&lt;namespace&gt;/&lt;Kind&gt;/&lt;name&gt;.yaml</c>
 /// or <c>&lt;base&gt;/cluster-scoped/&lt;Kind&gt;/&lt;name&gt;.yaml</c>. Kinds outside the built-in groups are
-/// written <c>Kind.group</c>, so two CRDs that share a kind never share a folder.
+/// written <c>Kind.group</c>, so two CRDs that share a kind never share a folder. The base folder is validated
+/// once, when the layout is made, not for every path.
 /// </summary>
-internal static class RepositoryLayout
+internal sealed class RepositoryLayout
 {
     public const string NamespacedFolder = "namespaces";
     public const string ClusterScopedFolder = "cluster-scoped";
@@ -17,15 +18,22 @@ internal static class RepositoryLayout
         string.Empty, "apps", "batch", "autoscaling", "policy", "extensions",
     };
 
-    public static string PathFor(ObjectIdentity identity, string baseFolder = "")
+    private readonly string prefix;
+
+    /// <summary>Throws <see cref="ArgumentException"/> for a base folder that could point outside the repository.</summary>
+    public RepositoryLayout(string baseFolder = "")
+    {
+        var normalized = NormalizeBaseFolder(baseFolder);
+        prefix = normalized.Length == 0 ? string.Empty : normalized + "/";
+    }
+
+    public string PathFor(ObjectIdentity identity)
     {
         var kindFolder = KindFolder(identity.Kind, identity.Group);
         var fileName = FileNameEncoding.Encode(identity.Name);
-        var relative = identity.Namespace is { } ns
-            ? $"{NamespacedFolder}/{ns}/{kindFolder}/{fileName}"
-            : $"{ClusterScopedFolder}/{kindFolder}/{fileName}";
-        var normalizedBase = NormalizeBaseFolder(baseFolder);
-        return normalizedBase.Length == 0 ? relative : $"{normalizedBase}/{relative}";
+        return identity.Namespace is { } ns
+            ? $"{prefix}{NamespacedFolder}/{ns}/{kindFolder}/{fileName}"
+            : $"{prefix}{ClusterScopedFolder}/{kindFolder}/{fileName}";
     }
 
     public static string KindFolder(string kind, string group) =>
@@ -39,7 +47,7 @@ internal static class RepositoryLayout
     /// A base folder as a clean relative path (<c>clusters/prod</c>), or empty for the repository root.
     /// Throws <see cref="ArgumentException"/> for anything that could point outside the repository.
     /// </summary>
-    public static string NormalizeBaseFolder(string baseFolder)
+    private static string NormalizeBaseFolder(string baseFolder)
     {
         var trimmed = baseFolder.Trim().Trim('/');
         if (trimmed.Length == 0)

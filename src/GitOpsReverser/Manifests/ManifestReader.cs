@@ -148,10 +148,9 @@ internal static class ManifestReader
         {
             if (i == lines.Length || IsDocumentStart(lines[i]))
             {
-                var chunk = string.Join('\n', lines[start..i]);
-                if (chunk.Split('\n').Any(line => !IsBlankOrComment(line)))
+                if (HasContent(lines.AsSpan(start, i - start)))
                 {
-                    yield return (chunk, start + 1);
+                    yield return (string.Join('\n', lines, start, i - start), start + 1);
                 }
 
                 start = i;
@@ -162,9 +161,18 @@ internal static class ManifestReader
     private static bool IsDocumentStart(string line) =>
         line.StartsWith("---", StringComparison.Ordinal) && (line.Length == 3 || line[3] is ' ' or '\t' or '\r');
 
-    private static bool IsBlankOrComment(string line)
+    // A document of nothing but blank lines, comments and markers is no document.
+    private static bool HasContent(ReadOnlySpan<string> lines)
     {
-        var trimmed = line.Trim();
-        return trimmed.Length == 0 || trimmed[0] == '#' || trimmed is "---" or "...";
+        foreach (var line in lines)
+        {
+            var trimmed = line.AsSpan().Trim();
+            if (!trimmed.IsEmpty && trimmed[0] != '#' && !trimmed.SequenceEqual("---") && !trimmed.SequenceEqual("..."))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

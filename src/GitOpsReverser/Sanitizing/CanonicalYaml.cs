@@ -20,8 +20,9 @@ internal static class CanonicalYaml
         maxSimpleKeyLength: int.MaxValue,
         newLine: "\n");
 
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "metadata"];
-    private static readonly string[] MetadataKeys = ["name", "namespace", "labels", "annotations"];
+    private static readonly EntryOrder RootOrder = new(["apiVersion", "kind", "metadata"]);
+    private static readonly EntryOrder MetadataOrder = new(["name", "namespace", "labels", "annotations"]);
+    private static readonly EntryOrder PlainOrder = new([]);
 
     public static string Write(MappingNode manifest)
     {
@@ -35,17 +36,17 @@ internal static class CanonicalYaml
         var emitter = new Emitter(writer, Settings);
         emitter.Emit(new StreamStart());
         emitter.Emit(new DocumentStart(null, null, isImplicit: true));
-        WriteMapping(emitter, manifest, RootKeys);
+        WriteMapping(emitter, manifest, RootOrder);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
     }
 
-    private static void WriteNode(IEmitter emitter, ManifestNode node, string[]? leadingKeys = null)
+    private static void WriteNode(IEmitter emitter, ManifestNode node, EntryOrder? order = null)
     {
         switch (node)
         {
             case MappingNode mapping:
-                WriteMapping(emitter, mapping, leadingKeys ?? []);
+                WriteMapping(emitter, mapping, order ?? PlainOrder);
                 break;
             case SequenceNode sequence:
                 emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, isImplicit: true, SequenceStyle.Block));
@@ -62,31 +63,18 @@ internal static class CanonicalYaml
         }
     }
 
-    private static void WriteMapping(IEmitter emitter, MappingNode mapping, string[] leadingKeys)
+    private static void WriteMapping(IEmitter emitter, MappingNode mapping, EntryOrder order)
     {
         emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block));
         var entries = mapping.Entries.ToArray();
-        Array.Sort(entries, (a, b) => CompareKeys(a.Key, b.Key, leadingKeys));
+        Array.Sort(entries, order);
         foreach (var (key, value) in entries)
         {
             WriteScalar(emitter, key, StringStyle(key));
-            WriteNode(emitter, value, ReferenceEquals(leadingKeys, RootKeys) && key == "metadata" ? MetadataKeys : null);
+            WriteNode(emitter, value, order == RootOrder && key == "metadata" ? MetadataOrder : null);
         }
 
         emitter.Emit(new MappingEnd());
-    }
-
-    private static int CompareKeys(string a, string b, string[] leadingKeys)
-    {
-        var rankA = Rank(a, leadingKeys);
-        var rankB = Rank(b, leadingKeys);
-        return rankA != rankB ? rankA.CompareTo(rankB) : KubectlKeyOrder.Instance.Compare(a, b);
-    }
-
-    private static int Rank(string key, string[] leadingKeys)
-    {
-        var position = Array.IndexOf(leadingKeys, key);
-        return position < 0 ? leadingKeys.Length : position;
     }
 
     private static void WriteScalar(IEmitter emitter, string text, ScalarStyle style) =>
@@ -124,4 +112,21 @@ internal static class CanonicalYaml
 
     private static readonly System.Buffers.SearchValues<char> LineBreaksOtherThanLineFeed =
         System.Buffers.SearchValues.Create("\r\u0085\u2028\u2029\uFEFF");
+
+    /// <summary>Leading keys in their given order, then the rest in kubectl's order.</summary>
+    private sealed class EntryOrder(string[] leadingKeys) : IComparer<KeyValuePair<string, ManifestNode>>
+    {
+        public int Compare(KeyValuePair<string, ManifestNode> x, KeyValuePair<string, ManifestNode> y)
+        {
+            var rankX = Rank(x.Key);
+            var rankY = Rank(y.Key);
+            return rankX != rankY ? rankX.CompareTo(rankY) : KubectlKeyOrder.Instance.Compare(x.Key, y.Key);
+        }
+
+        private int Rank(string key)
+        {
+            var position = Array.IndexOf(leadingKeys, key);
+            return position < 0 ? leadingKeys.Length : position;
+        }
+    }
 }

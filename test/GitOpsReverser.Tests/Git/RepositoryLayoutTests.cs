@@ -14,7 +14,7 @@ public sealed class RepositoryLayoutTests
     [TestCase("gateway.networking.k8s.io/v1", "Gateway", "edge", "main", "", "namespaces/edge/Gateway/main.yaml")]
     [TestCase("cluster.x-k8s.io/v1beta1", "Cluster", "capi", "c1", "", "namespaces/capi/Cluster.cluster.x-k8s.io/c1.yaml")]
     public void PathFor_Object_FollowsTheLayout(string apiVersion, string kind, string? ns, string name, string baseFolder, string path) =>
-        RepositoryLayout.PathFor(new ObjectIdentity(apiVersion, kind, ns, name), baseFolder).Should().Be(path);
+        new RepositoryLayout(baseFolder).PathFor(new ObjectIdentity(apiVersion, kind, ns, name)).Should().Be(path);
 
     [TestCase("../outside")]
     [TestCase("a/../../b")]
@@ -22,9 +22,9 @@ public sealed class RepositoryLayoutTests
     [TestCase("./a")]
     [TestCase("a\\b")]
     [TestCase(".git/hooks")]
-    public void NormalizeBaseFolder_PathThatCouldEscape_IsRefused(string baseFolder)
+    public void RepositoryLayout_BaseFolderThatCouldEscape_IsRefused(string baseFolder)
     {
-        var act = () => RepositoryLayout.NormalizeBaseFolder(baseFolder);
+        var act = () => new RepositoryLayout(baseFolder);
 
         act.Should().Throw<ArgumentException>().WithMessage("base folder*");
     }

@@ -1,4 +1,5 @@
 using GitOpsReverser.Cli;
+using GitOpsReverser.Git;
 using GitOpsReverser.Tests.TestSupport;
 
 namespace GitOpsReverser.Tests.Sanitizing;
@@ -58,7 +59,7 @@ public sealed class SanitizerGoldenTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var errorOutput = new StringWriter { NewLine = "\n" };
-        new SanitizePreview(TestSanitizer.Create()).Write(File.ReadAllText(Testdata.InputPath(caseName)), output, errorOutput);
+        new SanitizePreview(TestSanitizer.Create(), new RepositoryLayout()).Write(File.ReadAllText(Testdata.InputPath(caseName)), output, errorOutput);
         errors = errorOutput.ToString();
         return output.ToString();
     }

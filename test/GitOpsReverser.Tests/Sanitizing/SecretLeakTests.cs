@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GitOpsReverser.Cli;
+using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
 using GitOpsReverser.Tests.TestSupport;
@@ -58,7 +59,7 @@ public sealed class SecretLeakTests
     private static string Preview(Sanitizer sanitizer, string input)
     {
         var output = new StringWriter();
-        new SanitizePreview(sanitizer).Write(input, output, new StringWriter());
+        new SanitizePreview(sanitizer, new RepositoryLayout()).Write(input, output, new StringWriter());
         return output.ToString();
     }
 
