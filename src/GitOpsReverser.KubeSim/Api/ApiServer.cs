@@ -1,0 +1,443 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Faults;
+using GitOpsReverser.KubeSim.Hosting;
+using GitOpsReverser.KubeSim.Security;
+using GitOpsReverser.KubeSim.Storage;
+
+namespace GitOpsReverser.KubeSim.Api;
+
+/// <summary>
+/// Routes every request as the API server does: health and version, authentication, the fault
+/// endpoints, discovery, OpenAPI, then resources by verb. Every failure becomes a Status object.
+/// </summary>
+internal sealed partial class ApiServer(
+    ResourceCatalog catalog, ObjectStore store, ObjectWriter writer, Authenticator authenticator, FaultInjector faults, KubeSimOptions options)
+{
+    private static readonly UserInfo Anonymous = new("kubesim-admin", ["system:masters", "system:authenticated"], "anonymous");
+
+    /// <summary>host:port, for the core version document's serverAddressByClientCIDRs.</summary>
+    public string ServerAddress { get; set; } = "127.0.0.1";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await DispatchAsync(context);
+        }
+        catch (ApiException error) when (!context.Response.HasStarted)
+        {
+            await ApiResponses.WriteErrorAsync(context, error);
+        }
+        catch (JsonException error) when (!context.Response.HasStarted)
+        {
+            await ApiResponses.WriteErrorAsync(context, ApiException.BadRequest($"the body of the request could not be decoded: {error.Message}"));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception error) when (!context.Response.HasStarted)
+        {
+            // A KubeSim bug: answer as the API server answers a panic, and say what happened on stderr.
+            await Console.Error.WriteLineAsync($"kubesim: {context.Request.Method} {context.Request.Path}: {error}");
+            await ApiResponses.WriteErrorAsync(context, new ApiException(500, "InternalError", $"Internal error occurred: {error.Message}"));
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (path is "/healthz" or "/livez" or "/readyz")
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("ok");
+            return;
+        }
+
+        if (path == "/version")
+        {
+            await ApiResponses.WriteJsonAsync(context, 200, Discovery.Version());
+            return;
+        }
+
+        var user = authenticator.Authenticate(context.Request.Headers.Authorization.ToString())
+            ?? (options.PlainHttp ? Anonymous : throw new ApiException(401, "Unauthorized", "Unauthorized"));
+        if (segments.Length > 0 && segments[0] == "kubesim")
+        {
+            await HandleAdminAsync(context, user, segments);
+            return;
+        }
+
+        if (faults.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Latency, context.RequestAborted);
+        }
+
+        if (faults.TakeFailure() is { } injected)
+        {
+            throw injected;
+        }
+
+        switch (segments)
+        {
+            case ["api"]:
+                await WriteDiscoveryAsync(context, core: true);
+                return;
+            case ["api", var version]:
+                await ApiResponses.WriteJsonAsync(context, 200, version == "v1"
+                    ? Discovery.ResourceList(catalog.Types, "", version)
+                    : throw NotFoundPath());
+                return;
+            case ["api", var version, .. var rest]:
+                await HandleResourceAsync(context, user, RequestTarget.Parse("", version, rest)!);
+                return;
+            case ["apis"]:
+                await WriteDiscoveryAsync(context, core: false);
+                return;
+            case ["apis", var group]:
+                await ApiResponses.WriteJsonAsync(context, 200, Discovery.GroupDocument(catalog.Types, group) ?? throw NotFoundPath());
+                return;
+            case ["apis", var group, var version]:
+                if (!catalog.Types.Any(type => type.Group == group && type.Version == version))
+                {
+                    throw NotFoundPath();
+                }
+
+                await ApiResponses.WriteJsonAsync(context, 200, Discovery.ResourceList(catalog.Types, group, version));
+                return;
+            case ["apis", var group, var version, .. var rest]:
+                await HandleResourceAsync(context, user, RequestTarget.Parse(group, version, rest)!);
+                return;
+            case ["openapi", "v3"]:
+                await ApiResponses.WriteJsonAsync(context, 200, OpenApiDocuments.Index(catalog.Types, catalog.Revision));
+                return;
+            case ["openapi", "v3", .. var groupVersion]:
+                await ApiResponses.WriteJsonAsync(context, 200,
+                    OpenApiDocuments.Document(catalog.Types, string.Join('/', groupVersion)) ?? throw NotFoundPath());
+                return;
+            default:
+                throw NotFoundPath();
+        }
+    }
+
+    private Task WriteDiscoveryAsync(HttpContext context, bool core)
+    {
+        if (Discovery.WantsAggregated(context.Request.Headers.Accept.ToString()))
+        {
+            context.Response.Headers.Vary = "Accept";
+            return ApiResponses.WriteJsonAsync(context, 200, Discovery.Aggregated(catalog.Types, core), Discovery.AggregatedContentType);
+        }
+
+        return ApiResponses.WriteJsonAsync(context, 200, core ? Discovery.CoreVersions(ServerAddress) : Discovery.GroupList(catalog.Types));
+    }
+
+    private async Task HandleResourceAsync(HttpContext context, UserInfo user, RequestTarget target)
+    {
+        var type = catalog.Find(target.Group, target.Version, target.Resource);
+        if (type is null || target.Extra || (target.Namespace is not null && !type.Namespaced)
+            || (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus)))
+        {
+            throw NotFoundPath();
+        }
+
+        var query = context.Request.Query;
+        var watch = query["watch"].ToString() is "true" or "1";
+        var method = context.Request.Method;
+        var verb = method switch
+        {
+            "GET" when watch => "watch",
+            "GET" => target.Name is null ? "list" : "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" => target.Name is null ? "deletecollection" : "delete",
+            _ => throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource"),
+        };
+        if (authenticator.IsDenied(user, verb, type.Plural, target.Namespace))
+        {
+            throw Forbidden(user, verb, type, target);
+        }
+
+        var ns = type.Namespaced ? target.Namespace ?? "" : "";
+        switch (verb)
+        {
+            case "get":
+                var stored = store.Get(type.GroupResource, StoredObject.KeyOf(ns, target.Name!));
+                if (stored is null || (type.Namespaced && target.Namespace is null))
+                {
+                    throw ApiException.NotFound(type, target.Name!);
+                }
+
+                await ApiResponses.WriteObjectAsync(context, 200, type, stored);
+                return;
+            case "list":
+                await ApiResponses.WriteListAsync(context, type, List(type, target.Namespace, query));
+                return;
+            case "watch":
+                await WatchAsync(context, type, target, query);
+                return;
+            case "create":
+                if (target.Name is not null || (type.Namespaced && target.Namespace is null))
+                {
+                    throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+                }
+
+                var writeContext = WriteContextOf(context, user);
+                var created = await writer.CreateAsync(type, ns, await ReadObjectAsync(context), writeContext, context.RequestAborted);
+                AddWarnings(context, writeContext);
+                await ApiResponses.WriteObjectAsync(context, 201, type, created);
+                return;
+            case "update":
+                writeContext = WriteContextOf(context, user);
+                var updated = await writer.UpdateAsync(type, ns, RequireName(target), await ReadObjectAsync(context),
+                    target.Subresource, writeContext, context.RequestAborted);
+                AddWarnings(context, writeContext);
+                await ApiResponses.WriteObjectAsync(context, 200, type, updated);
+                return;
+            case "patch":
+                await PatchAsync(context, user, type, ns, RequireName(target), target.Subresource);
+                return;
+            case "delete":
+                await DeleteAsync(context, user, type, ns, RequireName(target));
+                return;
+            default:
+                await DeleteCollectionAsync(context, user, type, target.Namespace, query);
+                return;
+        }
+    }
+
+    private ListPage List(ResourceType type, string? ns, IQueryCollection query)
+    {
+        var filter = new ObjectFilter(ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]));
+        var limit = ParseInt(query["limit"], "limit") ?? 0;
+        var resourceVersion = query["resourceVersion"].ToString();
+        var match = query["resourceVersionMatch"].ToString();
+        var token = query["continue"].ToString();
+        if (token.Length > 0)
+        {
+            if (resourceVersion.Length > 0)
+            {
+                throw ApiException.BadRequest("specifying resource version is not allowed when using continue");
+            }
+
+            var (snapshot, afterKey) = ContinueToken.Decode(token);
+            try
+            {
+                return store.List(type.GroupResource, filter, snapshot, afterKey, limit);
+            }
+            catch (ApiException error) when (error.Code == 410)
+            {
+                throw ApiException.Gone(
+                    "The provided continue parameter is too old to display a consistent list result. You can start a new list " +
+                    "without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.");
+            }
+        }
+
+        long? at = null;
+        if (resourceVersion.Length > 0 && resourceVersion != "0")
+        {
+            var requested = ParseLong(resourceVersion, "resourceVersion");
+            var current = store.ResourceVersion;
+            if (requested > current)
+            {
+                throw new ApiException(504, "Timeout", $"Too large resource version: {requested}, current: {current}");
+            }
+
+            if (match == "Exact")
+            {
+                at = requested;
+            }
+        }
+        else if (match == "Exact")
+        {
+            throw ApiException.BadRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\" or an unset resourceVersion");
+        }
+
+        return store.List(type.GroupResource, filter, at, null, limit);
+    }
+
+    private async Task WatchAsync(HttpContext context, ResourceType type, RequestTarget target, IQueryCollection query)
+    {
+        var filter = new ObjectFilter(target.Namespace, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]));
+        if (target.Name is not null)
+        {
+            filter = filter with { Fields = FieldSelector.Parse($"metadata.name={target.Name}") };
+        }
+
+        var resourceVersion = query["resourceVersion"].ToString();
+        var bookmarks = query["allowWatchBookmarks"].ToString() == "true";
+        var initialEvents = query["sendInitialEvents"].ToString() == "true";
+        if (initialEvents && (query["resourceVersionMatch"].ToString() != "NotOlderThan" || !bookmarks))
+        {
+            throw new ApiException(422, "Invalid",
+                "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting " +
+                "resourceVersionMatch to NotOlderThan and allowWatchBookmarks to true");
+        }
+
+        long? from = resourceVersion.Length == 0 || resourceVersion == "0" ? null : ParseLong(resourceVersion, "resourceVersion");
+        var timeout = ParseInt(query["timeoutSeconds"], "timeoutSeconds") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var watcher = store.Watch(type.GroupResource, filter, from, initialEvents, bookmarks);
+        await WatchStream.RunAsync(context, type, store, watcher, timeout, options.BookmarkInterval, faults);
+    }
+
+    private async Task PatchAsync(HttpContext context, UserInfo user, ResourceType type, string ns, string name, string? subresource)
+    {
+        var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        if (!PatchTypes.For(type).Contains(contentType))
+        {
+            throw ApiException.UnsupportedMediaType(contentType, PatchTypes.For(type));
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        var patch = contentType == PatchTypes.Apply ? ParseJsonOrYaml(text) : ParseJson(text);
+        var writeContext = WriteContextOf(context, user);
+        var (result, created) = await writer.PatchAsync(type, ns, name, contentType, patch, subresource, writeContext, context.RequestAborted);
+        AddWarnings(context, writeContext);
+        await ApiResponses.WriteObjectAsync(context, created ? 201 : 200, type, result);
+    }
+
+    private async Task DeleteAsync(HttpContext context, UserInfo user, ResourceType type, string ns, string name)
+    {
+        var options = await ReadOptionalObjectAsync(context);
+        var writeContext = WriteContextOf(context, user);
+        if (context.Request.Query["dryRun"].ToString() == "All" || options?["dryRun"] is JsonArray { Count: > 0 })
+        {
+            writeContext = writeContext with { DryRun = true };
+        }
+
+        var (result, gone) = await writer.DeleteAsync(type, ns, name, options, writeContext, context.RequestAborted);
+        if (gone && !type.IsCustom)
+        {
+            await ApiResponses.WriteJsonAsync(context, 200, Status.Success(type, name, (string?)result.ToJsonObject()["metadata"]?["uid"]));
+            return;
+        }
+
+        await ApiResponses.WriteObjectAsync(context, 200, type, result);
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, UserInfo user, ResourceType type, string? ns, IQueryCollection query)
+    {
+        if (type.Namespaced && ns is null)
+        {
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
+        var filter = new ObjectFilter(ns, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"]));
+        var writeContext = WriteContextOf(context, user);
+        var deleted = new List<StoredObject>();
+        foreach (var stored in store.Snapshot(type.GroupResource, filter))
+        {
+            var (result, _) = await writer.DeleteAsync(type, stored.Namespace, stored.Name, null, writeContext, context.RequestAborted);
+            deleted.Add(result);
+        }
+
+        await ApiResponses.WriteListAsync(context, type, new ListPage(deleted, store.ResourceVersion, null, null));
+    }
+
+    private static WriteContext WriteContextOf(HttpContext context, UserInfo user)
+    {
+        var query = context.Request.Query;
+        var manager = query["fieldManager"].ToString();
+        var fromUserAgent = manager.Length == 0;
+        if (fromUserAgent)
+        {
+            var userAgent = context.Request.Headers.UserAgent.ToString();
+            manager = userAgent.Length == 0 ? "unknown" : userAgent.Split('/')[0];
+        }
+
+        var validation = query["fieldValidation"].ToString();
+        if (validation.Length > 0 && validation is not ("Strict" or "Warn" or "Ignore"))
+        {
+            throw ApiException.BadRequest($"fieldValidation must be one of Strict, Warn or Ignore, not {validation}");
+        }
+
+        return new WriteContext(user, manager, validation.Length == 0 ? "Warn" : validation,
+            query["dryRun"].ToString() == "All", query["force"].ToString() == "true")
+        {
+            ManagerFromUserAgent = fromUserAgent,
+        };
+    }
+
+    private static void AddWarnings(HttpContext context, WriteContext writeContext)
+    {
+        foreach (var warning in writeContext.Warnings)
+        {
+            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        }
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        var contentType = (context.Request.ContentType ?? "application/json").Split(';')[0].Trim();
+        if (contentType == ProtobufBody.ContentType)
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            return ProtobufBody.Decode(buffer.ToArray());
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        var node = contentType switch
+        {
+            "application/json" or "" => ParseJson(text),
+            "application/yaml" => YamlBody.Parse(text),
+            _ => throw ApiException.UnsupportedMediaType(contentType, ["application/json", "application/yaml"]),
+        };
+        return node as JsonObject ?? throw ApiException.BadRequest("the body of the request must be a JSON object");
+    }
+
+    private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        return string.IsNullOrWhiteSpace(text) ? null : ParseJson(text) as JsonObject;
+    }
+
+    private static JsonNode? ParseJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (JsonException error)
+        {
+            throw ApiException.BadRequest($"the body of the request could not be decoded: {error.Message}");
+        }
+    }
+
+    private static JsonNode? ParseJsonOrYaml(string text)
+    {
+        var trimmed = text.TrimStart();
+        return trimmed.StartsWith('{') ? ParseJson(text) : YamlBody.Parse(text);
+    }
+
+    private static string RequireName(RequestTarget target) =>
+        target.Name ?? throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+
+    private static int? ParseInt(string? text, string name) =>
+        string.IsNullOrEmpty(text) ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw ApiException.BadRequest($"invalid {name}: {text}");
+
+    private static long ParseLong(string text, string name) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw ApiException.BadRequest($"invalid {name}: {text}");
+
+    private static ApiException NotFoundPath() =>
+        new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+
+    private static ApiException Forbidden(UserInfo user, string verb, ResourceType type, RequestTarget target)
+    {
+        var subject = target.Name is null ? type.QualifiedResource : $"{type.QualifiedResource} \"{target.Name}\"";
+        var scope = target.Namespace is null ? "at the cluster scope" : $"in the namespace \"{target.Namespace}\"";
+        return new ApiException(403, "Forbidden",
+            $"{subject} is forbidden: User \"{user.Username}\" cannot {verb} resource \"{type.Plural}\" in API group \"{type.Group}\" {scope}",
+            Status.Details(type, target.Name ?? ""));
+    }
+}

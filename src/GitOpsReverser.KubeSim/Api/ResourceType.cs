@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+
+namespace GitOpsReverser.KubeSim.Api;
+
+/// <summary>
+/// One served resource: what discovery announces and what the store needs to know about it.
+/// Versions of one group/resource share one storage bucket, as they do in a real API server.
+/// </summary>
+internal sealed record ResourceType(
+    string Group,
+    string Version,
+    string Plural,
+    string Singular,
+    string Kind,
+    bool Namespaced,
+    IReadOnlyList<string> ShortNames,
+    bool HasStatus,
+    bool TracksGeneration,
+    bool IsCustom,
+    IReadOnlyList<string> Categories)
+{
+    public static readonly IReadOnlyList<string> AllVerbs =
+        ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>Top-level fields a built-in kind knows besides apiVersion, kind and metadata (null for custom resources).</summary>
+    public IReadOnlySet<string>? KnownFields { get; init; }
+
+    /// <summary>The CRD's openAPIV3Schema for this version (custom resources only).</summary>
+    public JsonObject? Schema { get; init; }
+
+    public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The storage key: <c>configmaps</c>, <c>deployments.apps</c>.</summary>
+    public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    /// <summary>How error messages name the resource: <c>configmaps</c>, <c>deployments.apps</c>.</summary>
+    public string QualifiedResource => GroupResource;
+
+    public string ListKind => Kind + "List";
+
+    /// <summary>The URL prefix of this group/version: <c>/api/v1</c> or <c>/apis/apps/v1</c>.</summary>
+    public string ApiPrefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
+}

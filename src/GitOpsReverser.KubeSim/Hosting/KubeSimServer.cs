@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Admission;
+using GitOpsReverser.KubeSim.Api;
+using GitOpsReverser.KubeSim.Faults;
+using GitOpsReverser.KubeSim.Security;
+using GitOpsReverser.KubeSim.Storage;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace GitOpsReverser.KubeSim.Hosting;
+
+/// <summary>
+/// A running KubeSim: Kestrel on 127.0.0.1 (HTTPS with a generated CA unless plain HTTP is asked
+/// for), the object store, and the C# handles tests use (faults, tokens, the kubeconfig).
+/// </summary>
+internal sealed class KubeSimServer : IAsyncDisposable
+{
+    private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private readonly WebApplication app;
+    private readonly CertificateAuthority? certificateAuthority;
+
+    private KubeSimServer(WebApplication app, CertificateAuthority? certificateAuthority, ObjectStore store, FaultInjector faults,
+        Authenticator authenticator, ResourceCatalog catalog)
+    {
+        this.app = app;
+        this.certificateAuthority = certificateAuthority;
+        Store = store;
+        Faults = faults;
+        Authenticator = authenticator;
+        Catalog = catalog;
+    }
+
+    /// <summary>The server's base address, e.g. <c>https://127.0.0.1:43117</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public ObjectStore Store { get; }
+
+    public FaultInjector Faults { get; }
+
+    public Authenticator Authenticator { get; }
+
+    public ResourceCatalog Catalog { get; }
+
+    /// <summary>The CA that signed the serving certificate (PEM), or null over plain HTTP.</summary>
+    public string? CaPem => certificateAuthority?.CertificatePem;
+
+    /// <summary>A kubeconfig for the default token (or <paramref name="token"/>).</summary>
+    public string Kubeconfig(string? token = null) => Hosting.Kubeconfig.Render(Url, CaPem, token ?? Authenticator.DefaultToken);
+
+    public static async Task<KubeSimServer> StartAsync(KubeSimOptions options, CancellationToken cancellationToken = default)
+    {
+        var users = options.UsersFile is null ? null : UsersFile.Load(options.UsersFile);
+        var authenticator = new Authenticator(users);
+        var catalog = new ResourceCatalog();
+        var store = new ObjectStore(options.HistoryLimit);
+        var faults = new FaultInjector(store);
+        var writer = new ObjectWriter(store, catalog, new AdmissionDispatcher(store), TimeProvider.System);
+        var api = new ApiServer(catalog, store, writer, authenticator, faults, options);
+        var certificateAuthority = options.PlainHttp ? null : CertificateAuthority.Create();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (certificateAuthority is not null)
+                {
+                    listen.UseHttps(certificateAuthority.ServingCertificate);
+                }
+            });
+        });
+        var app = builder.Build();
+        app.Run(api.HandleAsync);
+        await app.StartAsync(cancellationToken);
+
+        var server = new KubeSimServer(app, certificateAuthority, store, faults, authenticator, catalog);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        api.ServerAddress = $"127.0.0.1:{server.Url.Port}";
+
+        var admin = new WriteContext(new UserInfo("system:apiserver", ["system:masters"], "apiserver"), "kube-apiserver", "Strict", false, false);
+        var namespaces = catalog.Find("", "v1", "namespaces")!;
+        foreach (var name in InitialNamespaces)
+        {
+            var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
+            ns["metadata"]!["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name };
+            await writer.CreateAsync(namespaces, "", ns, admin, cancellationToken);
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.CloseAllWatches();
+        await app.StopAsync(TimeSpan.FromSeconds(5));
+        await app.DisposeAsync();
+        certificateAuthority?.Dispose();
+    }
+}
