@@ -139,6 +139,12 @@ internal static partial class ObjectRules
             causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group"));
         }
 
+        var scope = (string?)spec?["scope"];
+        if (scope is not ("Namespaced" or "Cluster"))
+        {
+            causes.Add(("spec.scope", "FieldValueNotSupported", $"Unsupported value: \"{scope}\": supported values: \"Cluster\", \"Namespaced\""));
+        }
+
         var storage = versions.OfType<JsonObject>().Where(version => version["storage"]?.GetValue<bool>() == true).ToList();
         if (versions.Count == 0)
         {

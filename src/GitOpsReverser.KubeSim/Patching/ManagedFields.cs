@@ -87,7 +87,10 @@ internal static class ManagedFields
                     }
                 }
 
-                view["metadata"] = tracked;
+                if (tracked.Count > 0)
+                {
+                    view["metadata"] = tracked;
+                }
             }
             else if (key is not ("apiVersion" or "kind" or "metadata") && (key == "status") == status)
             {

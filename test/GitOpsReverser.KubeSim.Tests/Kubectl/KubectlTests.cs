@@ -282,6 +282,18 @@ public sealed class KubectlTests(string which)
     }
 
     [Test]
+    public async Task CreateImperative_SendsProtobuf_ForConfigMapsAndSecrets()
+    {
+        (await Run("create configmap imperative --from-literal=a=b --from-literal=c=d")).ShouldSucceed();
+        (await Run("create secret generic token --from-literal=password=hunter2")).ShouldSucceed();
+        (await Run("create serviceaccount robot")).ShouldSucceed();
+
+        (await Run("get cm imperative -o jsonpath={.data}")).ShouldSucceed().Output.Should().Be("{\"a\":\"b\",\"c\":\"d\"}");
+        (await Run("get secret token -o jsonpath={.data.password}")).ShouldSucceed().Output.Should().Be("aHVudGVyMg==");
+        (await Run("get sa robot -o name")).ShouldSucceed().Output.Trim().Should().Be("serviceaccount/robot");
+    }
+
+    [Test]
     public async Task Create_WithUnknownField_IsRefusedByStrictValidation()
     {
         var result = await Run("create -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\ndata: {a: b}\nspecial: true\n");
