@@ -34,23 +34,6 @@ internal sealed class ResourceCatalog
         return null;
     }
 
-    public ResourceType? FindKind(string group, string version, string kind)
-    {
-        foreach (var type in types)
-        {
-            if (type.Kind == kind && type.Version == version && type.Group == group)
-            {
-                return type;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Every served version of one group/resource.</summary>
-    public IEnumerable<ResourceType> Versions(string groupResource) =>
-        types.Where(type => type.GroupResource == groupResource);
-
     /// <summary>Adds or replaces the types a CRD serves.</summary>
     public void PutCustomResourceDefinition(string crdName, IReadOnlyList<ResourceType> served)
     {

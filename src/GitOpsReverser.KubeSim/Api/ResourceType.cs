@@ -37,7 +37,4 @@ internal sealed record ResourceType(
     public string QualifiedResource => GroupResource;
 
     public string ListKind => Kind + "List";
-
-    /// <summary>The URL prefix of this group/version: <c>/api/v1</c> or <c>/apis/apps/v1</c>.</summary>
-    public string ApiPrefix => Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}";
 }

@@ -35,9 +35,6 @@ internal sealed class FieldSelector
         return new FieldSelector(terms);
     }
 
-    /// <summary>The name this selector pins with <c>metadata.name=</c>, if any.</summary>
-    public string? ExactName => terms.FirstOrDefault(term => term.Field == "metadata.name" && term.Equal).Value;
-
     public bool Matches(StoredObject stored)
     {
         foreach (var (field, equal, value) in terms)

@@ -170,7 +170,7 @@ internal sealed class ObjectStore(int historyLimit)
                 if (start < oldestResourceVersion)
                 {
                     var message = $"too old resource version: {start} ({oldestResourceVersion})";
-                    watcher.Enqueue(new WatchItem.Error(Status.Failure(410, "Expired", message, null)), 0);
+                    watcher.Enqueue(new WatchItem.Error(Status.Failure(410, "Expired", message, null)));
                     watcher.Close();
                     return watcher;
                 }
@@ -192,14 +192,14 @@ internal sealed class ObjectStore(int historyLimit)
                         var stored = bucket.Objects[key];
                         if (filter.Matches(stored))
                         {
-                            watcher.Enqueue(new WatchItem.Change("ADDED", stored), stored.ResourceVersion);
+                            watcher.Enqueue(new WatchItem.Change("ADDED", stored));
                         }
                     }
                 }
 
                 if (initialEvents)
                 {
-                    watcher.Enqueue(new WatchItem.Bookmark(resourceVersion, InitialEventsEnd: true), resourceVersion);
+                    watcher.Enqueue(new WatchItem.Bookmark(resourceVersion, InitialEventsEnd: true));
                 }
             }
 
@@ -232,7 +232,7 @@ internal sealed class ObjectStore(int historyLimit)
     {
         lock (gate)
         {
-            watcher.Enqueue(new WatchItem.Bookmark(resourceVersion, InitialEventsEnd: false), resourceVersion);
+            watcher.Enqueue(new WatchItem.Bookmark(resourceVersion, InitialEventsEnd: false));
         }
     }
 
@@ -305,7 +305,7 @@ internal sealed class ObjectStore(int historyLimit)
         };
         if (item is not null)
         {
-            watcher.Enqueue(item, change.ResourceVersion);
+            watcher.Enqueue(item);
         }
     }
 

@@ -23,10 +23,7 @@ internal sealed class Watcher(string groupResource, ObjectFilter filter, bool bo
 
     public ChannelReader<WatchItem> Reader => channel.Reader;
 
-    /// <summary>The resourceVersion of the last item queued; a bookmark never goes below it.</summary>
-    public long LastQueuedResourceVersion { get; private set; }
-
-    public void Enqueue(WatchItem item, long resourceVersion)
+    public void Enqueue(WatchItem item)
     {
         if (channel.Reader.Count >= MaxPending)
         {
@@ -35,7 +32,6 @@ internal sealed class Watcher(string groupResource, ObjectFilter filter, bool bo
         }
 
         channel.Writer.TryWrite(item);
-        LastQueuedResourceVersion = Math.Max(LastQueuedResourceVersion, resourceVersion);
     }
 
     public void Close() => channel.Writer.TryComplete();

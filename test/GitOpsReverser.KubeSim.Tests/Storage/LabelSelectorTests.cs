@@ -35,7 +35,17 @@ public sealed class LabelSelectorTests
     [Test]
     public void FieldSelector_SupportsNameAndNamespaceOnly()
     {
-        FieldSelector.Parse("metadata.name=a,metadata.namespace!=b")!.ExactName.Should().Be("a");
+        static StoredObject Stored(string ns, string name) => StoredObject.Create("configmaps", new System.Text.Json.Nodes.JsonObject
+        {
+            ["kind"] = "ConfigMap",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["namespace"] = ns },
+        }, 1);
+        var selector = FieldSelector.Parse("metadata.name=a,metadata.namespace!=b")!;
+
+        selector.Matches(Stored("c", "a")).Should().BeTrue();
+        selector.Matches(Stored("b", "a")).Should().BeFalse();
+        selector.Matches(Stored("c", "z")).Should().BeFalse();
         var unsupported = () => FieldSelector.Parse("spec.nodeName=n");
         unsupported.Should().Throw<ApiException>().Which.Message.Should().Be("field label not supported: spec.nodeName");
     }
