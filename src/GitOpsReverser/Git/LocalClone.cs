@@ -1,0 +1,119 @@
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// The worker's bare clone under the data directory: its branch head, the in-memory tree of that
+/// head, and commits written straight into the object database (no working tree, no index).
+/// </summary>
+internal sealed class LocalClone : IDisposable
+{
+    private readonly string branch;
+
+    private LocalClone(Repository repository, string branch)
+    {
+        Repository = repository;
+        this.branch = branch;
+        Tree = GitTreeState.For(repository, Head?.Tree);
+    }
+
+    public Repository Repository { get; }
+
+    public string BranchRef => $"refs/heads/{branch}";
+
+    public string RemoteRef => $"refs/remotes/{GitRemote.RemoteName}/{branch}";
+
+    public Commit? Head => Repository.Refs[BranchRef]?.ResolveToDirectReference()?.Target as Commit;
+
+    public Commit? RemoteHead => Repository.Refs[RemoteRef]?.ResolveToDirectReference()?.Target as Commit;
+
+    /// <summary>The tree of <see cref="Head"/>, with the changes of the next commit applied as they come.</summary>
+    public GitTreeState Tree { get; private set; }
+
+    /// <summary>Opens the clone at <paramref name="path"/>, creating a bare repository with an <c>origin</c> remote when there is none.</summary>
+    public static LocalClone Open(string path, string url, string branch)
+    {
+        if (!Repository.IsValid(path))
+        {
+            Directory.CreateDirectory(path);
+            Repository.Init(path, isBare: true);
+        }
+
+        // HEAD names the branch even before it exists (an unborn branch in a new clone).
+        File.WriteAllText(Path.Combine(path, "HEAD"), $"ref: refs/heads/{branch}\n");
+        var repository = new Repository(path);
+        if (repository.Network.Remotes[GitRemote.RemoteName] is null)
+        {
+            repository.Network.Remotes.Add(GitRemote.RemoteName, url);
+        }
+        else if (repository.Network.Remotes[GitRemote.RemoteName].Url != url)
+        {
+            repository.Network.Remotes.Update(GitRemote.RemoteName, remote => remote.Url = url);
+        }
+
+        return new LocalClone(repository, branch);
+    }
+
+    /// <summary>After a fetch: a new clone (no local branch yet) starts from the remote branch.</summary>
+    public void AdoptRemoteWhenEmpty()
+    {
+        if (Head is null && RemoteHead is { } remote)
+        {
+            MoveHead(remote);
+        }
+    }
+
+    /// <summary>The commits on the branch that the remote branch does not have, oldest first.</summary>
+    public IReadOnlyList<Commit> Unpushed()
+    {
+        if (Head is not { } head)
+        {
+            return [];
+        }
+
+        var filter = new CommitFilter { IncludeReachableFrom = head, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse };
+        if (RemoteHead is { } remote)
+        {
+            filter.ExcludeReachableFrom = remote;
+        }
+
+        return [.. Repository.Commits.QueryBy(filter)];
+    }
+
+    /// <summary>Commits the tree as it is now on top of the head; returns null when it equals the head's tree.</summary>
+    public Commit? Commit(string message, Signature author, Signature committer)
+    {
+        var treeId = Tree.Write();
+        var head = Head;
+        if (head?.Tree.Id == treeId || (head is null && !Tree.Files().Any()))
+        {
+            return null;
+        }
+
+        var commit = Repository.ObjectDatabase.CreateCommit(author, committer, message, Repository.Lookup<LibGit2Sharp.Tree>(treeId),
+            head is null ? [] : [head], prettifyMessage: false);
+        Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
+        return commit;
+    }
+
+    /// <summary>Points the branch (and the in-memory tree) at <paramref name="commit"/>.</summary>
+    public void MoveHead(Commit commit)
+    {
+        Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
+        Tree = GitTreeState.For(Repository, commit.Tree);
+    }
+
+    /// <summary>Marks the remote branch as being at the branch head (after a successful push).</summary>
+    public void MarkPushed()
+    {
+        if (Head is { } head)
+        {
+            Repository.Refs.Add(RemoteRef, head.Id, allowOverwrite: true);
+        }
+    }
+
+    /// <summary>Writes <paramref name="content"/> as a blob (a no-op when it exists) and returns its id.</summary>
+    public ObjectId WriteBlob(byte[] content) => Repository.ObjectDatabase.Write<Blob>(content);
+
+    public void Dispose() => Repository.Dispose();
+}

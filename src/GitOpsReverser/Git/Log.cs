@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>The Git pipeline's log messages. Never a credential, never file content.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Repository {Repository}: local clone at {Path}, branch {Branch}, {Unpushed} unpushed commits")]
+    public static partial void CloneOpened(ILogger logger, string repository, string path, string branch, int unpushed);
+
+    [LoggerMessage(2, LogLevel.Debug, "Repository {Repository}: pushed {Commits} commits in {Milliseconds} ms")]
+    public static partial void Pushed(ILogger logger, string repository, int commits, long milliseconds);
+
+    [LoggerMessage(3, LogLevel.Warning, "Repository {Repository}: {Message}")]
+    public static partial void RemoteFailed(ILogger logger, string repository, string message);
+
+    [LoggerMessage(4, LogLevel.Information,
+        "Repository {Repository}: the branch moved; re-made {Commits} pending commits on the remote head ({Dropped} changes dropped for newer remote commits, {Reapplied} re-applied over older ones)")]
+    public static partial void Replayed(ILogger logger, string repository, int commits, int dropped, int reapplied);
+}

@@ -1,0 +1,388 @@
+using System.Diagnostics;
+using LibGit2Sharp;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// One repository configuration's Git pipeline: a bounded, coalescing queue of changes, commits
+/// built in the object database of a bare clone under the data directory, batched pushes guarded by
+/// Polly (retries with jittered backoff, a circuit breaker), and last-writer-wins replay when the
+/// branch moved. Commits are durable before they are pushed: a restart pushes what is left.
+/// </summary>
+internal sealed class RepoWorker : IDisposable
+{
+    private readonly RepoWorkerOptions options;
+    private readonly TimeProvider time;
+    private readonly GitMetrics metrics;
+    private readonly ILogger logger;
+    private readonly ChangeQueue queue;
+    private readonly GitRemote remote;
+    private readonly ResiliencePipeline pipeline;
+    private LocalClone? clone;
+    private int unpushed;
+    private DateTimeOffset? oldestUnpushed;
+    private DateTimeOffset lastCommit;
+    private DateTimeOffset nextPushAttempt;
+    private int consecutiveFailures;
+    private volatile bool pushRequested;
+    private int inFlight;
+    private readonly SemaphoreSlim wakeUp = new(0, 1);
+    private volatile RepoWorkerStatus status = new(null, null, 0, 0, null, Started: false);
+
+    public RepoWorker(RepoWorkerOptions options, TimeProvider time, GitMetrics metrics, ILogger<RepoWorker> logger)
+    {
+        this.options = options;
+        this.time = time;
+        this.metrics = metrics;
+        this.logger = logger;
+        queue = new ChangeQueue(options.QueueCapacity);
+        remote = new GitRemote(options.Url, options.Credentials);
+        pipeline = BuildPipeline(time);
+        metrics.TrackQueue(options.Id, () => queue.Count);
+    }
+
+    public string Id => options.Id;
+
+    /// <summary>The current status; <see cref="RepoWorkerStatus.QueuedChanges"/> counts changes taken but not yet committed too.</summary>
+    public RepoWorkerStatus Status => status with { QueuedChanges = queue.Count + Volatile.Read(ref inFlight) };
+
+    /// <summary>Where the bare clone lives.</summary>
+    public string ClonePath => Path.Combine(options.DataDirectory, "repos", options.Id);
+
+    /// <summary>Queues a change; waits while the queue holds <see cref="RepoWorkerOptions.QueueCapacity"/> other paths.</summary>
+    public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken) => queue.EnqueueAsync(change, cancellationToken);
+
+    /// <summary>Asks for a push as soon as the queue is committed, without waiting for the batching windows.</summary>
+    public void RequestPush()
+    {
+        pushRequested = true;
+        try
+        {
+            wakeUp.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
+    }
+
+    /// <summary>Runs until cancelled: commits what arrives, pushes in batches, retries, replays after conflicts.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(ClonePath);
+        clone = LocalClone.Open(ClonePath, options.Url, options.Branch);
+        await FetchAsync(cancellationToken, adoptRemote: true);
+        unpushed = clone.Unpushed().Count;
+        if (unpushed > 0)
+        {
+            // The outbox: commits a previous run made but could not push.
+            oldestUnpushed = time.GetUtcNow();
+            pushRequested = true;
+        }
+
+        Log.CloneOpened(logger, options.Id, ClonePath, options.Branch, unpushed);
+        status = status with { Started = true };
+        Publish();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await CommitQueuedAsync(cancellationToken);
+                if (unpushed > 0 && time.GetUtcNow() >= PushDue())
+                {
+                    await PushAsync(cancellationToken);
+                }
+
+                await WaitForWorkAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what was committed stays in the clone and is pushed by the next run.
+        }
+    }
+
+    public void Dispose()
+    {
+        metrics.UntrackQueue(options.Id);
+        clone?.Dispose();
+        wakeUp.Dispose();
+    }
+
+    private DateTimeOffset PushDue()
+    {
+        var now = time.GetUtcNow();
+        if (nextPushAttempt > now)
+        {
+            return nextPushAttempt;
+        }
+
+        if (pushRequested || unpushed >= options.PushMaxCommits)
+        {
+            return now;
+        }
+
+        var quiet = lastCommit + options.PushQuietWindow;
+        var latest = (oldestUnpushed ?? now) + options.PushMaxDelay;
+        return quiet < latest ? quiet : latest;
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        var arrival = queue.WaitAsync(cancellationToken);
+        if (unpushed == 0)
+        {
+            await arrival;
+            return;
+        }
+
+        var delay = PushDue() - time.GetUtcNow();
+        if (delay > TimeSpan.Zero)
+        {
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var timer = Task.Delay(delay, time, stopWaiting.Token);
+            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token));
+            await stopWaiting.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task CommitQueuedAsync(CancellationToken cancellationToken)
+    {
+        if (options.CommitWindow <= TimeSpan.Zero)
+        {
+            while (TryTake(out var change))
+            {
+                CommitChanges([change]);
+                Interlocked.Decrement(ref inFlight);
+            }
+
+            return;
+        }
+
+        if (queue.Count == 0)
+        {
+            return;
+        }
+
+        await Task.Delay(options.CommitWindow, time, cancellationToken);
+        var batch = new List<GitChange>();
+        while (TryTake(out var change))
+        {
+            batch.Add(change);
+        }
+
+        CommitChanges(batch);
+        Interlocked.Add(ref inFlight, -batch.Count);
+    }
+
+    private bool TryTake(out GitChange change)
+    {
+        Interlocked.Increment(ref inFlight);
+        if (queue.TryDequeue(out change))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref inFlight);
+        return false;
+    }
+
+    private void CommitChanges(IReadOnlyList<GitChange> changes)
+    {
+        var applied = new List<GitChange>();
+        foreach (var change in changes)
+        {
+            var changed = change.IsDeletion
+                ? clone!.Tree.Remove(change.Path)
+                : clone!.Tree.Set(change.Path, clone.WriteBlob(change.Content!));
+            metrics.Event(options.Id, changed ? "committed" : "unchanged");
+            if (changed)
+            {
+                applied.Add(change);
+            }
+        }
+
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var committer = new Signature(options.CommitterName, options.CommitterEmail, now);
+        var commit = clone!.Commit(Message(applied), Author(applied, committer), committer);
+        if (commit is null)
+        {
+            return;
+        }
+
+        metrics.Committed(options.Id);
+        unpushed++;
+        oldestUnpushed ??= now;
+        lastCommit = now;
+        Publish();
+    }
+
+    private string Message(IReadOnlyList<GitChange> changes)
+    {
+        if (changes.Count == 1)
+        {
+            return options.MessageTemplate?.Render(changes[0].Description) ?? CommitMessage.Default(changes[0].Description);
+        }
+
+        var lines = changes.Select(change => "- " + CommitMessage.Default(change.Description).Split('\n')[0]);
+        return $"[BATCH] {changes.Count} changes\n\n{string.Join('\n', lines)}\n";
+    }
+
+    // The author is the user who made the change, when known, at the time of the change: the
+    // conflict rules compare that time with the remote's commits.
+    private static Signature Author(IReadOnlyList<GitChange> changes, Signature committer)
+    {
+        if (changes.Count != 1 || changes[0].Description.User is not { Length: > 0 } user)
+        {
+            return changes.Count == 1 ? new Signature(committer.Name, committer.Email, changes[0].Description.Timestamp) : committer;
+        }
+
+        var email = user.Contains('@', StringComparison.Ordinal) ? user : $"{user}@kubernetes";
+        return new Signature(user, email, changes[0].Description.Timestamp);
+    }
+
+    private async Task PushAsync(CancellationToken cancellationToken)
+    {
+        pushRequested = false;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await pipeline.ExecuteAsync(_ =>
+                {
+                    remote.Push(clone!.Repository, options.Branch);
+                    return ValueTask.CompletedTask;
+                }, cancellationToken);
+                clone!.MarkPushed();
+                metrics.Operation(options.Id, "push", "success");
+                metrics.Pushed(options.Id, clock.Elapsed);
+                Log.Pushed(logger, options.Id, unpushed, clock.ElapsedMilliseconds);
+                unpushed = 0;
+                oldestUnpushed = null;
+                consecutiveFailures = 0;
+                status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
+                Publish();
+                return;
+            }
+            catch (GitRemoteException exception) when (exception.Kind == GitFailureKind.NonFastForward)
+            {
+                metrics.Operation(options.Id, "push", "conflict");
+                await ReplayOnRemoteAsync(cancellationToken);
+                if (unpushed == 0)
+                {
+                    return;
+                }
+            }
+            catch (GitRemoteException exception)
+            {
+                Fail(exception);
+                return;
+            }
+            catch (BrokenCircuitException)
+            {
+                metrics.Operation(options.Id, "push", "circuit-open");
+                nextPushAttempt = time.GetUtcNow() + TimeSpan.FromSeconds(5);
+                return;
+            }
+        }
+    }
+
+    private async Task ReplayOnRemoteAsync(CancellationToken cancellationToken)
+    {
+        await FetchAsync(cancellationToken, adoptRemote: false);
+        var pending = clone!.Unpushed();
+        if (clone.RemoteHead is { } remoteHead && pending.Count > 0)
+        {
+            var (reapplied, dropped) = PendingReplay.Replay(clone, pending, remoteHead);
+            for (var i = 0; i < reapplied; i++)
+            {
+                metrics.Conflict(options.Id, "cluster-wins");
+            }
+
+            for (var i = 0; i < dropped; i++)
+            {
+                metrics.Conflict(options.Id, "git-wins");
+            }
+
+            Log.Replayed(logger, options.Id, pending.Count, dropped, reapplied);
+        }
+
+        unpushed = clone.Unpushed().Count;
+        Publish();
+    }
+
+    private async Task FetchAsync(CancellationToken cancellationToken, bool adoptRemote)
+    {
+        try
+        {
+            await pipeline.ExecuteAsync(_ =>
+            {
+                remote.Fetch(clone!.Repository, options.Branch);
+                return ValueTask.CompletedTask;
+            }, cancellationToken);
+            metrics.Operation(options.Id, "fetch", "success");
+            if (adoptRemote)
+            {
+                clone!.AdoptRemoteWhenEmpty();
+            }
+        }
+        catch (GitRemoteException exception)
+        {
+            // Commits are still made locally; the push retries the remote later.
+            Fail(exception);
+        }
+        catch (BrokenCircuitException)
+        {
+            metrics.Operation(options.Id, "fetch", "circuit-open");
+        }
+    }
+
+    private void Fail(GitRemoteException exception)
+    {
+        metrics.Operation(options.Id, exception.Operation, exception.Kind.ToString().ToLowerInvariant());
+        Log.RemoteFailed(logger, options.Id, exception.Message);
+        consecutiveFailures++;
+        var wait = exception.Kind == GitFailureKind.Transient
+            ? TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, consecutiveFailures)) * (0.5 + Random.Shared.NextDouble()))
+            : options.PermanentFailureRetry;
+        nextPushAttempt = time.GetUtcNow() + wait;
+        status = status with { LastError = exception };
+        Publish();
+    }
+
+    private void Publish() => status = status with { LastCommit = clone?.Head?.Sha, PendingCommits = unpushed };
+
+    private static ResiliencePipeline BuildPipeline(TimeProvider time)
+    {
+        var transient = new PredicateBuilder().Handle<GitRemoteException>(exception => exception.Kind == GitFailureKind.Transient);
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = transient,
+                FailureRatio = 1.0,
+                MinimumThroughput = 3,
+                SamplingDuration = TimeSpan.FromSeconds(60),
+                BreakDuration = TimeSpan.FromSeconds(15),
+            })
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = 2,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            })
+            .Build();
+    }
+}

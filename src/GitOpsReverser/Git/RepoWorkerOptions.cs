@@ -1,0 +1,46 @@
+namespace GitOpsReverser.Git;
+
+/// <summary>One repository configuration: where to push, as whom, and how to batch.</summary>
+internal sealed record RepoWorkerOptions
+{
+    /// <summary>A stable name for the local clone's folder (<c>&lt;DataDirectory&gt;/repos/&lt;Id&gt;</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>A local path, <c>file://</c>, <c>https://</c> or <c>http://</c> URL.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The branch to commit to. Default <c>main</c>.</summary>
+    public string Branch { get; init; } = "main";
+
+    public GitCredentials Credentials { get; init; } = GitCredentials.None;
+
+    /// <summary>Where local clones live (a PVC in production).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Committer name, and the author when the change's user is unknown. Default <c>GitOps Reverser</c>.</summary>
+    public string CommitterName { get; init; } = "GitOps Reverser";
+
+    /// <summary>Committer email. Default <c>gitops-reverser@localhost</c>.</summary>
+    public string CommitterEmail { get; init; } = "gitops-reverser@localhost";
+
+    /// <summary>The commit message template; null for the default message.</summary>
+    public CommitMessageTemplate? MessageTemplate { get; init; }
+
+    /// <summary>Zero: one commit per change (default). Otherwise changes arriving within this window share one commit.</summary>
+    public TimeSpan CommitWindow { get; init; }
+
+    /// <summary>Push once no commit has been made for this long. Default 1 s.</summary>
+    public TimeSpan PushQuietWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Push at the latest when this many commits are waiting. Default 50.</summary>
+    public int PushMaxCommits { get; init; } = 50;
+
+    /// <summary>Push at the latest this long after the oldest unpushed commit. Default 10 s.</summary>
+    public TimeSpan PushMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many distinct paths may wait in the queue. Default 100,000.</summary>
+    public int QueueCapacity { get; init; } = 100_000;
+
+    /// <summary>How long to wait before pushing again after an authentication, trust or configuration error. Default 60 s.</summary>
+    public TimeSpan PermanentFailureRetry { get; init; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,273 @@
+using GitOpsReverser.Git;
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.Git;
+
+/// <summary>The RepoWorker against real bare repositories, every result read back with the git CLI.</summary>
+[Category("Integration")]
+public sealed class RepoWorkerTests
+{
+    private TempDirectory temp = null!;
+    private string remote = null!;
+
+    [SetUp]
+    public void CreateRemote()
+    {
+        temp = new TempDirectory();
+        remote = GitCli.InitBare(temp.Combine("remote.git"));
+    }
+
+    [TearDown]
+    public void RemoveTemp() => temp.Dispose();
+
+    private RepoWorkerOptions Options(string id = "repo", string? url = null, string branch = "main") => new()
+    {
+        Id = id,
+        Url = url ?? remote,
+        Branch = branch,
+        DataDirectory = temp.Combine("data"),
+        PushQuietWindow = TimeSpan.FromMinutes(10),
+        PushMaxDelay = TimeSpan.FromMinutes(10),
+        PermanentFailureRetry = TimeSpan.FromMilliseconds(200),
+    };
+
+    private const string CmPath = "namespaces/prod/ConfigMap/app.yaml";
+
+    [Test]
+    public async Task Change_BecomesOneCommitWithTheSeedMessageAuthorAndFile()
+    {
+        await using var worker = RunningWorker.Start(Options());
+        var when = new DateTimeOffset(2026, 1, 31, 18, 30, 0, TimeSpan.Zero);
+
+        await worker.PutAsync(CmPath, "data:\n  key: value\n", user: "alice@example.com", at: when, operation: GitOpsReverser.Git.ChangeOperation.Create);
+        var status = await worker.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().Equal("[CREATE] ConfigMap/app in ns/prod by user/alice@example.com");
+        GitCli.Log(remote, "%an <%ae> %aI|%cn <%ce>").Single().Should()
+            .Be("alice@example.com <alice@example.com> 2026-01-31T18:30:00+00:00|GitOps Reverser <gitops-reverser@localhost>");
+        GitCli.Show(remote, "main", CmPath).Should().Be("data:\n  key: value\n");
+        GitCli.Run(remote, "log", "-1", "--format=%B", "main").Should().Contain("- Resource Version: 42");
+        status.LastCommit.Should().Be(GitCli.Run(remote, "rev-parse", "main").Trim());
+        status.LastPushTime.Should().NotBeNull();
+        Directory.Exists(Path.Combine(temp.Combine("data"), "repos", "repo")).Should().BeTrue();
+        File.Exists(Path.Combine(temp.Combine("data"), "repos", "repo", "HEAD")).Should().BeTrue("the clone is bare");
+    }
+
+    [Test]
+    public async Task SameContentAndMissingDeletes_MakeNoCommit_DeletesRemoveEmptyFolders()
+    {
+        await using var worker = RunningWorker.Start(Options());
+
+        await worker.PutAsync(CmPath, "v1\n");
+        await worker.PutAsync("namespaces/prod/ConfigMap/other.yaml", "o\n", name: "other");
+        await worker.WaitUntilIdleAsync();
+        await worker.PutAsync(CmPath, "v1\n");
+        await worker.DeleteAsync("namespaces/prod/ConfigMap/missing.yaml", name: "missing");
+        await worker.DeleteAsync(CmPath);
+        await worker.DeleteAsync("namespaces/prod/ConfigMap/other.yaml", name: "other");
+        await worker.PutAsync("cluster-scoped/Namespace/prod.yaml", "ns\n", name: "prod");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().HaveCount(5);
+        GitCli.Files(remote).Should().Equal("cluster-scoped/Namespace/prod.yaml");
+    }
+
+    [Test]
+    public async Task QueuedChanges_CoalescePerPath_KeepingTheOrderOfPaths()
+    {
+        using var worker = RunningWorker.Create(Options());
+        await worker.EnqueueAsync(RunningWorker.Change("a.yaml", "a1"u8.ToArray(), "a", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
+        await worker.EnqueueAsync(RunningWorker.Change("b.yaml", "b1"u8.ToArray(), "b", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
+        await worker.EnqueueAsync(RunningWorker.Change("a.yaml", "a2"u8.ToArray(), "a", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
+        worker.Status.QueuedChanges.Should().Be(2);
+
+        using var stop = new CancellationTokenSource();
+        worker.RequestPush();
+        var run = worker.RunAsync(stop.Token);
+        while (!worker.Status.Started || worker.Status.QueuedChanges > 0 || worker.Status.PendingCommits > 0 || worker.Status.LastPushTime is null)
+        {
+            await Task.Delay(20);
+        }
+
+        await stop.CancelAsync();
+        await run;
+        GitCli.Log(remote, "%s").Should().Equal("[UPDATE] ConfigMap/b in ns/prod by user/u", "[UPDATE] ConfigMap/a in ns/prod by user/u");
+        GitCli.Show(remote, "main", "a.yaml").Should().Be("a2");
+    }
+
+    [Test]
+    public async Task Pushes_AreBatched_ByMaxCommits()
+    {
+        await using var worker = RunningWorker.Start(Options() with { PushMaxCommits = 3 });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await worker.PutAsync($"f{i}.yaml", $"{i}\n", name: $"f{i}");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (GitCli.Run(remote, "for-each-ref").Length == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        GitCli.Log(remote).Should().HaveCount(3, "three commits reach the push limit and go out together");
+    }
+
+    [Test]
+    public async Task CommitWindow_GroupsChangesIntoOneCommit()
+    {
+        await using var worker = RunningWorker.Start(Options() with { CommitWindow = TimeSpan.FromMilliseconds(300) });
+
+        await worker.PutAsync("x.yaml", "x\n", name: "x");
+        await worker.PutAsync("y.yaml", "y\n", name: "y");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().Equal("[BATCH] 2 changes");
+        GitCli.Files(remote).Should().Equal("x.yaml", "y.yaml");
+    }
+
+    [Test]
+    public async Task BranchMoved_OlderPendingChangeToTheSamePath_IsDropped_GitWins()
+    {
+        await using var worker = RunningWorker.Start(Options());
+        await worker.PutAsync("seed.yaml", "seed\n", name: "seed");
+        await worker.WaitUntilIdleAsync();
+
+        await worker.PutAsync(CmPath, "from cluster\n", at: DateTimeOffset.UtcNow.AddHours(-1));
+        await worker.PutAsync("namespaces/prod/ConfigMap/ours.yaml", "ours\n", name: "ours", at: DateTimeOffset.UtcNow.AddHours(-1));
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        PushFromElsewhere(CmPath, "from git\n");
+
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Show(remote, "main", CmPath).Should().Be("from git\n");
+        GitCli.Show(remote, "main", "namespaces/prod/ConfigMap/ours.yaml").Should().Be("ours\n");
+        GitCli.Log(remote, "%an").Should().Equal("alice", "Someone Else", "alice");
+        GitCli.Run(remote, "rev-list", "--merges", "main").Should().BeEmpty("never a merge commit");
+    }
+
+    [Test]
+    public async Task BranchMoved_NewerPendingChangeToTheSamePath_IsReapplied_ClusterWins()
+    {
+        await using var worker = RunningWorker.Start(Options());
+        await worker.PutAsync("seed.yaml", "seed\n", name: "seed");
+        await worker.WaitUntilIdleAsync();
+
+        await worker.PutAsync(CmPath, "from cluster\n", at: DateTimeOffset.UtcNow.AddHours(1));
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        PushFromElsewhere(CmPath, "from git\n");
+        PushFromElsewhere("README.md", "someone's readme\n");
+
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Show(remote, "main", CmPath).Should().Be("from cluster\n");
+        GitCli.Show(remote, "main", "README.md").Should().Be("someone's readme\n");
+        GitCli.Log(remote, "%an").Should().Equal("alice", "Someone Else", "Someone Else", "alice");
+    }
+
+    [Test]
+    public async Task RemoteDown_CommitsStayLocal_ThenArriveInOrder()
+    {
+        var moved = remote + ".away";
+        await using var worker = RunningWorker.Start(Options());
+        await worker.PutAsync("first.yaml", "1\n", name: "first");
+        await worker.WaitUntilIdleAsync();
+        Directory.Move(remote, moved);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await worker.PutAsync($"down-{i}.yaml", $"{i}\n", name: $"down-{i}");
+        }
+
+        var down = await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        await WaitForAsync(() => worker.Worker.Status.LastError is not null);
+        down.PendingCommits.Should().Be(3);
+        worker.Worker.Status.LastError!.Message.Should().Contain(remote);
+        Directory.Move(moved, remote);
+
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Log(remote, "%s").Should().Equal(
+            "[UPDATE] ConfigMap/down-2 in ns/prod by user/alice",
+            "[UPDATE] ConfigMap/down-1 in ns/prod by user/alice",
+            "[UPDATE] ConfigMap/down-0 in ns/prod by user/alice",
+            "[UPDATE] ConfigMap/first in ns/prod by user/alice");
+        worker.Worker.Status.LastError.Should().BeNull();
+    }
+
+    [Test]
+    public async Task Restart_PushesCommitsAnEarlierRunMadeButCouldNotPush_WithoutDuplicates()
+    {
+        var moved = remote + ".away";
+        await using (var first = RunningWorker.Start(Options()))
+        {
+            await first.PutAsync("before.yaml", "b\n", name: "before");
+            await first.WaitUntilIdleAsync();
+            Directory.Move(remote, moved);
+            await first.PutAsync("while-down.yaml", "d\n", name: "while-down");
+            await first.WaitUntilIdleAsync(allowPending: true);
+        }
+
+        Directory.Move(moved, remote);
+        await using var second = RunningWorker.Start(Options());
+        await second.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().Equal("[UPDATE] ConfigMap/while-down in ns/prod by user/alice", "[UPDATE] ConfigMap/before in ns/prod by user/alice");
+    }
+
+    [Test]
+    public async Task TwoWorkers_OnTwoBranchesOfOneRepository()
+    {
+        await using var main = RunningWorker.Start(Options("main-worker"));
+        await using var staging = RunningWorker.Start(Options("staging-worker", branch: "staging"));
+
+        await main.PutAsync("main.yaml", "m\n", name: "m");
+        await staging.PutAsync("staging.yaml", "s\n", name: "s");
+        await main.WaitUntilIdleAsync();
+        await staging.WaitUntilIdleAsync();
+
+        GitCli.Files(remote, "main").Should().Equal("main.yaml");
+        GitCli.Files(remote, "staging").Should().Equal("staging.yaml");
+    }
+
+    [Test]
+    public async Task ExistingRepository_IsCloned_AndItsOtherFilesAreKept()
+    {
+        PushFromElsewhere("README.md", "hello\n");
+        await using var worker = RunningWorker.Start(Options());
+
+        await worker.PutAsync(CmPath, "v\n");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Files(remote).Should().Equal("README.md", CmPath);
+        GitCli.Log(remote).Should().HaveCount(2);
+    }
+
+    private void PushFromElsewhere(string path, string content)
+    {
+        var work = temp.Combine("elsewhere-" + Guid.NewGuid().ToString("N")[..6]);
+        GitCli.Run(temp.Path, "clone", "--quiet", remote, work);
+        var file = Path.Combine(work, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, content);
+        GitCli.Run(work, "add", "-A");
+        GitCli.Run(work, "commit", "--quiet", "-m", $"edit {path} by hand");
+        GitCli.Run(work, "push", "--quiet", "origin", "HEAD:main");
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("condition not reached in 20 s");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics.Metrics;
+using GitOpsReverser.Git;
+using GitOpsReverser.Manifests;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GitOpsReverser.Tests.TestSupport;
+
+/// <summary>A RepoWorker running on its own task for one test, with helpers to feed it and wait for it.</summary>
+internal sealed class RunningWorker : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task run;
+
+    private RunningWorker(RepoWorker worker)
+    {
+        Worker = worker;
+        run = Task.Run(() => worker.RunAsync(stop.Token));
+    }
+
+    public RepoWorker Worker { get; }
+
+    public static RunningWorker Start(RepoWorkerOptions options, IMeterFactory? meters = null) =>
+        new(Create(options, meters));
+
+    public static RepoWorker Create(RepoWorkerOptions options, IMeterFactory? meters = null) =>
+        new(options, TimeProvider.System, new GitMetrics(meters ?? new TestMeterFactory()), NullLogger<RepoWorker>.Instance);
+
+    public ValueTask PutAsync(string path, string content, string name = "app", string? user = "alice", DateTimeOffset? at = null,
+        ChangeOperation operation = ChangeOperation.Update) =>
+        Worker.EnqueueAsync(Change(path, System.Text.Encoding.UTF8.GetBytes(content), name, user, at, operation), CancellationToken.None);
+
+    public ValueTask DeleteAsync(string path, string name = "app", string? user = "alice", DateTimeOffset? at = null) =>
+        Worker.EnqueueAsync(Change(path, null, name, user, at, ChangeOperation.Delete), CancellationToken.None);
+
+    public static GitChange Change(string path, byte[]? content, string name, string? user, DateTimeOffset? at, ChangeOperation operation) =>
+        new(path, content, new ChangeDescription(operation, new ObjectIdentity("v1", "ConfigMap", "prod", name), user,
+            at ?? DateTimeOffset.UtcNow, "42"));
+
+    /// <summary>Waits until everything queued is committed and pushed (or, with <paramref name="allowPending"/>, just committed).</summary>
+    public async Task<RepoWorkerStatus> WaitUntilIdleAsync(bool allowPending = false, double seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (run.IsFaulted)
+            {
+                throw run.Exception!;
+            }
+
+            var status = Worker.Status;
+            if (status.Started && status.QueuedChanges == 0 && (allowPending || status.PendingCommits == 0))
+            {
+                return status;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"the worker did not become idle: {status}");
+            }
+
+            if (!allowPending)
+            {
+                Worker.RequestPush();
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+        Worker.Dispose();
+        stop.Dispose();
+    }
+}
