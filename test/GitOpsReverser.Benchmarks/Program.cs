@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 using GitOpsReverser.Benchmarks;
 
+// `commits` runs the Git commit bench command; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "commits")
+{
+    return CommitBench.Run(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SanitizeBenchmarks).Assembly).Run(args);
+return 0;

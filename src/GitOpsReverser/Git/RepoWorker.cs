@@ -21,6 +21,7 @@ internal sealed class RepoWorker : IDisposable
     private readonly ILogger logger;
     private readonly ChangeQueue queue;
     private readonly GitRemote remote;
+    private readonly string url;
     private readonly ResiliencePipeline pipeline;
     private LocalClone? clone;
     private int unpushed;
@@ -40,7 +41,14 @@ internal sealed class RepoWorker : IDisposable
         this.metrics = metrics;
         this.logger = logger;
         queue = new ChangeQueue(options.QueueCapacity);
-        remote = new GitRemote(options.Url, options.Credentials);
+        url = options.Url;
+        if (SshRemoteUrl.IsSsh(url))
+        {
+            url = SshRemoteUrl.Normalize(url);
+            SshSmartSubtransport.Use(url, options.Credentials);
+        }
+
+        remote = new GitRemote(url, options.Credentials);
         pipeline = BuildPipeline(time);
         metrics.TrackQueue(options.Id, () => queue.Count);
     }
@@ -74,7 +82,7 @@ internal sealed class RepoWorker : IDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(ClonePath);
-        clone = LocalClone.Open(ClonePath, options.Url, options.Branch);
+        clone = LocalClone.Open(ClonePath, url, options.Branch);
         await FetchAsync(cancellationToken, adoptRemote: true);
         unpushed = clone.Unpushed().Count;
         if (unpushed > 0)

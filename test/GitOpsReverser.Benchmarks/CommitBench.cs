@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using GitOpsReverser.Git;
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Benchmarks;
+
+/// <summary>
+/// Single-file commits through the RepoWorker's commit path (blob, in-memory tree, raw tree objects,
+/// commit, ref) in repositories of 1k, 10k and 100k files, fanned out over 100 namespaces and flat
+/// (one folder), plus push latency to a local bare repository.
+///   dotnet run -c Release --project test/GitOpsReverser.Benchmarks -- commits [--sizes 1000,10000,100000] [--commits 300]
+/// </summary>
+internal static class CommitBench
+{
+    public static int Run(string[] args)
+    {
+        var sizes = Option(args, "--sizes", "1000,10000,100000").Split(',').Select(size => int.Parse(size, CultureInfo.InvariantCulture)).ToArray();
+        var commits = int.Parse(Option(args, "--commits", "300"), CultureInfo.InvariantCulture);
+        var root = Directory.CreateTempSubdirectory("commit-bench-").FullName;
+        try
+        {
+            Console.WriteLine($"single-file commits, {commits} per repository (ms per commit: median, p99; commits/s from the mean)");
+            var results = new Dictionary<(string, int), double>();
+            foreach (var layout in new[] { "fanned", "flat" })
+            {
+                foreach (var size in sizes)
+                {
+                    var (mean, median, p99) = Measure(Path.Combine(root, $"{layout}-{size}"), layout, size, commits);
+                    results[(layout, size)] = mean;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {layout,-6} {size,7:N0} files: median {median:F2} ms, p99 {p99:F2} ms, {1000 / mean:N0} commits/s"));
+                }
+
+                if (results.ContainsKey((layout, sizes[0])) && results.ContainsKey((layout, sizes[^1])))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {layout} {sizes[^1]:N0}/{sizes[0]:N0} cost ratio: {results[(layout, sizes[^1])] / results[(layout, sizes[0])]:F2}"));
+                }
+            }
+
+            PushLatency(Path.Combine(root, "push"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static (double Mean, double Median, double P99) Measure(string path, string layout, int size, int commits)
+    {
+        string FilePath(int i) => layout == "flat"
+            ? $"namespaces/big/ConfigMap/cm-{i:D6}.yaml"
+            : $"namespaces/ns-{i % 100:D3}/ConfigMap/cm-{i:D6}.yaml";
+
+        using (var seed = LocalClone.Open(path, "/nonexistent", "main"))
+        {
+            for (var i = 0; i < size; i++)
+            {
+                seed.Tree.Set(FilePath(i), seed.WriteBlob(Content(i, 0)));
+            }
+
+            var signature = new Signature("bench", "bench@example.com", DateTimeOffset.UtcNow);
+            seed.Commit("initial", signature, signature);
+        }
+
+        // A fresh open, as after a restart: the tree loads lazily from the object database.
+        using var clone = LocalClone.Open(path, "/nonexistent", "main");
+        var random = new Random(42);
+        var timings = new List<double>(commits);
+        for (var c = 1; c <= commits; c++)
+        {
+            var i = random.Next(size);
+            var clock = Stopwatch.StartNew();
+            clone.Tree.Set(FilePath(i), clone.WriteBlob(Content(i, c)));
+            var signature = new Signature("bench", "bench@example.com", DateTimeOffset.UtcNow);
+            clone.Commit($"[UPDATE] ConfigMap/cm-{i}", signature, signature);
+            timings.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        // The first commits load folders from the object database; the steady state is what a running worker sees.
+        var steady = timings.Skip(Math.Min(20, commits / 10)).Order().ToList();
+        return (steady.Average(), steady[steady.Count / 2], steady[(int)Math.Min(steady.Count - 1, Math.Ceiling(steady.Count * 0.99) - 1)]);
+    }
+
+    private static void PushLatency(string root)
+    {
+        var remotePath = Path.Combine(root, "remote.git");
+        Repository.Init(remotePath, isBare: true);
+        using var clone = LocalClone.Open(Path.Combine(root, "clone"), remotePath, "main");
+        var remote = new GitRemote(remotePath, GitCredentials.None);
+        var timings = new List<double>();
+        for (var c = 0; c < 50; c++)
+        {
+            clone.Tree.Set($"namespaces/a/ConfigMap/cm-{c % 10}.yaml", clone.WriteBlob(Content(c, c)));
+            var signature = new Signature("bench", "bench@example.com", DateTimeOffset.UtcNow);
+            clone.Commit("push bench", signature, signature);
+            var clock = Stopwatch.StartNew();
+            remote.Push(clone.Repository, "main");
+            timings.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var sorted = timings.Skip(5).Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"push of one commit to a local bare repository: median {sorted[sorted.Count / 2]:F1} ms, max {sorted[^1]:F1} ms"));
+    }
+
+    private static byte[] Content(int i, int version) => Encoding.UTF8.GetBytes(
+        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n  namespace: ns\ndata:\n  version: \"{version}\"\n  payload: {new string('x', 200)}\n");
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+}

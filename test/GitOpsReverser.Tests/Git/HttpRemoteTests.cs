@@ -1,0 +1,101 @@
+using GitOpsReverser.Git;
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.Git;
+
+/// <summary>The RepoWorker against a real smart-HTTP server (nginx, fcgiwrap, git http-backend) with basic auth.</summary>
+[Category("Integration")]
+[NonParallelizable]
+public sealed class HttpRemoteTests
+{
+    private GitHttpServer server = null!;
+    private TempDirectory temp = null!;
+
+    [OneTimeSetUp]
+    public void StartServer() => server = new GitHttpServer("robot", "s3cret-password");
+
+    [OneTimeTearDown]
+    public void StopServer() => server.Dispose();
+
+    [SetUp]
+    public void CreateTemp() => temp = new TempDirectory();
+
+    [TearDown]
+    public void RemoveTemp() => temp.Dispose();
+
+    private RepoWorkerOptions Options(string repository, string password) => new()
+    {
+        Id = repository,
+        Url = server.UrlFor(repository),
+        DataDirectory = temp.Combine("data"),
+        Credentials = new GitCredentials { Username = "robot", Password = password },
+        PushQuietWindow = TimeSpan.FromMinutes(10),
+        PermanentFailureRetry = TimeSpan.FromMinutes(10),
+    };
+
+    [Test]
+    public async Task Push_WithBasicAuth_ArrivesOnTheServer()
+    {
+        var bare = server.CreateRepository("team.git");
+        await using var worker = RunningWorker.Start(Options("team.git", "s3cret-password"));
+
+        await worker.PutAsync("namespaces/prod/ConfigMap/app.yaml", "over http\n");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Show(bare, "main", "namespaces/prod/ConfigMap/app.yaml").Should().Be("over http\n");
+    }
+
+    [Test]
+    public async Task WrongPassword_IsAnAuthenticationErrorThatNamesTheUrl_AndNeverThePassword()
+    {
+        server.CreateRepository("locked.git");
+        await using var worker = RunningWorker.Start(Options("locked.git", "wrong-password"));
+
+        await worker.PutAsync("a.yaml", "a\n");
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        var error = await WaitForErrorAsync(worker.Worker);
+
+        error.Kind.Should().Be(GitFailureKind.Authentication);
+        error.Message.Should().Contain(server.UrlFor("locked.git")).And.Contain("check the username and password").And.NotContain("wrong-password");
+        worker.Worker.Status.PendingCommits.Should().Be(1, "the commit waits in the clone");
+    }
+
+    [Test]
+    public async Task PreReceiveHookRejection_IsSurfacedAsARejectedPush()
+    {
+        var bare = server.CreateRepository("protected.git");
+        var hook = Path.Combine(bare, "hooks", "pre-receive");
+        await File.WriteAllTextAsync(hook, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await using var worker = RunningWorker.Start(Options("protected.git", "s3cret-password"));
+        await worker.PutAsync("a.yaml", "a\n");
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        var error = await WaitForErrorAsync(worker.Worker);
+
+        error.Kind.Should().Be(GitFailureKind.Rejected);
+        error.Message.Should().Contain("refs/heads/main").And.Contain("hook declined");
+        GitCli.Run(bare, "for-each-ref").Should().BeEmpty();
+    }
+
+    private static async Task<GitRemoteException> WaitForErrorAsync(RepoWorker worker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (worker.Status.LastError is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"no error reported: {worker.Status}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return worker.Status.LastError!;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace GitOpsReverser.Tests.TestSupport;
+
+/// <summary>
+/// A real smart-HTTP Git server on 127.0.0.1: nginx with basic auth in front of fcgiwrap running
+/// <c>git http-backend</c>. Both run in their own process groups and are stopped by process id.
+/// </summary>
+internal sealed class GitHttpServer : IDisposable
+{
+    private readonly TempDirectory directory = new("git-http-");
+    private readonly Process fcgiwrap;
+    private readonly Process nginx;
+
+    public GitHttpServer(string username, string password)
+    {
+        RepositoriesRoot = directory.Combine("repos");
+        Directory.CreateDirectory(RepositoriesRoot);
+        foreach (var temp in new[] { "body", "fastcgi", "proxy", "uwsgi", "scgi" })
+        {
+            Directory.CreateDirectory(directory.Combine(temp));
+        }
+
+        File.WriteAllText(directory.Combine("htpasswd"), $"{username}:{{PLAIN}}{password}\n");
+        var socket = directory.Combine("fcgiwrap.sock");
+        Port = FreePort();
+        var user = Environment.UserName == "root" ? "user root root;" : "";
+        File.WriteAllText(directory.Combine("nginx.conf"), $$"""
+            {{user}}
+            worker_processes 1;
+            error_log {{directory.Combine("error.log")}};
+            pid {{directory.Combine("nginx.pid")}};
+            events { worker_connections 64; }
+            http {
+              access_log off;
+              client_body_temp_path {{directory.Combine("body")}};
+              fastcgi_temp_path {{directory.Combine("fastcgi")}};
+              proxy_temp_path {{directory.Combine("proxy")}};
+              uwsgi_temp_path {{directory.Combine("uwsgi")}};
+              scgi_temp_path {{directory.Combine("scgi")}};
+              server {
+                listen 127.0.0.1:{{Port}};
+                client_max_body_size 0;
+                location / {
+                  auth_basic "git";
+                  auth_basic_user_file {{directory.Combine("htpasswd")}};
+                  fastcgi_pass unix:{{socket}};
+                  fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+                  fastcgi_param GIT_PROJECT_ROOT {{RepositoriesRoot}};
+                  fastcgi_param GIT_HTTP_EXPORT_ALL "";
+                  fastcgi_param PATH_INFO $uri;
+                  fastcgi_param REMOTE_USER $remote_user;
+                  fastcgi_param QUERY_STRING $query_string;
+                  fastcgi_param REQUEST_METHOD $request_method;
+                  fastcgi_param CONTENT_TYPE $content_type;
+                  fastcgi_param CONTENT_LENGTH $content_length;
+                }
+              }
+            }
+            """);
+        fcgiwrap = StartInOwnGroup("/usr/sbin/fcgiwrap", "-c", "4", "-s", $"unix:{socket}");
+        WaitFor(() => File.Exists(socket), "fcgiwrap's socket");
+        nginx = StartInOwnGroup("/usr/sbin/nginx", "-p", directory.Path, "-c", directory.Combine("nginx.conf"), "-g", "daemon off;");
+        WaitFor(() => CanConnect(Port), $"nginx on port {Port} ({ReadLog()})");
+    }
+
+    public int Port { get; }
+
+    public string RepositoriesRoot { get; }
+
+    public string UrlFor(string repository) => $"http://127.0.0.1:{Port}/{repository}";
+
+    /// <summary>A new bare repository served as <c>/&lt;name&gt;</c>, pushable over HTTP.</summary>
+    public string CreateRepository(string name)
+    {
+        var path = GitCli.InitBare(Path.Combine(RepositoriesRoot, name));
+        GitCli.Run(path, "config", "http.receivepack", "true");
+        return path;
+    }
+
+    public void Dispose()
+    {
+        Stop(nginx);
+        Stop(fcgiwrap);
+        directory.Dispose();
+    }
+
+    private string ReadLog() => File.Exists(directory.Combine("error.log")) ? File.ReadAllText(directory.Combine("error.log")) : "";
+
+    // setsid puts the server and its children in a process group of their own, so one kill stops them all.
+    private static Process StartInOwnGroup(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", "--", $"-{process.Id}"]);
+            kill.WaitForExit();
+            if (!process.WaitForExit(5000))
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{what} did not come up");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+}
