@@ -14,8 +14,12 @@ internal sealed class LocalClone : IDisposable
     {
         Repository = repository;
         this.branch = branch;
-        Tree = GitTreeState.For(repository, Head?.Tree);
+        headTreeId = Head?.Tree.Id;
+        Tree = GitTreeState.For(repository, headTreeId);
     }
+
+    // The head's tree id, kept so that comparing with it never loads (parses) a large root tree.
+    private ObjectId? headTreeId;
 
     public Repository Repository { get; }
 
@@ -81,26 +85,28 @@ internal sealed class LocalClone : IDisposable
     }
 
     /// <summary>Commits the tree as it is now on top of the head; returns null when it equals the head's tree.</summary>
-    public Commit? Commit(string message, Signature author, Signature committer)
+    public ObjectId? Commit(string message, Signature author, Signature committer)
     {
         var treeId = Tree.Write();
-        var head = Head;
-        if (head?.Tree.Id == treeId || (head is null && !Tree.Files().Any()))
+        var head = Repository.Refs[BranchRef]?.ResolveToDirectReference()?.TargetIdentifier;
+        if (treeId == headTreeId || (head is null && Tree.IsEmpty))
         {
             return null;
         }
 
-        var commit = Repository.ObjectDatabase.CreateCommit(author, committer, message, Repository.Lookup<LibGit2Sharp.Tree>(treeId),
-            head is null ? [] : [head], prettifyMessage: false);
-        Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
-        return commit;
+        var bytes = LooseObjects.CommitBytes(treeId, head is null ? [] : [new ObjectId(head)], author, committer, message);
+        var commitId = LooseObjects.Write(Path.Combine(Repository.Info.Path, "objects"), "commit", bytes);
+        Repository.Refs.Add(BranchRef, commitId, allowOverwrite: true);
+        headTreeId = treeId;
+        return commitId;
     }
 
     /// <summary>Points the branch (and the in-memory tree) at <paramref name="commit"/>.</summary>
     public void MoveHead(Commit commit)
     {
         Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
-        Tree = GitTreeState.For(Repository, commit.Tree);
+        headTreeId = commit.Tree.Id;
+        Tree = GitTreeState.For(Repository, headTreeId);
     }
 
     /// <summary>Marks the remote branch as being at the branch head (after a successful push).</summary>

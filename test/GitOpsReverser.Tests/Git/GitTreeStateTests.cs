@@ -1,5 +1,4 @@
 using GitOpsReverser.Git;
-using GitOpsReverser.Tests.TestSupport;
 using LibGit2Sharp;
 
 namespace GitOpsReverser.Tests.Git;
@@ -19,7 +18,7 @@ public sealed class GitTreeStateTests
         // Names that sort differently as files and as folders ('a' vs 'a.b' vs 'a-b'), and nesting.
         string[] names = ["a", "a.b", "a-b", "a0", "b", "Z", "long-name.yaml"];
         var model = new Dictionary<string, string>(StringComparer.Ordinal);
-        var state = GitTreeState.For(repository, null);
+        var state = GitTreeState.For(repository, treeId: null);
         Commit? head = null;
         for (var step = 0; step < 300; step++)
         {
@@ -52,13 +51,28 @@ public sealed class GitTreeStateTests
             if (step % 50 == 49)
             {
                 var tree = repository.Lookup<Tree>(state.Write());
+                tree.Should().NotBeNull("the tree object must be readable by libgit2");
                 var signature = new Signature("t", "t@example.com", DateTimeOffset.UnixEpoch.AddDays(step));
                 head = repository.ObjectDatabase.CreateCommit(signature, signature, $"step {step}", tree, head is null ? [] : [head], false);
                 repository.Refs.Add("refs/heads/main", head.Id, allowOverwrite: true);
-                GitTreeState.For(repository, tree).Files().Order(StringComparer.Ordinal).Should().Equal(model.Keys.Order(StringComparer.Ordinal));
+                GitTreeState.For(repository, tree.Id).Files().Order(StringComparer.Ordinal).Should().Equal(model.Keys.Order(StringComparer.Ordinal));
             }
         }
 
+        // Updates only: ids are patched into the serialized folders, written after every step.
+        var files = model.Keys.ToList();
+        for (var step = 0; step < 100; step++)
+        {
+            var file = files[random.Next(files.Count)];
+            var content = $"update {step}\n";
+            state.Set(file, repository.ObjectDatabase.Write<Blob>(System.Text.Encoding.UTF8.GetBytes(content)));
+            model[file] = content;
+            var tree = repository.Lookup<Tree>(state.Write());
+            var signature = new Signature("t", "t@example.com", DateTimeOffset.UnixEpoch.AddDays(1000 + step));
+            head = repository.ObjectDatabase.CreateCommit(signature, signature, $"update {step}", tree, [head!], false);
+        }
+
+        repository.Refs.Add("refs/heads/main", head!.Id, allowOverwrite: true);
         GitCli.Run(path, "fsck", "--strict", "--no-dangling");
         GitCli.Files(path).Order(StringComparer.Ordinal).Should().Equal(model.Keys.Order(StringComparer.Ordinal));
         foreach (var (file, content) in model)

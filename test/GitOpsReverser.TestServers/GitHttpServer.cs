@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace GitOpsReverser.Tests.TestSupport;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>
 /// A real smart-HTTP Git server on 127.0.0.1: nginx with basic auth in front of fcgiwrap running
 /// <c>git http-backend</c>. Both run in their own process groups and are stopped by process id.
 /// </summary>
-internal sealed class GitHttpServer : IDisposable
+public sealed class GitHttpServer : IDisposable
 {
     private readonly TempDirectory directory = new("git-http-");
     private readonly Process fcgiwrap;

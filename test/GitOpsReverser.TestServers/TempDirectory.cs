@@ -1,7 +1,7 @@
-namespace GitOpsReverser.Tests.TestSupport;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>A scratch directory deleted when the test is done.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "gitops-reverser-test-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
 

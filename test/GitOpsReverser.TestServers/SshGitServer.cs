@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace GitOpsReverser.Tests.TestSupport;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>
 /// A real OpenSSH sshd on 127.0.0.1 with key-only authentication, serving bare repositories to the
 /// current user. As root it runs under <c>unshare -m</c> with a private /run (sshd needs /run/sshd),
 /// leaving the host untouched. Stopped by process id.
 /// </summary>
-internal sealed class SshGitServer : IDisposable
+public sealed class SshGitServer : IDisposable
 {
     private readonly TempDirectory directory = new("git-ssh-");
     private readonly Process sshd;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace GitOpsReverser.Tests.TestSupport;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>The real git CLI, to set up remotes and to check what the pipeline wrote.</summary>
-internal static class GitCli
+public static class GitCli
 {
     public static string Run(string workingDirectory, params string[] arguments)
     {

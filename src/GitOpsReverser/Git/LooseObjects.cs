@@ -1,0 +1,75 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// Writes git objects as loose files straight into a repository's <c>objects/</c> folder, stored without
+/// compression (a valid zlib stream of stored blocks, which every git reads). A tree of 100,000 entries
+/// is 4.5 MB, mostly object ids that do not compress; deflating it would cost more than everything else
+/// in a commit.
+/// </summary>
+internal static class LooseObjects
+{
+    public static ObjectId Write(string objectsDirectory, string type, ReadOnlySpan<byte> content)
+    {
+        var header = Encoding.ASCII.GetBytes($"{type} {content.Length}\0");
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(header);
+        sha1.AppendData(content);
+        var hash = Convert.ToHexStringLower(sha1.GetHashAndReset());
+        var folder = Path.Combine(objectsDirectory, hash[..2]);
+        var path = Path.Combine(folder, hash[2..]);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(folder);
+            var temp = Path.Combine(objectsDirectory, $"tmp_obj_{Guid.NewGuid():N}");
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var zlib = new ZLibStream(file, CompressionLevel.NoCompression))
+            {
+                zlib.Write(header);
+                zlib.Write(content);
+            }
+
+            try
+            {
+                File.Move(temp, path);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Written meanwhile by someone else: the same bytes.
+                File.Delete(temp);
+            }
+        }
+
+        return new ObjectId(hash);
+    }
+
+    /// <summary>A commit object's bytes, in the format git writes (no signature, no encoding header).</summary>
+    public static byte[] CommitBytes(ObjectId tree, IEnumerable<ObjectId> parents, Signature author, Signature committer, string message)
+    {
+        var text = new StringBuilder();
+        text.Append("tree ").Append(tree.Sha).Append('\n');
+        foreach (var parent in parents)
+        {
+            text.Append("parent ").Append(parent.Sha).Append('\n');
+        }
+
+        text.Append("author ").Append(Format(author)).Append('\n');
+        text.Append("committer ").Append(Format(committer)).Append("\n\n");
+        text.Append(message);
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private static string Format(Signature signature)
+    {
+        static string Clean(string value) => new([.. value.Where(c => c is not ('<' or '>' or '\n' or '\0'))]);
+        var when = signature.When;
+        var offset = when.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        var absolute = offset.Duration();
+        return $"{Clean(signature.Name).Trim()} <{Clean(signature.Email).Trim()}> {when.ToUnixTimeSeconds()} {sign}{absolute.Hours:D2}{absolute.Minutes:D2}";
+    }
+}
