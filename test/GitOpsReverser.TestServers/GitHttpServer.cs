@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace GitOpsReverser.TestServers;
 
 /// <summary>
 /// A real smart-HTTP Git server on 127.0.0.1: nginx with basic auth in front of fcgiwrap running
-/// <c>git http-backend</c>. Both run in their own process groups and are stopped by process id.
+/// <c>git http-backend</c>, over HTTP and over HTTPS (a certificate from a CA made for the test), and
+/// under <c>/bearer/</c> with a bearer token instead of basic auth. Both servers run in their own
+/// process groups and are stopped by process id.
 /// </summary>
 public sealed class GitHttpServer : IDisposable
 {
@@ -14,7 +18,7 @@ public sealed class GitHttpServer : IDisposable
     private readonly Process fcgiwrap;
     private readonly Process nginx;
 
-    public GitHttpServer(string username, string password)
+    public GitHttpServer(string username, string password, string bearerToken = "test-bearer-token")
     {
         RepositoriesRoot = directory.Combine("repos");
         Directory.CreateDirectory(RepositoriesRoot);
@@ -26,6 +30,19 @@ public sealed class GitHttpServer : IDisposable
         File.WriteAllText(directory.Combine("htpasswd"), $"{username}:{{PLAIN}}{password}\n");
         var socket = directory.Combine("fcgiwrap.sock");
         Port = FreePort();
+        TlsPort = FreePort();
+        CaPem = WriteCertificates(directory.Combine("server.crt"), directory.Combine("server.key"));
+        var backend = $"""
+                  fastcgi_pass unix:{socket};
+                  fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+                  fastcgi_param GIT_PROJECT_ROOT {RepositoriesRoot};
+                  fastcgi_param GIT_HTTP_EXPORT_ALL "";
+                  fastcgi_param REMOTE_USER $remote_user;
+                  fastcgi_param QUERY_STRING $query_string;
+                  fastcgi_param REQUEST_METHOD $request_method;
+                  fastcgi_param CONTENT_TYPE $content_type;
+                  fastcgi_param CONTENT_LENGTH $content_length;
+            """;
         var user = Environment.UserName == "root" ? "user root root;" : "";
         File.WriteAllText(directory.Combine("nginx.conf"), $$"""
             {{user}}
@@ -42,20 +59,20 @@ public sealed class GitHttpServer : IDisposable
               scgi_temp_path {{directory.Combine("scgi")}};
               server {
                 listen 127.0.0.1:{{Port}};
+                listen 127.0.0.1:{{TlsPort}} ssl;
+                ssl_certificate {{directory.Combine("server.crt")}};
+                ssl_certificate_key {{directory.Combine("server.key")}};
                 client_max_body_size 0;
+                location ~ ^/bearer(/.*)$ {
+                  if ($http_authorization != "Bearer {{bearerToken}}") { return 401; }
+                  fastcgi_param PATH_INFO $1;
+            {{backend}}
+                }
                 location / {
                   auth_basic "git";
                   auth_basic_user_file {{directory.Combine("htpasswd")}};
-                  fastcgi_pass unix:{{socket}};
-                  fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
-                  fastcgi_param GIT_PROJECT_ROOT {{RepositoriesRoot}};
-                  fastcgi_param GIT_HTTP_EXPORT_ALL "";
                   fastcgi_param PATH_INFO $uri;
-                  fastcgi_param REMOTE_USER $remote_user;
-                  fastcgi_param QUERY_STRING $query_string;
-                  fastcgi_param REQUEST_METHOD $request_method;
-                  fastcgi_param CONTENT_TYPE $content_type;
-                  fastcgi_param CONTENT_LENGTH $content_length;
+            {{backend}}
                 }
               }
             }
@@ -67,6 +84,15 @@ public sealed class GitHttpServer : IDisposable
     }
 
     public int Port { get; }
+
+    public int TlsPort { get; }
+
+    /// <summary>The PEM of the CA that signed the HTTPS certificate (a GitRepoConfig's <c>caFile</c>).</summary>
+    public string CaPem { get; }
+
+    public string HttpsUrlFor(string repository) => $"https://127.0.0.1:{TlsPort}/{repository}";
+
+    public string BearerUrlFor(string repository) => $"http://127.0.0.1:{Port}/bearer/{repository}";
 
     public string RepositoriesRoot { get; }
 
@@ -85,6 +111,27 @@ public sealed class GitHttpServer : IDisposable
         Stop(nginx);
         Stop(fcgiwrap);
         directory.Dispose();
+    }
+
+    // A CA and a serving certificate for 127.0.0.1 signed by it; returns the CA's PEM.
+    private static string WriteCertificates(string certificatePath, string keyPath)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=git-test-ca", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        serverRequest.CertificateExtensions.Add(names.Build());
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var server = serverRequest.Create(ca, now.AddMinutes(-5), now.AddDays(1), [1, 2, 3, 4]);
+        File.WriteAllText(certificatePath, server.ExportCertificatePem());
+        File.WriteAllText(keyPath, serverKey.ExportPkcs8PrivateKeyPem());
+        return ca.ExportCertificatePem();
     }
 
     private string ReadLog() => File.Exists(directory.Combine("error.log")) ? File.ReadAllText(directory.Combine("error.log")) : "";

@@ -221,7 +221,7 @@ internal sealed class GitTreeState
         foreach (var (key, entry) in entries)
         {
             var id = entry.Folder is null ? entry.BlobId! : WriteFolder(entry.Folder);
-            bytes.Write(entry.Folder is null ? "100644 "u8 : "40000 "u8);
+            bytes.Write(entry.Folder is null ? entry.FileMode : "40000 "u8);
             bytes.Write(entry.NameBytes);
             bytes.WriteByte(0);
             offsets[key] = (int)bytes.Position;
@@ -248,7 +248,8 @@ internal sealed class GitTreeState
             }
             else if (item.Mode is Mode.NonExecutableFile or Mode.ExecutableFile or Mode.NonExecutableGroupWritableFile)
             {
-                entries[item.Name] = new Entry(item.Name, item.Target.Id, null);
+                // Files of others keep their mode when their folder is rewritten; files written here are 100644.
+                entries[item.Name] = new Entry(item.Name, item.Target.Id, null) { Executable = item.Mode == Mode.ExecutableFile };
             }
             else
             {
@@ -289,5 +290,9 @@ internal sealed class GitTreeState
     private sealed record Entry(string Name, ObjectId? BlobId, Folder? Folder)
     {
         public byte[] NameBytes { get; } = Encoding.UTF8.GetBytes(Name);
+
+        public bool Executable { get; init; }
+
+        public ReadOnlySpan<byte> FileMode => Executable ? "100755 "u8 : "100644 "u8;
     }
 }

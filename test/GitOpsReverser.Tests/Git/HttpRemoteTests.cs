@@ -83,6 +83,43 @@ public sealed class HttpRemoteTests
         GitCli.Run(bare, "for-each-ref").Should().BeEmpty();
     }
 
+    [Test]
+    public async Task Https_WithTheCaFile_IsTrusted_AndWithoutItIsATrustError()
+    {
+        var bare = server.CreateRepository("tls.git");
+        var trusted = Options("tls.git", "s3cret-password") with { Url = server.HttpsUrlFor("tls.git") };
+        trusted = trusted with { Credentials = trusted.Credentials with { CaPem = server.CaPem } };
+        await using (var worker = RunningWorker.Start(trusted))
+        {
+            await worker.PutAsync("a.yaml", "over https\n");
+            await worker.WaitUntilIdleAsync();
+        }
+
+        GitCli.Show(bare, "main", "a.yaml").Should().Be("over https\n");
+        var untrusted = Options("tls.git", "s3cret-password") with { Url = server.HttpsUrlFor("tls.git"), Id = "untrusted" };
+        await using var failing = RunningWorker.Start(untrusted);
+        var error = await WaitForErrorAsync(failing.Worker);
+        error.Kind.Should().Be(GitFailureKind.Trust);
+        error.Message.Should().Contain("caFile");
+    }
+
+    [Test]
+    public async Task BearerToken_IsSentAsAnAuthorizationHeader()
+    {
+        var bare = server.CreateRepository("token.git");
+        var options = Options("token.git", "unused") with
+        {
+            Url = server.BearerUrlFor("token.git"),
+            Credentials = new GitCredentials { BearerToken = "test-bearer-token" },
+        };
+        await using var worker = RunningWorker.Start(options);
+
+        await worker.PutAsync("a.yaml", "with a token\n");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Show(bare, "main", "a.yaml").Should().Be("with a token\n");
+    }
+
     private static async Task<GitRemoteException> WaitForErrorAsync(RepoWorker worker)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

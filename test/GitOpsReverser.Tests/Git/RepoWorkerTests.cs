@@ -245,6 +245,26 @@ public sealed class RepoWorkerTests
         GitCli.Log(remote).Should().HaveCount(2);
     }
 
+    [Test]
+    public async Task OthersExecutableFiles_KeepTheirMode_WhenTheirFolderIsRewritten()
+    {
+        var work = temp.Combine("elsewhere-exec");
+        GitCli.Run(temp.Path, "clone", "--quiet", remote, work);
+        Directory.CreateDirectory(Path.Combine(work, "scripts"));
+        File.WriteAllText(Path.Combine(work, "scripts", "run.sh"), "#!/bin/sh\n");
+        GitCli.Run(work, "add", "-A");
+        GitCli.Run(work, "update-index", "--chmod=+x", "scripts/run.sh");
+        GitCli.Run(work, "commit", "--quiet", "-m", "a script");
+        GitCli.Run(work, "push", "--quiet", "origin", "HEAD:main");
+        await using var worker = RunningWorker.Start(Options());
+
+        await worker.PutAsync("scripts/app.yaml", "v\n");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Run(remote, "ls-tree", "main", "scripts/").Should().Contain("100755 blob").And.Contain("100644 blob");
+        GitCli.Run(remote, "fsck", "--strict", "--no-dangling");
+    }
+
     private void PushFromElsewhere(string path, string content)
     {
         var work = temp.Combine("elsewhere-" + Guid.NewGuid().ToString("N")[..6]);
