@@ -73,6 +73,8 @@ Task("Test")
                     NoRestore = true,
                     ResultsDirectory = resultsDirectory,
                     Loggers = [$"trx;LogFileName={project.GetFilenameWithoutExtension()}.trx", "console;verbosity=minimal"],
+                    // A hung test fails the run after 10 minutes instead of holding CI to its limit.
+                    ArgumentCustomization = arguments => arguments.Append("--blame-hang-timeout").Append("10m"),
                 });
             }
             catch (CakeException exception)

@@ -80,11 +80,14 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
     {
         var message = exception.Message;
         bool Has(string text) => message.Contains(text, StringComparison.OrdinalIgnoreCase);
+        // Keywords of libgit2's and our transports' messages; HTTP codes only as libgit2 words them,
+        // since a port or a path in the message may contain the same digits.
         var kind =
-            Has("authentication") || Has("401") || Has("403") || Has("credentials") || Has("unauthorized") ? GitFailureKind.Authentication
-            : Has("certificate") || Has("hostkey") || Has("host key") || Has("known_hosts") ? GitFailureKind.Trust
-            : Has("not found") || Has("404") || Has("does not appear to be a git repository") || Has("unsupported URL") || Has("invalid url")
-                || Has("could not find repository") ? GitFailureKind.Configuration
+            Has("authentication") || Has("status code: 401") || Has("status code: 403") || Has("credentials") || Has("unauthorized")
+                ? GitFailureKind.Authentication
+            : Has("certificate") || Has("host key") || Has("hostkey") || Has("known_hosts") ? GitFailureKind.Trust
+            : Has("status code: 404") || Has("does not appear to be a git repository") || Has("unsupported url") || Has("invalid url")
+                || Has("could not find repository") || Has("repository not found") ? GitFailureKind.Configuration
             : GitFailureKind.Transient;
         return new GitRemoteException(kind, operation, Url, message, exception);
     }

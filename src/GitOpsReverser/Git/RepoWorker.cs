@@ -29,7 +29,7 @@ internal sealed class RepoWorker : IDisposable
     private DateTimeOffset lastCommit;
     private DateTimeOffset nextPushAttempt;
     private int consecutiveFailures;
-    private volatile bool pushRequested;
+    private long pushRequestedAtTicks = long.MinValue;
     private int inFlight;
     private readonly SemaphoreSlim wakeUp = new(0, 1);
     private volatile RepoWorkerStatus status = new(null, null, 0, 0, null, Started: false);
@@ -64,10 +64,10 @@ internal sealed class RepoWorker : IDisposable
     /// <summary>Queues a change; waits while the queue holds <see cref="RepoWorkerOptions.QueueCapacity"/> other paths.</summary>
     public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken) => queue.EnqueueAsync(change, cancellationToken);
 
-    /// <summary>Asks for a push as soon as the queue is committed, without waiting for the batching windows.</summary>
+    /// <summary>Asks for the commits made so far to be pushed now, without waiting for the batching windows.</summary>
     public void RequestPush()
     {
-        pushRequested = true;
+        Interlocked.Exchange(ref pushRequestedAtTicks, time.GetUtcNow().UtcTicks);
         try
         {
             wakeUp.Release();
@@ -89,7 +89,7 @@ internal sealed class RepoWorker : IDisposable
         {
             // The outbox: commits a previous run made but could not push.
             oldestUnpushed = time.GetUtcNow();
-            pushRequested = true;
+            Interlocked.Exchange(ref pushRequestedAtTicks, oldestUnpushed.Value.UtcTicks);
         }
 
         Log.CloneOpened(logger, options.Id, ClonePath, options.Branch, unpushed);
@@ -129,7 +129,9 @@ internal sealed class RepoWorker : IDisposable
             return nextPushAttempt;
         }
 
-        if (pushRequested || unpushed >= options.PushMaxCommits)
+        // A request covers the commits made before it, not those made after.
+        var requested = Interlocked.Read(ref pushRequestedAtTicks) >= (oldestUnpushed ?? now).UtcTicks;
+        if (requested || unpushed >= options.PushMaxCommits)
         {
             return now;
         }
@@ -261,7 +263,6 @@ internal sealed class RepoWorker : IDisposable
 
     private async Task PushAsync(CancellationToken cancellationToken)
     {
-        pushRequested = false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var clock = Stopwatch.StartNew();

@@ -82,10 +82,12 @@ public sealed class RepoWorkerTests
         worker.Status.QueuedChanges.Should().Be(2);
 
         using var stop = new CancellationTokenSource();
-        worker.RequestPush();
         var run = worker.RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!worker.Status.Started || worker.Status.QueuedChanges > 0 || worker.Status.PendingCommits > 0 || worker.Status.LastPushTime is null)
         {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the worker should commit and push: {worker.Status}");
+            worker.RequestPush();
             await Task.Delay(20);
         }
 
@@ -185,6 +187,7 @@ public sealed class RepoWorkerTests
         await WaitForAsync(() => worker.Worker.Status.LastError is not null);
         down.PendingCommits.Should().Be(3);
         worker.Worker.Status.LastError!.Message.Should().Contain(remote);
+        worker.Worker.Status.LastError!.Kind.Should().Be(GitFailureKind.Configuration, "a missing repository is not a network blip");
         Directory.Move(moved, remote);
 
         await worker.WaitUntilIdleAsync();
@@ -195,6 +198,21 @@ public sealed class RepoWorkerTests
             "[UPDATE] ConfigMap/down-0 in ns/prod by user/alice",
             "[UPDATE] ConfigMap/first in ns/prod by user/alice");
         worker.Worker.Status.LastError.Should().BeNull();
+    }
+
+    [Test]
+    public async Task UnreachableServer_IsATransientFailure_AndCommitsGoOnLocally()
+    {
+        await using var worker = RunningWorker.Start(Options(url: "http://127.0.0.1:1/nobody.git"));
+
+        await worker.PutAsync("a.yaml", "a\n", name: "a");
+        await worker.PutAsync("b.yaml", "b\n", name: "b");
+        var status = await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        await WaitForAsync(() => worker.Worker.Status.LastError is not null);
+
+        worker.Worker.Status.LastError!.Kind.Should().Be(GitFailureKind.Transient);
+        status.PendingCommits.Should().Be(2);
     }
 
     [Test]
