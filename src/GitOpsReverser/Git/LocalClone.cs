@@ -58,10 +58,13 @@ internal sealed class LocalClone : IDisposable
         return new LocalClone(repository, branch);
     }
 
-    /// <summary>After a fetch: a new clone (no local branch yet) starts from the remote branch.</summary>
-    public void AdoptRemoteWhenEmpty()
+    /// <summary>
+    /// After a fetch: a new clone starts from the remote branch, and a clone with nothing to push moves
+    /// up to it (commits made elsewhere while this one was stopped), so no replay is needed later.
+    /// </summary>
+    public void FastForwardToRemote()
     {
-        if (Head is null && RemoteHead is { } remote)
+        if (RemoteHead is { } remote && (Head is null || (Head.Id != remote.Id && Unpushed().Count == 0)))
         {
             MoveHead(remote);
         }

@@ -343,7 +343,7 @@ internal sealed class RepoWorker : IDisposable
             metrics.Operation(options.Id, "fetch", "success");
             if (adoptRemote)
             {
-                clone!.AdoptRemoteWhenEmpty();
+                clone!.FastForwardToRemote();
             }
         }
         catch (GitRemoteException exception)

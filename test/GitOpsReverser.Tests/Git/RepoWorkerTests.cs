@@ -236,6 +236,26 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task StoppedClone_BehindTheRemote_MovesUpToItAtStart()
+    {
+        await using (var first = RunningWorker.Start(Options()))
+        {
+            await first.PutAsync("mine.yaml", "1\n", name: "mine");
+            await first.WaitUntilIdleAsync();
+        }
+
+        PushFromElsewhere("theirs.yaml", "theirs\n");
+        var remoteHead = GitCli.Run(remote, "rev-parse", "main").Trim();
+        await using var second = RunningWorker.Start(Options());
+        var started = await second.WaitUntilIdleAsync();
+
+        started.LastCommit.Should().Be(remoteHead, "the clone had nothing to push, so it took the remote branch as it is");
+        await second.PutAsync("mine.yaml", "2\n", name: "mine");
+        await second.WaitUntilIdleAsync();
+        GitCli.Log(remote, "%an").Should().Equal("alice", "Someone Else", "alice");
+    }
+
+    [Test]
     public async Task TwoWorkers_OnTwoBranchesOfOneRepository()
     {
         await using var main = RunningWorker.Start(Options("main-worker"));
