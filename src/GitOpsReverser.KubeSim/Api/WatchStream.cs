@@ -43,10 +43,17 @@ internal static class WatchStream
                 }
 
                 var ended = false;
-                while (reader.TryRead(out var item))
+                while (!watcher.Aborted && reader.TryRead(out var item))
                 {
                     await context.Response.Body.WriteAsync(Encode(type, item), cancellationToken);
                     ended |= item is WatchItem.Error;
+                }
+
+                if (watcher.Aborted)
+                {
+                    // A cut connection: what was queued is lost, and the client must resume.
+                    context.Abort();
+                    break;
                 }
 
                 await context.Response.Body.FlushAsync(cancellationToken);

@@ -243,7 +243,7 @@ internal sealed class ObjectStore(int historyLimit)
         {
             var all = watchers.Values.SelectMany(list => list).ToList();
             watchers.Clear();
-            all.ForEach(watcher => watcher.Close());
+            all.ForEach(watcher => watcher.Abort());
             return all.Count;
         }
     }

@@ -23,11 +23,14 @@ internal sealed class Watcher(string groupResource, ObjectFilter filter, bool bo
 
     public ChannelReader<WatchItem> Reader => channel.Reader;
 
+    /// <summary>True once the watch was cut off (a fault, or too slow a reader): queued events are dropped, as a broken connection drops them.</summary>
+    public bool Aborted { get; private set; }
+
     public void Enqueue(WatchItem item)
     {
         if (channel.Reader.Count >= MaxPending)
         {
-            Close();
+            Abort();
             return;
         }
 
@@ -35,4 +38,10 @@ internal sealed class Watcher(string groupResource, ObjectFilter filter, bool bo
     }
 
     public void Close() => channel.Writer.TryComplete();
+
+    public void Abort()
+    {
+        Aborted = true;
+        Close();
+    }
 }
