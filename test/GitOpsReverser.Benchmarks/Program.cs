@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 using GitOpsReverser.Benchmarks;
 
-// `commits` runs the Git commit bench command; anything else goes to BenchmarkDotNet.
+// `commits` and `cache` run bench commands; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "commits")
 {
     return CommitBench.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "cache")
+{
+    return CacheBench.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(SanitizeBenchmarks).Assembly).Run(args);
