@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using GitOpsReverser.KubeSim.Hosting;
 
@@ -121,16 +120,7 @@ async Task<System.Text.Json.JsonDocument> GetJson(string path)
 
 static HttpClient CreateClient(KubeSimServer server)
 {
-    var ca = X509Certificate2.CreateFromPem(server.CaPem!);
-    var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
-    handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-    };
+    var handler = server.CreateClientHandler();
     var client = new HttpClient(handler) { BaseAddress = server.Url, Timeout = TimeSpan.FromMinutes(5) };
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Authenticator.DefaultToken);
     return client;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -29,8 +28,8 @@ public sealed class GitHttpServer : IDisposable
 
         File.WriteAllText(directory.Combine("htpasswd"), $"{username}:{{PLAIN}}{password}\n");
         var socket = directory.Combine("fcgiwrap.sock");
-        Port = FreePort();
-        TlsPort = FreePort();
+        Port = LoopbackPorts.Free();
+        TlsPort = LoopbackPorts.Free();
         CaPem = WriteCertificates(directory.Combine("server.crt"), directory.Combine("server.key"));
         var backend = $"""
                   fastcgi_pass unix:{socket};
@@ -80,7 +79,7 @@ public sealed class GitHttpServer : IDisposable
         fcgiwrap = StartInOwnGroup("/usr/sbin/fcgiwrap", "-c", "4", "-s", $"unix:{socket}");
         WaitFor(() => File.Exists(socket), "fcgiwrap's socket");
         nginx = StartInOwnGroup("/usr/sbin/nginx", "-p", directory.Path, "-c", directory.Combine("nginx.conf"), "-g", "daemon off;");
-        WaitFor(() => CanConnect(Port), $"nginx on port {Port} ({ReadLog()})");
+        WaitFor(() => LoopbackPorts.Accepts(Port), $"nginx on port {Port} ({ReadLog()})");
     }
 
     public int Port { get; }
@@ -165,27 +164,6 @@ public sealed class GitHttpServer : IDisposable
         }
 
         process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static void WaitFor(Func<bool> condition, string what)

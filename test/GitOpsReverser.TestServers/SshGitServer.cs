@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace GitOpsReverser.TestServers;
 
@@ -16,7 +14,7 @@ public sealed class SshGitServer : IDisposable
 
     public SshGitServer()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         User = Environment.UserName;
         var hostKey = directory.Combine("host_ed25519");
         Keygen(hostKey);
@@ -55,7 +53,7 @@ public sealed class SshGitServer : IDisposable
         sshd.BeginErrorReadLine();
         sshd.BeginOutputReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!CanConnect(Port))
+        while (!LoopbackPorts.Accepts(Port))
         {
             if (DateTime.UtcNow > deadline || sshd.HasExited)
             {
@@ -109,27 +107,6 @@ public sealed class SshGitServer : IDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"ssh-keygen failed: {process.StandardError.ReadToEnd()}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using GitOpsReverser.KubeSim.Admission;
 using GitOpsReverser.KubeSim.Api;
@@ -45,6 +46,26 @@ internal sealed class KubeSimServer : IAsyncDisposable
 
     /// <summary>The CA that signed the serving certificate (PEM), or null over plain HTTP.</summary>
     public string? CaPem => certificateAuthority?.CertificatePem;
+
+    /// <summary>An HTTP handler for clients in the same process: it trusts this server's CA and nothing else.</summary>
+    public SocketsHttpHandler CreateClientHandler()
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 };
+        if (certificateAuthority is { } authority)
+        {
+            var ca = X509CertificateLoader.LoadCertificate(authority.Certificate.RawData);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+            };
+        }
+
+        return handler;
+    }
 
     /// <summary>A kubeconfig for the default token (or <paramref name="token"/>).</summary>
     public string Kubeconfig(string? token = null) => Hosting.Kubeconfig.Render(Url, CaPem, token ?? Authenticator.DefaultToken);

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsReverser.KubeSim.Hosting;
@@ -13,20 +12,7 @@ internal sealed class KubeHttp : IDisposable
 
     public KubeHttp(KubeSimServer server, string? token)
     {
-        var handler = new SocketsHttpHandler();
-        if (server.CaPem is { } pem)
-        {
-            var ca = X509Certificate2.CreateFromPem(pem);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-            };
-        }
-
+        var handler = server.CreateClientHandler();
         client = new HttpClient(handler) { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
         {

@@ -54,7 +54,7 @@ public sealed class HttpRemoteTests
         await worker.PutAsync("a.yaml", "a\n");
         await worker.WaitUntilIdleAsync(allowPending: true);
         worker.Worker.RequestPush();
-        var error = await WaitForErrorAsync(worker.Worker);
+        var error = await worker.WaitForErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Authentication);
         error.Message.Should().Contain(server.UrlFor("locked.git")).And.Contain("check the username and password").And.NotContain("wrong-password");
@@ -76,7 +76,7 @@ public sealed class HttpRemoteTests
         await worker.PutAsync("a.yaml", "a\n");
         await worker.WaitUntilIdleAsync(allowPending: true);
         worker.Worker.RequestPush();
-        var error = await WaitForErrorAsync(worker.Worker);
+        var error = await worker.WaitForErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Rejected);
         error.Message.Should().Contain("refs/heads/main").And.Contain("hook declined");
@@ -98,7 +98,7 @@ public sealed class HttpRemoteTests
         GitCli.Show(bare, "main", "a.yaml").Should().Be("over https\n");
         var untrusted = Options("tls.git", "s3cret-password") with { Url = server.HttpsUrlFor("tls.git"), Id = "untrusted" };
         await using var failing = RunningWorker.Start(untrusted);
-        var error = await WaitForErrorAsync(failing.Worker);
+        var error = await failing.WaitForErrorAsync();
         error.Kind.Should().Be(GitFailureKind.Trust);
         error.Message.Should().Contain("caFile");
     }
@@ -118,21 +118,5 @@ public sealed class HttpRemoteTests
         await worker.WaitUntilIdleAsync();
 
         GitCli.Show(bare, "main", "a.yaml").Should().Be("with a token\n");
-    }
-
-    private static async Task<GitRemoteException> WaitForErrorAsync(RepoWorker worker)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (worker.Status.LastError is null)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"no error reported: {worker.Status}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        return worker.Status.LastError!;
     }
 }

@@ -60,7 +60,7 @@ public sealed class SshRemoteTests
         server.CreateRepository("mitm.git");
         await using var worker = RunningWorker.Start(Options(server.UrlFor("mitm.git"), server.ClientKey, server.WrongKnownHosts));
 
-        var error = await WaitForErrorAsync(worker.Worker);
+        var error = await worker.WaitForErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Trust);
         error.Message.Should().Contain("host key").And.Contain("known_hosts");
@@ -72,7 +72,7 @@ public sealed class SshRemoteTests
         server.CreateRepository("denied.git");
         await using var worker = RunningWorker.Start(Options(server.UrlFor("denied.git"), server.OtherKey, server.KnownHosts));
 
-        var error = await WaitForErrorAsync(worker.Worker);
+        var error = await worker.WaitForErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Authentication);
         error.Message.Should().Contain("authentication failed").And.NotContain("PRIVATE KEY");
@@ -84,25 +84,9 @@ public sealed class SshRemoteTests
         server.CreateRepository("closed.git");
         await using var worker = RunningWorker.Start(Options(server.UrlFor("closed.git"), server.ClientKey, ""));
 
-        var error = await WaitForErrorAsync(worker.Worker);
+        var error = await worker.WaitForErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Trust);
         error.Message.Should().Contain("known_hosts is required");
-    }
-
-    private static async Task<GitRemoteException> WaitForErrorAsync(RepoWorker worker)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (worker.Status.LastError is null)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"no error reported: {worker.Status}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        return worker.Status.LastError!;
     }
 }

@@ -67,6 +67,23 @@ internal sealed class RunningWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the worker reports a remote failure (fails the test after <paramref name="seconds"/>).</summary>
+    public async Task<GitRemoteException> WaitForErrorAsync(double seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (Worker.Status.LastError is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"no error reported: {Worker.Status}");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return Worker.Status.LastError!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
