@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using GitOpsReverser.Discovery;
+using GitOpsReverser.KubeSim.Hosting;
+using GitOpsReverser.Watching;
+using k8s;
+
+namespace GitOpsReverser.Tests.Discovery;
+
+/// <summary>Discovery and wildcard resolution against KubeSim, including a CRD installed after the first look.</summary>
+[Category("Integration")]
+public sealed class ApiDiscoveryTests
+{
+    private KubeSimServer sim = null!;
+    private HttpClient http = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        sim = await KubeSimServer.StartAsync(new KubeSimOptions());
+        var kubeconfig = Path.GetTempFileName();
+        await File.WriteAllTextAsync(kubeconfig, sim.Kubeconfig());
+        http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        File.Delete(kubeconfig);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        http.Dispose();
+        await sim.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Discover_ListsGroupsVersionsScopesAndNoSubresources()
+    {
+        var discovered = await new ApiDiscovery(http).DiscoverAsync(CancellationToken.None);
+
+        discovered.Should().ContainSingle(r => r.Plural == "configmaps").Which.Should().Match<DiscoveredResource>(r => r.Namespaced && r.ApiVersion == "v1");
+        discovered.Should().ContainSingle(r => r.Plural == "namespaces").Which.Namespaced.Should().BeFalse();
+        discovered.Should().ContainSingle(r => r.Plural == "deployments").Which.ApiVersion.Should().Be("apps/v1");
+        discovered.Should().NotContain(r => r.Plural.Contains('/'));
+        discovered.Should().OnlyContain(r => r.Watchable);
+    }
+
+    [Test]
+    public async Task Wildcards_LeaveOutNoisyKindsUnlessNamed_AndPickUpCrdsInstalledLater()
+    {
+        var discovery = new ApiDiscovery(http);
+        var before = await discovery.DiscoverAsync(CancellationToken.None);
+
+        var all = ResourceSelection.Resolve(before, "*", "*").Select(r => r.Kind).ToList();
+        all.Should().Contain(["ConfigMap", "Secret", "Deployment", "Namespace", "ClusterRole"]);
+        all.Should().NotContain(["Pod", "Event", "ReplicaSet", "Lease"]);
+        ResourceSelection.Resolve(before, "v1", "Pod").Should().ContainSingle();
+        ResourceSelection.Resolve(before, "apps/v1", "*").Select(r => r.Kind).Should().BeEquivalentTo("Deployment", "StatefulSet", "DaemonSet");
+        ResourceSelection.Resolve(before, "*", "configmap").Should().ContainSingle("kinds match case-insensitively");
+
+        var group = $"g{Guid.NewGuid():N}"[..10] + ".example.com";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "apis/apiextensions.k8s.io/v1/customresourcedefinitions")
+        {
+            Content = new StringContent(JsonNode.Parse("""
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.GROUP"},
+                 "spec":{"group":"GROUP","scope":"Namespaced","names":{"plural":"gadgets","kind":"Gadget"},
+                         "versions":[{"name":"v1","served":true,"storage":true}]}}
+                """.Replace("GROUP", group, StringComparison.Ordinal))!.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+
+        var after = await discovery.DiscoverAsync(CancellationToken.None);
+        ResourceSelection.Resolve(after, "*", "*").Should().Contain(r => r.Kind == "Gadget" && r.Group == group);
+        ResourceSelection.Resolve(before, "*", "*").Should().NotContain(r => r.Kind == "Gadget");
+    }
+}
