@@ -86,6 +86,13 @@ internal static class CommitBench
             timings.Add(clock.Elapsed.TotalMilliseconds);
         }
 
+        var objects = Path.Combine(path, "objects");
+        var before = DirectoryBytes(objects);
+        var packClock = Stopwatch.StartNew();
+        clone.Compact();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    compaction of {layout} {size:N0} after {commits} commits: {packClock.Elapsed.TotalSeconds:F1} s, objects {before / 1e6:F0} MB -> {DirectoryBytes(objects) / 1e6:F0} MB"));
+
         // The first commits load folders from the object database; the steady state is what a running worker sees.
         var steady = timings.Skip(Math.Min(20, commits / 10)).Order().ToList();
         return (steady.Average(), steady[steady.Count / 2], steady[(int)Math.Min(steady.Count - 1, Math.Ceiling(steady.Count * 0.99) - 1)]);
@@ -131,6 +138,9 @@ internal static class CommitBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"push of one commit, {label}: median {sorted[sorted.Count / 2]:F1} ms, max {sorted[^1]:F1} ms"));
     }
+
+    private static long DirectoryBytes(string path) =>
+        new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length);
 
     private static byte[] Content(int i, int version) => Encoding.UTF8.GetBytes(
         $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n  namespace: ns\ndata:\n  version: \"{version}\"\n  payload: {new string('x', 200)}\n");

@@ -21,7 +21,7 @@ internal sealed class LocalClone : IDisposable
     // The head's tree id, kept so that comparing with it never loads (parses) a large root tree.
     private ObjectId? headTreeId;
 
-    public Repository Repository { get; }
+    public Repository Repository { get; private set; }
 
     public string BranchRef => $"refs/heads/{branch}";
 
@@ -101,6 +101,7 @@ internal sealed class LocalClone : IDisposable
         var commitId = LooseObjects.Write(Path.Combine(Repository.Info.Path, "objects"), "commit", bytes);
         Repository.Refs.Add(BranchRef, commitId, allowOverwrite: true);
         headTreeId = treeId;
+        CommitsSinceCompaction++;
         return commitId;
     }
 
@@ -119,6 +120,58 @@ internal sealed class LocalClone : IDisposable
         {
             Repository.Refs.Add(RemoteRef, head.Id, allowOverwrite: true);
         }
+    }
+
+    /// <summary>Commits made since the last <see cref="Compact"/> (or since the clone was opened).</summary>
+    public int CommitsSinceCompaction { get; private set; }
+
+    /// <summary>
+    /// Packs every object reachable from the branch and the remote branch into one pack, then deletes
+    /// the loose objects and older packs: what git gc does, so the clone stops growing by a tree object
+    /// per commit. Objects no ref reaches (left behind by conflict replays) go too.
+    /// </summary>
+    public void Compact()
+    {
+        var objects = Path.Combine(Repository.Info.Path, "objects");
+        var packs = Path.Combine(objects, "pack");
+        Directory.CreateDirectory(packs);
+        var oldPacks = Directory.GetFiles(packs, "pack-*");
+        var heads = new[] { Head, RemoteHead }.OfType<LibGit2Sharp.Commit>().DistinctBy(commit => commit.Id).ToList();
+        if (heads.Count == 0)
+        {
+            return;
+        }
+
+        Repository.ObjectDatabase.Pack(new PackBuilderOptions(packs) { MaximumNumberOfThreads = 1 }, builder =>
+        {
+            // Every commit of the history with its tree: adding a commit alone does not add its parents.
+            foreach (var commit in Repository.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = heads }))
+            {
+                builder.AddRecursively(commit);
+            }
+        });
+        var written = Directory.GetFiles(packs, "pack-*").Except(oldPacks).ToList();
+        if (!written.Any(file => file.EndsWith(".idx", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        foreach (var folder in Directory.GetDirectories(objects).Where(folder => Path.GetFileName(folder).Length == 2))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        foreach (var old in oldPacks)
+        {
+            File.Delete(old);
+        }
+
+        // libgit2 keeps its list of packs and loose objects: open the repository afresh.
+        var path = Repository.Info.Path;
+        Repository.Dispose();
+        Repository = new Repository(path);
+        Tree = GitTreeState.For(Repository, headTreeId);
+        CommitsSinceCompaction = 0;
     }
 
     /// <summary>Writes <paramref name="content"/> as a blob (a no-op when it exists) and returns its id.</summary>

@@ -281,6 +281,13 @@ internal sealed class RepoWorker : IDisposable
                 oldestUnpushed = null;
                 consecutiveFailures = 0;
                 status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
+                if (clone.CommitsSinceCompaction >= options.CompactAfterCommits)
+                {
+                    // Everything is pushed: a quiet moment to pack the clone.
+                    clone.Compact();
+                    metrics.Operation(options.Id, "compact", "success");
+                }
+
                 Publish();
                 return;
             }

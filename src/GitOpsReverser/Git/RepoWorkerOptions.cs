@@ -41,6 +41,9 @@ internal sealed record RepoWorkerOptions
     /// <summary>How many distinct paths may wait in the queue. Default 100,000.</summary>
     public int QueueCapacity { get; init; } = 100_000;
 
+    /// <summary>After a successful push, pack the clone once this many commits were made since the last packing. Default 500.</summary>
+    public int CompactAfterCommits { get; init; } = 500;
+
     /// <summary>How long to wait before pushing again after an authentication, trust or configuration error. Default 60 s.</summary>
     public TimeSpan PermanentFailureRetry { get; init; } = TimeSpan.FromSeconds(60);
 }

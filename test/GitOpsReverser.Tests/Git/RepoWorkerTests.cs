@@ -256,6 +256,26 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task Compaction_PacksTheClone_AndCommittingGoesOn()
+    {
+        await using var worker = RunningWorker.Start(Options() with { CompactAfterCommits = 5 });
+        var clone = worker.Worker.ClonePath;
+        for (var i = 0; i < 12; i++)
+        {
+            await worker.PutAsync($"namespaces/prod/ConfigMap/cm-{i % 4}.yaml", $"{i}\n", name: $"cm-{i % 4}");
+            await worker.WaitUntilIdleAsync();
+        }
+
+        var loose = Directory.GetDirectories(Path.Combine(clone, "objects")).Where(d => Path.GetFileName(d).Length == 2)
+            .Sum(d => Directory.GetFiles(d).Length);
+        loose.Should().BeLessThan(15, "commits before the last packing live in the pack");
+        Directory.GetFiles(Path.Combine(clone, "objects", "pack"), "*.pack").Should().ContainSingle("older packs are replaced");
+        GitCli.Run(clone, "fsck", "--strict", "--no-dangling");
+        GitCli.Log(remote).Should().HaveCount(12);
+        GitCli.Show(remote, "main", "namespaces/prod/ConfigMap/cm-3.yaml").Should().Be("11\n");
+    }
+
+    [Test]
     public async Task TwoWorkers_OnTwoBranchesOfOneRepository()
     {
         await using var main = RunningWorker.Start(Options("main-worker"));
