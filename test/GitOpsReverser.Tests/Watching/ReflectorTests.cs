@@ -209,7 +209,12 @@ public sealed class ReflectorTests
         var (reflector, model, stop, run) = Start(new ReflectorOptions { SilenceTimeout = TimeSpan.FromMilliseconds(700) });
         await ConvergesAsync(model, "initial list");
         sim.Faults.StallWatches(true);
-        await Task.Delay(1500);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (reflector.Status.WatchRestarts == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         var restarts = reflector.Status.WatchRestarts;
         sim.Faults.StallWatches(false);
         await PutAsync("b", "1");
