@@ -8,9 +8,10 @@ namespace GitOpsReverser.Watching;
 /// <summary>Raw list and watch requests for any resource type, answering JSON objects.</summary>
 internal sealed class KubernetesApi(HttpClient http)
 {
+
     /// <summary>One page of a cluster-wide list; items carry kind and apiVersion even where typed lists leave them out.</summary>
     public async Task<(List<JsonObject> Items, string ResourceVersion, string? Continue)> ListAsync(
-        WatchedResource resource, string? continueToken, int limit, CancellationToken cancellationToken)
+        WatchedResource resource, string? continueToken, int limit, TimeSpan pageTimeout, CancellationToken cancellationToken)
     {
         var url = $"{resource.CollectionPath}?limit={limit.ToString(CultureInfo.InvariantCulture)}";
         if (continueToken is not null)
@@ -18,13 +19,16 @@ internal sealed class KubernetesApi(HttpClient http)
             url += "&continue=" + Uri.EscapeDataString(continueToken);
         }
 
-        using var response = await http.GetAsync(url, cancellationToken);
+        // The client has no overall timeout (watches stream for minutes); a list that hangs must not.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(pageTimeout);
+        using var response = await http.GetAsync(url, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ErrorAsync(response, cancellationToken);
+            throw await ErrorAsync(response, timeout.Token);
         }
 
-        var list = (await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken))!.AsObject();
+        var list = (await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token))!.AsObject();
         var items = new List<JsonObject>();
         foreach (var item in list["items"] as JsonArray ?? [])
         {

@@ -72,7 +72,7 @@ internal sealed class Reflector(
         var objects = new List<(string Key, JsonObject Object)>();
         do
         {
-            var (items, version, next) = await api.ListAsync(resource, continueToken, options.PageSize, cancellationToken);
+            var (items, version, next) = await api.ListAsync(resource, continueToken, options.PageSize, options.ListPageTimeout, cancellationToken);
             listVersion = version;
             foreach (var item in items)
             {

@@ -6,6 +6,9 @@ internal sealed record ReflectorOptions
     /// <summary>Objects per list page. Default 500.</summary>
     public int PageSize { get; init; } = 500;
 
+    /// <summary>How long one list page may take before the attempt counts as a transient failure. Default 60 s.</summary>
+    public TimeSpan ListPageTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A watch with no event or bookmark for this long is restarted. Default 3 minutes.</summary>
     public TimeSpan SilenceTimeout { get; init; } = TimeSpan.FromMinutes(3);
 

@@ -203,6 +203,31 @@ public sealed class ReflectorTests
     }
 
     [Test]
+    public async Task HangingList_TimesOut_AndIsRetried()
+    {
+        await PutAsync("a", "1");
+        sim.Faults.Latency = TimeSpan.FromSeconds(3);
+        var (reflector, model, stop, run) = Start(new ReflectorOptions
+        {
+            ListPageTimeout = TimeSpan.FromMilliseconds(300),
+            InitialBackoff = TimeSpan.FromMilliseconds(50),
+            MaxBackoff = TimeSpan.FromMilliseconds(100),
+        });
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (reflector.Status.LastError is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        reflector.Status.Synced.Should().BeFalse();
+        reflector.Status.LastError.Should().NotBeNull("a list slower than its timeout is a failure");
+        sim.Faults.Latency = TimeSpan.Zero;
+        await ConvergesAsync(model, "the retried list succeeds once the server answers in time");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Test]
     public async Task SilentWatch_IsRestarted()
     {
         await PutAsync("a", "1");
