@@ -13,6 +13,8 @@ namespace GitOpsReverser.Watching;
 /// the <see cref="ResourceCache"/> drops events whose output did not change (status, managedFields and
 /// resourceVersion churn); what is left becomes a CREATE, UPDATE or DELETE for the repository. The user
 /// is the object's last managedFields manager (for example <c>kubectl-edit</c>), read before sanitizing.
+/// Changes last written by an excluded field manager (a GitOps controller applying what Git already
+/// holds) are recorded in the cache but not committed, so hybrid GitOps does not ping-pong.
 /// </summary>
 internal sealed class ObjectPipeline(
     WatchedResource resource,
@@ -20,7 +22,8 @@ internal sealed class ObjectPipeline(
     RepositoryLayout layout,
     ResourceCache cache,
     Func<GitChange, CancellationToken, ValueTask> commit,
-    TimeProvider time) : IReflectorHandler
+    TimeProvider time,
+    IReadOnlySet<string>? excludedFieldManagers = null) : IReflectorHandler
 {
     public async ValueTask HandleAsync(ReflectorEvent change, CancellationToken cancellationToken)
     {
@@ -54,7 +57,8 @@ internal sealed class ObjectPipeline(
         var path = layout.PathFor(result.Identity);
         var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
         var existed = cache.TryGet(path, out _, out _);
-        if (!cache.Observe(path, uid, long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : 0, yaml))
+        if (!cache.Observe(path, uid, long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : 0, yaml)
+            || (manager is not null && excludedFieldManagers?.Contains(manager) == true))
         {
             return;
         }

@@ -33,7 +33,7 @@ public sealed class ObjectPipelineTests
             PushQuietWindow = TimeSpan.FromMilliseconds(100),
         });
         var pipeline = new ObjectPipeline(ConfigMaps, TestSanitizer.Create(), new RepositoryLayout(), new ResourceCache(),
-            worker.Worker.EnqueueAsync, TimeProvider.System);
+            worker.Worker.EnqueueAsync, TimeProvider.System, new HashSet<string> { "argocd-controller" });
         var reflector = new Reflector(new KubernetesApi(http), ConfigMaps, pipeline, new ReflectorOptions(), TimeProvider.System, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => reflector.RunAsync(stop.Token));
@@ -79,12 +79,20 @@ public sealed class ObjectPipelineTests
             "[UPDATE] ConfigMap/app-config in ns/default by user/kubectl-edit",
             "[CREATE] ConfigMap/app-config in ns/default by user/kubectl-create");
 
+        await SendAsync(HttpMethod.Patch, "api/v1/namespaces/default/configmaps/app-config?fieldManager=argocd-controller",
+            """{"data":{"key":"from-git"}}""", "application/merge-patch+json");
+        await SendAsync(HttpMethod.Patch, "api/v1/namespaces/default/configmaps/app-config?fieldManager=kubectl-patch",
+            """{"data":{"other":"x"}}""", "application/merge-patch+json");
+        (await CommitsAsync(3))[0].Should().Be("[UPDATE] ConfigMap/app-config in ns/default by user/kubectl-patch",
+            "the excluded manager's change makes no commit of its own");
+        GitCli.Show(remote, "main", Path).Should().Contain("key: from-git").And.Contain("other: x");
+
         await SendAsync(HttpMethod.Delete, "api/v1/namespaces/default/configmaps/app-config");
-        (await CommitsAsync(3))[0].Should().Be("[DELETE] ConfigMap/app-config in ns/default");
+        (await CommitsAsync(4))[0].Should().Be("[DELETE] ConfigMap/app-config in ns/default");
         GitCli.Files(remote).Should().BeEmpty();
 
         await stop.CancelAsync();
         await run;
-        GitCli.Log(remote).Should().HaveCount(3, "the annotation that the sanitizer removes made no commit");
+        GitCli.Log(remote).Should().HaveCount(4, "the annotation that the sanitizer removes and the excluded manager's change made none");
     }
 }
