@@ -51,7 +51,8 @@ internal static class ProtobufBody
         var message = raw ?? [];
         switch ((apiVersion, kind))
         {
-            case ("v1", "Namespace"):
+            case ("v1", "Namespace") or ("v1", "ServiceAccount"):
+                // Imperative kubectl sends only metadata for these two.
                 foreach (var (field, value) in Fields(message))
                 {
                     if (field == 1)
@@ -99,16 +100,6 @@ internal static class ProtobufBody
                         case 4:
                             MapEntry(obj, "stringData", value, bytes: false);
                             break;
-                    }
-                }
-
-                break;
-            case ("v1", "ServiceAccount"):
-                foreach (var (field, value) in Fields(message))
-                {
-                    if (field == 1)
-                    {
-                        obj["metadata"] = ObjectMeta(value);
                     }
                 }
 

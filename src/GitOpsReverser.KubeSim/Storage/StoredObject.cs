@@ -44,6 +44,9 @@ internal sealed class StoredObject
 
     public static string KeyOf(string ns, string name) => ns.Length == 0 ? name : $"{ns}/{name}";
 
+    private static int EncodedLength(string value) =>
+        JsonEncodedText.Encode(value, KubeJson.Options.Encoder).EncodedUtf8Bytes.Length + 2;
+
     /// <summary>A fresh mutable copy of the object.</summary>
     public JsonObject ToJsonObject() => JsonNode.Parse(Json)!.AsObject();
 
@@ -74,12 +77,11 @@ internal sealed class StoredObject
         }
 
         var json = JsonSerializer.SerializeToUtf8Bytes(ordered, KubeJson.Options);
-        var prefix = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["kind"] = kind, ["apiVersion"] = apiVersion }, KubeJson.Options);
         return new StoredObject(groupResource, (string?)metadata["namespace"] ?? "", (string?)metadata["name"] ?? "",
             resourceVersion, json, labels)
         {
-            // The prefix `{"kind":"…","apiVersion":"…"}` is as long as `{"kind":"…","apiVersion":"…",` in the object.
-            BodyOffset = prefix.Length,
+            // `{"kind":"…","apiVersion":"…",` — the quoted values as the serializer encodes them.
+            BodyOffset = "{\"kind\":".Length + EncodedLength(kind) + ",\"apiVersion\":".Length + EncodedLength(apiVersion) + 1,
         };
     }
 }

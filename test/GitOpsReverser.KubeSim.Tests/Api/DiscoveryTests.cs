@@ -4,29 +4,12 @@ using GitOpsReverser.KubeSim.Tests.Support;
 namespace GitOpsReverser.KubeSim.Tests.Api;
 
 [Category("Integration")]
-public sealed class DiscoveryTests
+public sealed class DiscoveryTests : KubeSimTestBase
 {
-    private RunningKubeSim sim = null!;
-    private KubeHttp http = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        sim = await RunningKubeSim.StartAsync();
-        http = new KubeHttp(sim.Server, sim.Server.Authenticator.DefaultToken);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        http.Dispose();
-        await sim.DisposeAsync();
-    }
-
     [Test]
     public async Task Aggregated_IsAnsweredWithExactlyItsContentType()
     {
-        var (code, body, response) = await http.SendAsync(HttpMethod.Get, "/apis",
+        var (code, body, response) = await Http.SendAsync(HttpMethod.Get, "/apis",
             accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json");
 
         code.Should().Be(200);
@@ -43,47 +26,47 @@ public sealed class DiscoveryTests
     [Test]
     public async Task Legacy_DescribesGroupsAndResources()
     {
-        var core = await http.GetAsync("/api");
+        var core = await Http.GetAsync("/api");
         ((string?)core["kind"]).Should().Be("APIVersions");
-        var groups = await http.GetAsync("/apis");
+        var groups = await Http.GetAsync("/apis");
         groups["groups"]!.AsArray().Select(group => (string?)group!["name"]).Should().Contain(["apps", "rbac.authorization.k8s.io", "apiextensions.k8s.io"]);
 
-        var resources = (await http.GetAsync("/api/v1"))["resources"]!.AsArray();
+        var resources = (await Http.GetAsync("/api/v1"))["resources"]!.AsArray();
         var names = resources.Select(resource => (string?)resource!["name"]).ToList();
         names.Should().Contain(["configmaps", "namespaces", "namespaces/status", "pods/status"]).And.NotContain("configmaps/status");
         var secrets = resources.Single(resource => (string?)resource!["name"] == "secrets")!;
         ((bool)secrets["namespaced"]!).Should().BeTrue();
         secrets["verbs"]!.AsArray().Select(verb => (string?)verb).Should().Contain(["get", "list", "watch", "create", "patch", "delete"]);
-        (await http.SendAsync(HttpMethod.Get, "/apis/nothing.example.com/v1")).Code.Should().Be(404);
+        (await Http.SendAsync(HttpMethod.Get, "/apis/nothing.example.com/v1")).Code.Should().Be(404);
     }
 
     [Test]
     public async Task Crd_AppearsInDiscoveryAndOpenApiAtOnce_AndItsDeletionRemovesItsObjects()
     {
         var (crd, group) = Crds.Widget();
-        var indexBefore = await http.GetAsync("/openapi/v3");
+        var indexBefore = await Http.GetAsync("/openapi/v3");
 
-        var created = await http.CreateAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        var created = await Http.CreateAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
 
         created["status"]!["conditions"]!.AsArray().Select(condition => (string?)condition!["type"]).Should().Equal("NamesAccepted", "Established");
-        var resources = (await http.GetAsync($"/apis/{group}/v1"))["resources"]!.AsArray().Select(resource => (string?)resource!["name"]);
+        var resources = (await Http.GetAsync($"/apis/{group}/v1"))["resources"]!.AsArray().Select(resource => (string?)resource!["name"]);
         resources.Should().Equal("widgets", "widgets/status");
-        (await http.GetAsync($"/apis/{group}/v1beta1"))["resources"]!.AsArray().Select(resource => (string?)resource!["name"]).Should().Equal("widgets");
-        var index = await http.GetAsync("/openapi/v3");
+        (await Http.GetAsync($"/apis/{group}/v1beta1"))["resources"]!.AsArray().Select(resource => (string?)resource!["name"]).Should().Equal("widgets");
+        var index = await Http.GetAsync("/openapi/v3");
         indexBefore["paths"]!.AsObject().ContainsKey($"apis/{group}/v1").Should().BeFalse();
-        var document = await http.GetAsync((string)index["paths"]![$"apis/{group}/v1"]!["serverRelativeURL"]!);
+        var document = await Http.GetAsync((string)index["paths"]![$"apis/{group}/v1"]!["serverRelativeURL"]!);
         var paths = document["paths"]!.AsObject();
         paths.Select(pair => pair.Key).Should().Contain($"/apis/{group}/v1/namespaces/{{namespace}}/widgets/{{name}}");
         var patch = paths[$"/apis/{group}/v1/namespaces/{{namespace}}/widgets/{{name}}"]!["patch"]!;
         ((string?)patch["x-kubernetes-group-version-kind"]!["kind"]).Should().Be("Widget");
         patch["parameters"]!.AsArray().Select(parameter => (string?)parameter!["name"]).Should().Contain("fieldValidation");
 
-        await http.CreateAsync($"/apis/{group}/v1/namespaces/default/widgets", Crds.WidgetObject(group, "w1", 1));
-        (await http.SendAsync(HttpMethod.Delete, $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}")).Code.Should().Be(200);
+        await Http.CreateAsync($"/apis/{group}/v1/namespaces/default/widgets", Crds.WidgetObject(group, "w1", 1));
+        (await Http.SendAsync(HttpMethod.Delete, $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{group}")).Code.Should().Be(200);
 
-        (await http.SendAsync(HttpMethod.Get, $"/apis/{group}/v1")).Code.Should().Be(404);
-        (await http.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/default/widgets/w1")).Code.Should().Be(404);
-        sim.Server.Store.Count($"widgets.{group}").Should().Be(0);
+        (await Http.SendAsync(HttpMethod.Get, $"/apis/{group}/v1")).Code.Should().Be(404);
+        (await Http.SendAsync(HttpMethod.Get, $"/apis/{group}/v1/namespaces/default/widgets/w1")).Code.Should().Be(404);
+        Sim.Server.Store.Count($"widgets.{group}").Should().Be(0);
     }
 
     [Test]
@@ -92,7 +75,7 @@ public sealed class DiscoveryTests
         var (crd, _) = Crds.Widget();
         crd["metadata"]!["name"] = "wrong.example.com";
 
-        var (code, body, _) = await http.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        var (code, body, _) = await Http.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
 
         code.Should().Be(422);
         ((string?)body["reason"]).Should().Be("Invalid");
@@ -102,8 +85,8 @@ public sealed class DiscoveryTests
     [Test]
     public async Task OpenApiV2_IsNotServed_AndVersionIsAnonymous()
     {
-        (await http.SendAsync(HttpMethod.Get, "/openapi/v2")).Code.Should().Be(404);
-        using var anonymous = new KubeHttp(sim.Server, token: null);
+        (await Http.SendAsync(HttpMethod.Get, "/openapi/v2")).Code.Should().Be(404);
+        using var anonymous = new KubeHttp(Sim.Server, token: null);
         var (code, body, _) = await anonymous.SendAsync(HttpMethod.Get, "/version");
         code.Should().Be(200);
         ((string?)body["major"]).Should().Be("1");
