@@ -26,7 +26,7 @@ public sealed class KubeSimProcessTests
             var kubeconfigText = await File.ReadAllTextAsync(kubeconfig);
             kubeconfigText.Should().Contain("certificate-authority-data:").And.Contain("token:").And.Contain(line!["KubeSim listening on ".Length..]);
 
-            var kubectl = new Support.Kubectl(Support.Kubectl.Installed, kubeconfig, Path.Combine(directory, "cache"));
+            var kubectl = new TestServers.Kubectl(TestServers.Kubectl.Installed, kubeconfig, Path.Combine(directory, "cache"));
             (await kubectl.RunAsync("get namespace kube-system -o name")).ShouldSucceed().Output.Trim().Should().Be("namespace/kube-system");
         }
         finally

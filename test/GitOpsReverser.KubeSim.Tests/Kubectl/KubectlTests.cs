@@ -12,20 +12,20 @@ namespace GitOpsReverser.KubeSim.Tests.Kubectl;
 public sealed class KubectlTests(string which)
 {
     private RunningKubeSim sim = null!;
-    private Support.Kubectl kubectl = null!;
+    private TestServers.Kubectl kubectl = null!;
     private string ns = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         sim = await RunningKubeSim.StartAsync();
-        var binary = which == "installed" ? Support.Kubectl.Installed : Support.Kubectl.Preinstalled;
+        var binary = which == "installed" ? TestServers.Kubectl.Installed : TestServers.Kubectl.Preinstalled;
         if (binary is null)
         {
             Assert.Fail("/usr/bin/kubectl is not on this machine");
         }
 
-        kubectl = new Support.Kubectl(binary!, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache-" + which));
+        kubectl = new TestServers.Kubectl(binary!, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache-" + which));
     }
 
     [OneTimeTearDown]
@@ -305,7 +305,7 @@ public sealed class KubectlTests(string which)
     [Test]
     public async Task Token_Wrong_IsUnauthorized()
     {
-        var wrong = new Support.Kubectl(kubectl.Binary, sim.KubeconfigFor("not-a-token"), Path.Combine(sim.Directory, $"cache-wrong-{which}"));
+        var wrong = new TestServers.Kubectl(kubectl.Binary, sim.KubeconfigFor("not-a-token"), Path.Combine(sim.Directory, $"cache-wrong-{which}"));
         (await wrong.RunAsync("get cm")).Error.Should().Contain("the server has asked for the client to provide credentials");
     }
 }

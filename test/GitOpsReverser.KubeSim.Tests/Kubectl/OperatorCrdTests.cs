@@ -50,9 +50,9 @@ public sealed class OperatorCrdTests
     public async Task Crds_Install_SamplesApply_AndUnknownFieldsAreRefused()
     {
         await using var sim = await RunningKubeSim.StartAsync();
-        var kubectl = new Support.Kubectl(Support.Kubectl.Installed, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache"));
+        var kubectl = new TestServers.Kubectl(TestServers.Kubectl.Installed, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache"));
 
-        (await kubectl.RunAsync($"apply -f {Path.Combine(Support.Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
+        (await kubectl.RunAsync($"apply -f {Path.Combine(TestServers.Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
         (await kubectl.RunAsync("apply -f -", Samples)).ShouldSucceed().Output.Should()
             .Contain("gitrepoconfig.configbutler.ai/audit-repo created")
             .And.Contain("watchrule.configbutler.ai/config-audit created")

@@ -43,7 +43,7 @@ public sealed class AuthorizationTests
     public async Task DenyRules_ForbidWithTheApiServersMessage()
     {
         sim.Server.Authenticator.DefaultToken.Should().Be("admin-token", "the kubeconfig carries the first user's token");
-        var alice = new Support.Kubectl(Support.Kubectl.Installed, sim.KubeconfigFor("alice-token"), Path.Combine(sim.Directory, "cache-alice"));
+        var alice = new TestServers.Kubectl(TestServers.Kubectl.Installed, sim.KubeconfigFor("alice-token"), Path.Combine(sim.Directory, "cache-alice"));
 
         (await alice.RunAsync("create -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mine}\n")).ShouldSucceed();
         var delete = await alice.RunAsync("delete cm mine");

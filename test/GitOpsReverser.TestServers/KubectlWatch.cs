@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace GitOpsReverser.KubeSim.Tests.Support;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>A running <c>kubectl get -w</c>: its output lines as they arrive.</summary>
-internal sealed class KubectlWatch : IDisposable
+public sealed class KubectlWatch : IDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -61,7 +61,7 @@ internal sealed class KubectlWatch : IDisposable
         {
             if (DateTime.UtcNow > deadline || process.HasExited)
             {
-                Assert.Fail($"kubectl watch never showed {what}; output:\n{Output}\nstderr:\n{Error}");
+                throw new TimeoutException($"kubectl watch never showed {what}; output:\n{Output}\nstderr:\n{Error}");
             }
 
             await Task.Delay(50);

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace GitOpsReverser.KubeSim.Tests.Support;
+namespace GitOpsReverser.TestServers;
 
 /// <summary>Runs a real kubectl binary against a kubeconfig, with its own discovery cache.</summary>
-internal sealed class Kubectl(string binary, string kubeconfig, string cacheDirectory)
+public sealed class Kubectl(string binary, string kubeconfig, string cacheDirectory)
 {
     /// <summary>kubectl 1.34 as the test target installs it (eng/install-test-tools.sh).</summary>
     public static string Installed
@@ -13,7 +13,7 @@ internal sealed class Kubectl(string binary, string kubeconfig, string cacheDire
             var path = Path.Combine(RepositoryRoot, "artifacts", "tools", "bin", "kubectl");
             if (!File.Exists(path))
             {
-                Assert.Fail($"{path} is missing: run eng/install-test-tools.sh (the test target does)");
+                throw new FileNotFoundException($"{path} is missing: run eng/install-test-tools.sh (the test target does)");
             }
 
             return path;
@@ -134,11 +134,10 @@ internal sealed class Kubectl(string binary, string kubeconfig, string cacheDire
     }
 }
 
-internal sealed record KubectlResult(int ExitCode, string Output, string Error)
+/// <summary>What a kubectl run printed and returned.</summary>
+public sealed record KubectlResult(int ExitCode, string Output, string Error)
 {
-    public KubectlResult ShouldSucceed()
-    {
-        ExitCode.Should().Be(0, $"kubectl should succeed; stderr: {Error}");
-        return this;
-    }
+    /// <summary>Throws, failing the test, unless kubectl exited with 0.</summary>
+    public KubectlResult ShouldSucceed() =>
+        ExitCode == 0 ? this : throw new InvalidOperationException($"kubectl should succeed but exited with {ExitCode}; stderr: {Error}");
 }
