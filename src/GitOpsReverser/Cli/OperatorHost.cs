@@ -1,6 +1,9 @@
+using GitOpsReverser.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace GitOpsReverser.Cli;
 
@@ -23,6 +26,30 @@ internal static class OperatorHost
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
         configureServices(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>The operator's host: console logs, the <c>Operator</c> settings validated at start, every service.</summary>
+    public static IHost CreateOperatorHost(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Services.AddSingleton<IHostLifetime, ConsoleLifetime>();
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+        var settings = builder.Configuration.GetSection(Hosting.OperatorOptions.Section).Get<Hosting.OperatorOptions>() ?? new Hosting.OperatorOptions();
+        builder.Services.AddOperator(settings);
         return builder.Build();
     }
 }

@@ -52,4 +52,28 @@ internal static class CommitMessage
 
         return message.ToString();
     }
+
+    /// <summary>The most changes a resync message lists one per line; the rest are counted.</summary>
+    public const int ResyncLines = 200;
+
+    /// <summary>
+    /// One commit that brings the repository to the cluster's state after a start or a rule change:
+    /// <c>[RESYNC] 3 changes</c>, then one line per change.
+    /// </summary>
+    public static string Resync(IReadOnlyList<ChangeDescription> changes)
+    {
+        var message = new StringBuilder();
+        message.Append("[RESYNC] ").Append(changes.Count).Append(changes.Count == 1 ? " change" : " changes").Append("\n\n");
+        foreach (var change in changes.Take(ResyncLines))
+        {
+            message.Append("- ").Append(Default(change).Split('\n')[0]).Append('\n');
+        }
+
+        if (changes.Count > ResyncLines)
+        {
+            message.Append("- … and ").Append(changes.Count - ResyncLines).Append(" more\n");
+        }
+
+        return message.ToString();
+    }
 }

@@ -18,8 +18,9 @@ internal sealed class GitMetrics
     {
         var meter = meterFactory.Create(MeterName);
         operations = meter.CreateCounter<long>("gitops_reverser_git_operations_total", description: "Git operations by operation and result");
-        pushDuration = meter.CreateHistogram<double>("gitops_reverser_git_push_duration_seconds", unit: "s", description: "Push duration");
-        events = meter.CreateCounter<long>("gitops_reverser_events_processed_total", description: "Changes the Git pipeline processed, by outcome");
+        pushDuration = meter.CreateHistogram<double>("gitops_reverser_git_push_duration_seconds", unit: "s", description: "Push duration",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        events = meter.CreateCounter<long>("gitops_reverser_git_changes_total", description: "Changes the Git pipeline processed, by outcome");
         commits = meter.CreateCounter<long>("gitops_reverser_git_commits_total", description: "Commits made");
         conflicts = meter.CreateCounter<long>("gitops_reverser_git_conflicts_total", description: "Pending changes met by newer remote commits, by resolution");
         meter.CreateObservableGauge("gitops_reverser_git_commit_queue_size",

@@ -32,6 +32,8 @@ internal sealed class RepoWorker : IDisposable
     private long pushRequestedAtTicks = long.MinValue;
     private int inFlight;
     private readonly SemaphoreSlim wakeUp = new(0, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Action> requests = new();
+    private long resyncs;
     private volatile RepoWorkerStatus status = new(null, null, 0, 0, null, Started: false);
 
     public RepoWorker(RepoWorkerOptions options, TimeProvider time, GitMetrics metrics, ILogger<RepoWorker> logger)
@@ -64,10 +66,58 @@ internal sealed class RepoWorker : IDisposable
     /// <summary>Queues a change; waits while the queue holds <see cref="RepoWorkerOptions.QueueCapacity"/> other paths.</summary>
     public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken) => queue.EnqueueAsync(change, cancellationToken);
 
+    /// <summary>
+    /// Queues one <c>[RESYNC]</c> commit holding <paramref name="changes"/>. Changes queued before it are
+    /// committed before it, changes queued after it after it.
+    /// </summary>
+    public ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var key = $"\0resync/{Interlocked.Increment(ref resyncs)}";
+        return queue.EnqueueAsync(new GitChange(key, null, changes[0].Description, changes), cancellationToken);
+    }
+
+    /// <summary>
+    /// The blob id of every file under <paramref name="folder"/> (empty: the whole tree) once every change
+    /// queued before the call is committed: what the branch holds, as the next commit starts from it.
+    /// </summary>
+    public Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<Dictionary<string, ObjectId>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        requests.Enqueue(() =>
+        {
+            try
+            {
+                var files = new Dictionary<string, ObjectId>(StringComparer.Ordinal);
+                foreach (var path in clone!.Tree.Files(folder))
+                {
+                    files[path] = clone.Tree.Get(path)!;
+                }
+
+                answer.TrySetResult(files);
+            }
+            catch (Exception exception) when (exception is LibGit2SharpException or IOException)
+            {
+                answer.TrySetException(exception);
+            }
+        });
+        Wake();
+        return answer.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Asks for the commits made so far to be pushed now, without waiting for the batching windows.</summary>
     public void RequestPush()
     {
         Interlocked.Exchange(ref pushRequestedAtTicks, time.GetUtcNow().UtcTicks);
+        Wake();
+    }
+
+    private void Wake()
+    {
         try
         {
             wakeUp.Release();
@@ -75,6 +125,10 @@ internal sealed class RepoWorker : IDisposable
         catch (SemaphoreFullException)
         {
             // Already awake.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped.
         }
     }
 
@@ -100,6 +154,11 @@ internal sealed class RepoWorker : IDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 await CommitQueuedAsync(cancellationToken);
+                while (requests.TryDequeue(out var request))
+                {
+                    request();
+                }
+
                 if (unpushed > 0 && time.GetUtcNow() >= PushDue())
                 {
                     await PushAsync(cancellationToken);
@@ -143,15 +202,14 @@ internal sealed class RepoWorker : IDisposable
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
-        var arrival = queue.WaitAsync(cancellationToken);
-        if (unpushed == 0)
+        if (!requests.IsEmpty)
         {
-            await arrival;
             return;
         }
 
-        var delay = PushDue() - time.GetUtcNow();
-        if (delay > TimeSpan.Zero)
+        var arrival = queue.WaitAsync(cancellationToken);
+        var delay = unpushed == 0 ? Timeout.InfiniteTimeSpan : PushDue() - time.GetUtcNow();
+        if (delay == Timeout.InfiniteTimeSpan || delay > TimeSpan.Zero)
         {
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(delay, time, stopWaiting.Token);
@@ -167,7 +225,7 @@ internal sealed class RepoWorker : IDisposable
         {
             while (TryTake(out var change))
             {
-                CommitChanges([change]);
+                CommitChanges(change.Resync ?? [change], resync: change.Resync is not null);
                 Interlocked.Decrement(ref inFlight);
             }
 
@@ -181,13 +239,24 @@ internal sealed class RepoWorker : IDisposable
 
         await Task.Delay(options.CommitWindow, time, cancellationToken);
         var batch = new List<GitChange>();
+        var taken = 0;
         while (TryTake(out var change))
         {
+            taken++;
+            if (change.Resync is { } resync)
+            {
+                // A resync stays one commit of its own, after what was queued before it.
+                CommitChanges(batch, resync: false);
+                CommitChanges(resync, resync: true);
+                batch.Clear();
+                continue;
+            }
+
             batch.Add(change);
         }
 
-        CommitChanges(batch);
-        Interlocked.Add(ref inFlight, -batch.Count);
+        CommitChanges(batch, resync: false);
+        Interlocked.Add(ref inFlight, -taken);
     }
 
     private bool TryTake(out GitChange change)
@@ -202,7 +271,7 @@ internal sealed class RepoWorker : IDisposable
         return false;
     }
 
-    private void CommitChanges(IReadOnlyList<GitChange> changes)
+    private void CommitChanges(IReadOnlyList<GitChange> changes, bool resync)
     {
         var applied = new List<GitChange>();
         foreach (var change in changes)
@@ -224,7 +293,9 @@ internal sealed class RepoWorker : IDisposable
 
         var now = time.GetUtcNow();
         var committer = new Signature(options.CommitterName, options.CommitterEmail, now);
-        var commit = clone!.Commit(Message(applied), Author(applied, committer), committer);
+        var commit = resync
+            ? clone!.Commit(CommitMessage.Resync(applied.Select(change => change.Description).ToList()), committer, committer)
+            : clone!.Commit(Message(applied), Author(applied, committer), committer);
         if (commit is null)
         {
             return;

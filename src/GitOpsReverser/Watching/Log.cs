@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Information, "Watch of {Resource} was silent for {Seconds} s; starting it again")]
     public static partial void Silent(ILogger logger, string resource, double seconds);
+
+    [LoggerMessage(106, LogLevel.Warning, "The API server does not serve {Resource} (404); trying again later")]
+    public static partial void NotFound(ILogger logger, string resource);
 }

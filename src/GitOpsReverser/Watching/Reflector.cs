@@ -10,10 +10,16 @@ namespace GitOpsReverser.Watching;
 /// watch from the list's resourceVersion with bookmarks. A dropped or silent stream resumes from
 /// the last resourceVersion seen; 410 Gone relists and reports objects that vanished meanwhile as
 /// deletions; failures back off exponentially with jitter; 403 is reported and retried slowly.
+/// <see cref="RequestRelist"/> ends the current watch and lists again (a rule changed and its
+/// repository must see every object); each list reports the ticket it started under.
 /// </summary>
 internal sealed class Reflector(
-    KubernetesApi api, WatchedResource resource, IReflectorHandler handler, ReflectorOptions options, TimeProvider time, ILogger logger)
+    KubernetesApi api, WatchedResource resource, IReflectorHandler handler, ReflectorOptions options, TimeProvider time, ILogger logger,
+    WatchMetrics? metrics = null)
 {
+    private long listTicket;
+    private long listedTicket = -1;
+    private CancellationTokenSource? watching;
     // The key and resourceVersion of every object the handler was told exists, to find deletions on relist.
     private readonly Dictionary<string, string> known = new(StringComparer.Ordinal);
     private volatile ReflectorStatus status = new(false, null, false, 0, 0);
@@ -23,6 +29,25 @@ internal sealed class Reflector(
 
     public ReflectorStatus Status => status;
 
+    /// <summary>The ticket the next list will report in <see cref="ReflectorEvent.Synced"/> unless a relist is requested first.</summary>
+    public long ListTicket => Interlocked.Read(ref listTicket);
+
+    /// <summary>Asks for a new list; returns the ticket it (or any later list) will report.</summary>
+    public long RequestRelist()
+    {
+        var ticket = Interlocked.Increment(ref listTicket);
+        try
+        {
+            watching?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The watch has just ended; the loop sees the new ticket.
+        }
+
+        return ticket;
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
@@ -31,10 +56,21 @@ internal sealed class Reflector(
         {
             try
             {
+                if (ListTicket > Interlocked.Read(ref listedTicket) && listedOnce)
+                {
+                    resourceVersion = null;
+                    status = status with { Relists = status.Relists + 1 };
+                    metrics?.Relisted(resource.ToString());
+                }
+
                 resourceVersion ??= await ListAsync(cancellationToken);
                 failures = 0;
                 resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
-                status = status with { WatchRestarts = status.WatchRestarts + 1 };
+                if (ListTicket <= Interlocked.Read(ref listedTicket))
+                {
+                    status = status with { WatchRestarts = status.WatchRestarts + 1 };
+                    metrics?.Restarted(resource.ToString());
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -46,12 +82,20 @@ internal sealed class Reflector(
                 Log.Expired(logger, resource.ToString(), resourceVersion ?? "");
                 resourceVersion = null;
                 status = status with { Relists = status.Relists + 1 };
+                metrics?.Relisted(resource.ToString());
             }
             catch (KubernetesApiException exception) when (exception.Code == 403)
             {
                 Log.Forbidden(logger, resource.ToString(), exception.Message);
                 status = status with { Forbidden = true, LastError = exception.Message };
                 await Task.Delay(options.ForbiddenRetry, time, cancellationToken);
+            }
+            catch (KubernetesApiException exception) when (exception.Code == 404)
+            {
+                // A CRD not installed yet, or removed: the engine stops reflectors nobody needs.
+                Log.NotFound(logger, resource.ToString());
+                status = status with { LastError = $"the API server does not serve {resource}" };
+                await Task.Delay(options.MaxBackoff, time, cancellationToken);
             }
             catch (Exception exception) when (IsTransient(exception))
             {
@@ -66,6 +110,7 @@ internal sealed class Reflector(
 
     private async Task<string> ListAsync(CancellationToken cancellationToken)
     {
+        var ticket = ListTicket;
         string? continueToken = null;
         string listVersion;
         var listed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,7 +146,8 @@ internal sealed class Reflector(
             known[key] = version;
         }
 
-        await handler.HandleAsync(new ReflectorEvent.Synced(), cancellationToken);
+        await handler.HandleAsync(new ReflectorEvent.Synced(ticket), cancellationToken);
+        Interlocked.Exchange(ref listedTicket, ticket);
         Log.Listed(logger, resource.ToString(), listed.Count, listVersion, listedOnce);
         listedOnce = true;
         status = status with { Synced = true, LastError = null, Forbidden = false };
@@ -113,6 +159,12 @@ internal sealed class Reflector(
     {
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         silence.CancelAfter(options.SilenceTimeout);
+        watching = silence;
+        if (ListTicket > Interlocked.Read(ref listedTicket))
+        {
+            return resourceVersion;
+        }
+
         try
         {
             await foreach (var (type, obj) in api.WatchAsync(resource, resourceVersion, silence.Token))
@@ -141,7 +193,14 @@ internal sealed class Reflector(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Log.Silent(logger, resource.ToString(), options.SilenceTimeout.TotalSeconds);
+            if (ListTicket <= Interlocked.Read(ref listedTicket))
+            {
+                Log.Silent(logger, resource.ToString(), options.SilenceTimeout.TotalSeconds);
+            }
+        }
+        finally
+        {
+            watching = null;
         }
 
         return resourceVersion;

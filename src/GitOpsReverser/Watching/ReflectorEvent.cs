@@ -11,6 +11,6 @@ internal abstract record ReflectorEvent
     /// <summary>An object was deleted (<paramref name="LastState"/> is null when a relist found it gone).</summary>
     public sealed record Deleted(string Key, JsonObject? LastState) : ReflectorEvent;
 
-    /// <summary>A full list has been reported: every object now exists as the events say.</summary>
-    public sealed record Synced : ReflectorEvent;
+    /// <summary>A full list has been reported: every object now exists as the events say. <paramref name="Ticket"/> is the relist ticket the list started under.</summary>
+    public sealed record Synced(long Ticket) : ReflectorEvent;
 }

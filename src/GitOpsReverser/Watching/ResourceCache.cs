@@ -51,6 +51,15 @@ internal sealed class ResourceCache
         }
     }
 
+    /// <summary>How many tracked objects have a key (a repository path) that <paramref name="predicate"/> accepts.</summary>
+    public int CountWhere(Func<string, bool> predicate)
+    {
+        lock (gate)
+        {
+            return entries.Keys.Count(predicate);
+        }
+    }
+
     public bool TryGet(string key, out Guid uid, out long resourceVersion)
     {
         lock (gate)

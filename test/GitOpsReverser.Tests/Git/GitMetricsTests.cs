@@ -69,8 +69,8 @@ public sealed class GitMetricsTests
         measurements.Should().Contain(m => m.Name == "gitops_reverser_git_operations_total" && m.Tags["result"] == "conflict");
         measurements.Where(m => m.Name == "gitops_reverser_git_push_duration_seconds").Should().ContainSingle("the conflicting change was dropped, so nothing was left to push again")
             .Which.Value.Should().BePositive();
-        Sum("gitops_reverser_events_processed_total", "outcome", "committed").Should().Be(2);
-        Sum("gitops_reverser_events_processed_total", "outcome", "unchanged").Should().Be(1);
+        Sum("gitops_reverser_git_changes_total", "outcome", "committed").Should().Be(2);
+        Sum("gitops_reverser_git_changes_total", "outcome", "unchanged").Should().Be(1);
         Sum("gitops_reverser_git_commits_total").Should().Be(2);
         Sum("gitops_reverser_git_conflicts_total", "resolution", "git-wins").Should().Be(1);
         measurements.Should().Contain(m => m.Name == "gitops_reverser_git_commit_queue_size" && m.Tags["repository"] == "metrics");

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using GitOpsReverser.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GitOpsReverser.Cli;
+
+/// <summary><c>gitops-reverser run</c>: the operator itself, until SIGTERM or Ctrl+C.</summary>
+internal static class RunCommand
+{
+    public const int InvalidSettingsExitCode = 1;
+
+    public static Command Create()
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)." };
+        var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current context)." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where local clones and the fingerprint key live (required)." };
+        var ns = new Option<string?>("--namespace") { Description = "The operator's namespace: WatchRules there act cluster-wide." };
+        var healthPort = new Option<int?>("--health-port") { Description = "Port of /healthz and /readyz; 0 turns them off (default 8081)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of /metrics in Prometheus format; 0 turns it off (default 8080)." };
+        var listenAddress = new Option<string?>("--listen-address") { Description = "Address of the health and metrics endpoints (default 0.0.0.0)." };
+        var allowLocal = new Option<bool>("--allow-local-repositories") { Description = "Accept GitRepoConfig URLs that are local paths (tests, playgrounds)." };
+        var command = new Command("run", "Run the operator: watch the rules, capture what they select, commit it to Git.")
+        {
+            kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            void Set(string key, object? value)
+            {
+                if (value is not null)
+                {
+                    overrides[$"{OperatorOptions.Section}:{key}"] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            Set(nameof(OperatorOptions.Kubeconfig), parseResult.GetValue(kubeconfig));
+            Set(nameof(OperatorOptions.Context), parseResult.GetValue(context));
+            Set(nameof(OperatorOptions.DataDirectory), parseResult.GetValue(dataDir));
+            Set(nameof(OperatorOptions.Namespace), parseResult.GetValue(ns));
+            Set(nameof(OperatorOptions.HealthPort), parseResult.GetValue(healthPort));
+            Set(nameof(OperatorOptions.MetricsPort), parseResult.GetValue(metricsPort));
+            Set(nameof(OperatorOptions.ListenAddress), parseResult.GetValue(listenAddress));
+            if (parseResult.GetValue(allowLocal))
+            {
+                Set(nameof(OperatorOptions.AllowLocalRepositories), true);
+            }
+
+            return await RunAsync(overrides, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> overrides, CancellationToken cancellationToken)
+    {
+        IHost host;
+        try
+        {
+            host = OperatorHost.CreateOperatorHost(overrides);
+        }
+        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or FormatException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return InvalidSettingsExitCode;
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.StartAsync(cancellationToken);
+            }
+            catch (OptionsValidationException exception)
+            {
+                await Console.Error.WriteLineAsync($"error: {string.Join("; ", exception.Failures)}");
+                return InvalidSettingsExitCode;
+            }
+            catch (Exception exception) when (exception is System.Net.HttpListenerException || exception.InnerException is System.Net.HttpListenerException)
+            {
+                var reason = (exception as System.Net.HttpListenerException ?? exception.InnerException)!.Message;
+                await Console.Error.WriteLineAsync($"error: cannot listen for health or metrics requests: {reason}");
+                return InvalidSettingsExitCode;
+            }
+
+            await host.WaitForShutdownAsync(CancellationToken.None);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GitOpsReverser.Hosting;
+
+/// <summary>How <c>gitops-reverser run</c> runs (configuration section <c>Operator</c>; the command line sets the same keys).</summary>
+internal sealed class OperatorOptions : IValidatableObject
+{
+    public const string Section = "Operator";
+
+    /// <summary>A kubeconfig file; default none: <c>KUBECONFIG</c>, <c>~/.kube/config</c>, or the in-cluster configuration.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context; default its current context.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>Where local clones and the fingerprint key live (a PVC in production). Required.</summary>
+    [Required(ErrorMessage = "Operator:DataDirectory (--data-dir) is required: the folder for local clones and the fingerprint key")]
+    public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// The operator's own namespace: WatchRules here act cluster-wide, others only in their namespace.
+    /// Default: <c>POD_NAMESPACE</c>, else the in-cluster service account's namespace, else <c>gitops-reverser-system</c>.
+    /// </summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>The address the health and metrics endpoints listen on. Default <c>0.0.0.0</c> (all interfaces, as probes need).</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The port of <c>/healthz</c> and <c>/readyz</c>; 0 turns them off. Default 8081.</summary>
+    [Range(0, 65535, ErrorMessage = "Operator:HealthPort (--health-port) must be between 0 and 65535")]
+    public int HealthPort { get; set; } = 8081;
+
+    /// <summary>The port of <c>/metrics</c> (Prometheus format); 0 turns it off. Default 8080.</summary>
+    [Range(0, 65535, ErrorMessage = "Operator:MetricsPort (--metrics-port) must be between 0 and 65535")]
+    public int MetricsPort { get; set; } = 8080;
+
+    /// <summary>Accept GitRepoConfig URLs that are local paths or <c>file://</c> (tests, playgrounds). Default false.</summary>
+    public bool AllowLocalRepositories { get; set; }
+
+    /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult($"Operator:ListenAddress (--listen-address) \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (HealthPort != 0 && HealthPort == MetricsPort)
+        {
+            yield return new ValidationResult("Operator:HealthPort and Operator:MetricsPort must differ", [nameof(HealthPort)]);
+        }
+
+        if (StatusInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Operator:StatusInterval must be at least 1 s", [nameof(StatusInterval)]);
+        }
+    }
+
+    /// <summary>The namespace to use when none is configured.</summary>
+    public static string DefaultNamespace()
+    {
+        if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } pod)
+        {
+            return pod;
+        }
+
+        const string ServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : "gitops-reverser-system";
+    }
+}

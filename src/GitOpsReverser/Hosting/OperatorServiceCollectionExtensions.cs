@@ -1,0 +1,74 @@
+using GitOpsReverser.Git;
+using GitOpsReverser.Rules;
+using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Watching;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace GitOpsReverser.Hosting;
+
+internal static class OperatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the operator: options (validated at start), the Kubernetes connection, the sanitizer with
+    /// the persisted fingerprint key, the control loop, the health endpoints and Prometheus metrics.
+    /// </summary>
+    public static IServiceCollection AddOperator(this IServiceCollection services, OperatorOptions settings)
+    {
+        services.AddOptions<OperatorOptions>()
+            .BindConfiguration(OperatorOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSanitizing();
+        services.AddOptions<SanitizerOptions>().PostConfigure<IOptions<OperatorOptions>>((sanitizer, operatorOptions) =>
+        {
+            if (sanitizer.FingerprintKey is null && operatorOptions.Value.DataDirectory is { Length: > 0 } dataDirectory)
+            {
+                sanitizer.FingerprintKey = FingerprintKeyFile.LoadOrCreate(dataDirectory);
+            }
+        });
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => KubernetesConnection(provider.GetRequiredService<IOptions<OperatorOptions>>().Value));
+        services.AddSingleton(provider => KubernetesHttp.Create(provider.GetRequiredService<KubernetesClientConfiguration>()));
+        services.AddSingleton(provider => new KubernetesApi(provider.GetRequiredService<HttpClient>()));
+        services.AddSingleton<GitMetrics>();
+        services.AddSingleton<WatchMetrics>();
+        services.AddSingleton<RuleController>();
+        services.AddHostedService(provider => provider.GetRequiredService<RuleController>());
+        services.AddHostedService<HealthServer>();
+        if (settings.MetricsPort != 0)
+        {
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(GitMetrics.MeterName)
+                .AddPrometheusHttpListener(listener =>
+                {
+                    listener.Host = HealthServer.ListenerHost(settings.ListenAddress);
+                    listener.Port = settings.MetricsPort;
+                    listener.ScrapeEndpointPath = "/metrics";
+                }));
+        }
+
+        return services;
+    }
+
+    /// <summary>The kubeconfig file and context when given; else <c>KUBECONFIG</c> or <c>~/.kube/config</c>; else the in-cluster configuration.</summary>
+    public static KubernetesClientConfiguration KubernetesConnection(OperatorOptions options)
+    {
+        if (options.Kubeconfig is null && options.Context is null && KubernetesClientConfiguration.IsInCluster())
+        {
+            return KubernetesClientConfiguration.InClusterConfig();
+        }
+
+        try
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+        }
+        catch (Exception exception) when (exception is k8s.Exceptions.KubeConfigException or FileNotFoundException or IOException)
+        {
+            throw new OptionsValidationException(OperatorOptions.Section, typeof(OperatorOptions),
+                [$"cannot read the Kubernetes connection from {(options.Kubeconfig ?? "the default kubeconfig")}{(options.Context is null ? "" : $" (context {options.Context})")}: {exception.Message}"]);
+        }
+    }
+}

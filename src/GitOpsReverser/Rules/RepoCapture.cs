@@ -1,0 +1,323 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Git;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Resources;
+using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Watching;
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Rules;
+
+/// <summary>
+/// What one GitRepoConfig captures, between the reflectors and its <see cref="RepoWorker"/>: each object
+/// is sanitized with its rule's secret policy and written as canonical YAML; the <see cref="ResourceCache"/>
+/// drops events whose output did not change; the rest become commits. After a start or a rule change the
+/// capture syncs: until every reflector it needs has listed, objects are collected instead of committed,
+/// then the files under the paths the rules own are compared with them and one <c>[RESYNC]</c> commit
+/// brings the branch to the cluster's state. Files outside those paths are never touched.
+/// </summary>
+internal sealed class RepoCapture : IAsyncDisposable
+{
+    private readonly Sanitizer sanitizer;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly CancellationTokenSource stop = new();
+    private Task? run;
+    private SyncState? sync;
+
+    private readonly Action<int>? resynced;
+
+    /// <summary>A capture for <paramref name="spec"/>; <paramref name="resynced"/> runs when a sync ends, with the number of changes its resync commit holds.</summary>
+    public RepoCapture(RepoSpec spec, string fingerprint, RepoWorker worker, Sanitizer sanitizer, TimeProvider time, Action<int>? resynced = null)
+    {
+        this.resynced = resynced;
+        Spec = spec;
+        Fingerprint = fingerprint;
+        Worker = worker;
+        this.sanitizer = sanitizer;
+        this.time = time;
+        Layout = new RepositoryLayout(spec.BaseFolder);
+        BaseFolder = spec.BaseFolder.Trim().Trim('/');
+    }
+
+    public RepoSpec Spec { get; }
+
+    /// <summary>The spec and credentials this capture was built from; a different one means a new capture.</summary>
+    public string Fingerprint { get; }
+
+    public RepoWorker Worker { get; }
+
+    public RepositoryLayout Layout { get; }
+
+    public string BaseFolder { get; }
+
+    public ResourceCache Cache { get; } = new();
+
+    /// <summary>True once a sync has ended with its resync commit queued, and no new sync has begun since.</summary>
+    public bool Synced => sync is null && run is not null && hasSynced;
+
+    private bool hasSynced;
+
+    public void Start() => run = Task.Run(() => Worker.RunAsync(stop.Token));
+
+    /// <summary>
+    /// Starts collecting for a resync: <paramref name="tickets"/> names, per resource, the list each
+    /// reflector must complete; <paramref name="owned"/> says which repository paths the rules own.
+    /// </summary>
+    public async Task BeginSyncAsync(IReadOnlyDictionary<WatchedResource, long> tickets, Func<string, bool> owned, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            sync = new SyncState(new Dictionary<WatchedResource, long>(tickets), owned);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        if (tickets.Count == 0)
+        {
+            await FinishSyncIfDoneAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A reflector finished list number <paramref name="ticket"/>; the last one the sync waits for commits the resync.</summary>
+    public async Task ListedAsync(WatchedResource resource, long ticket, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null && sync.Waiting.TryGetValue(resource, out var needed) && ticket >= needed)
+            {
+                sync.Waiting.Remove(resource);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await FinishSyncIfDoneAsync(cancellationToken);
+    }
+
+    public async Task<string> UpsertAsync(JsonObject obj, WatchRuleSpec rule, CancellationToken cancellationToken)
+    {
+        var (manager, managedAt) = LastManager(obj);
+        var version = (string?)obj["metadata"]?["resourceVersion"];
+        var uid = Guid.TryParse((string?)obj["metadata"]?["uid"], out var parsed) ? parsed : Guid.Empty;
+        SanitizeResult result;
+        try
+        {
+            if (JsonManifestReader.Read(JsonSerializer.SerializeToUtf8Bytes(obj)) is not MappingNode manifest)
+            {
+                return CaptureOutcome.Error;
+            }
+
+            result = sanitizer.Sanitize(manifest, rule.SecretPolicy);
+        }
+        catch (ManifestFormatException)
+        {
+            return CaptureOutcome.Error;
+        }
+
+        if (result.IsSkipped)
+        {
+            return CaptureOutcome.Skipped;
+        }
+
+        var path = Layout.PathFor(result.Identity);
+        var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
+        var rv = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var existed = Cache.TryGet(path, out _, out _);
+            var changed = Cache.Observe(path, uid, rv, yaml);
+            var operation = existed ? ChangeOperation.Update : ChangeOperation.Create;
+            var description = new ChangeDescription(operation, result.Identity, manager, managedAt ?? time.GetUtcNow(), version);
+            if (sync is not null)
+            {
+                sync.Desired[path] = (yaml, description);
+                return CaptureOutcome.Resync;
+            }
+
+            if (!changed)
+            {
+                return CaptureOutcome.Unchanged;
+            }
+
+            if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || !Allows(rule, operation))
+            {
+                return CaptureOutcome.Excluded;
+            }
+
+            await Worker.EnqueueAsync(new GitChange(path, yaml, description), cancellationToken);
+            return CaptureOutcome.Committed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
+    public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, WatchRuleSpec rule, CancellationToken cancellationToken)
+    {
+        var path = Layout.PathFor(identity);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null)
+            {
+                sync.Desired.Remove(path);
+                Cache.Remove(path);
+                return CaptureOutcome.Resync;
+            }
+
+            if (!Cache.Remove(path))
+            {
+                return CaptureOutcome.Unchanged;
+            }
+
+            if (!Allows(rule, ChangeOperation.Delete))
+            {
+                return CaptureOutcome.Excluded;
+            }
+
+            await Worker.EnqueueAsync(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version)),
+                cancellationToken);
+            return CaptureOutcome.Committed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        if (run is not null)
+        {
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        // The gate stays usable: an event routed just before removal may still arrive.
+        Worker.Dispose();
+        stop.Dispose();
+    }
+
+    private async Task FinishSyncIfDoneAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not { Waiting.Count: 0 } done)
+            {
+                return;
+            }
+
+            // Every change queued before the sync began is committed before the files are read.
+            var files = await Worker.ReadFilesAsync(BaseFolder, cancellationToken);
+            var changes = new List<GitChange>();
+            foreach (var (path, (yaml, description)) in done.Desired.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                var exists = files.TryGetValue(path, out var id);
+                if (!exists || id != BlobId(yaml))
+                {
+                    changes.Add(new GitChange(path, yaml, description with { Operation = exists ? ChangeOperation.Update : ChangeOperation.Create }));
+                }
+            }
+
+            foreach (var path in files.Keys.Where(path => done.Owned(path) && !done.Desired.ContainsKey(path)).Order(StringComparer.Ordinal))
+            {
+                if (IdentityOf(path) is { } identity)
+                {
+                    changes.Add(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), null)));
+                }
+            }
+
+            await Worker.EnqueueResyncAsync(changes, cancellationToken);
+            if (changes.Count > 0)
+            {
+                Worker.RequestPush();
+            }
+
+            sync = null;
+            hasSynced = true;
+            resynced?.Invoke(changes.Count);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    // A file the repository holds but the cluster no longer has: its identity, read back from the layout.
+    private ObjectIdentity? IdentityOf(string path)
+    {
+        var relative = BaseFolder.Length == 0 ? path : path[(BaseFolder.Length + 1)..];
+        var parts = relative.Split('/');
+        var name = FileNameEncoding.Decode(parts[^1]);
+        return parts switch
+        {
+            [RepositoryLayout.NamespacedFolder, var ns, var kind, _] when name is not null => new ObjectIdentity("", KindOf(kind), ns, name),
+            [RepositoryLayout.ClusterScopedFolder, var kind, _] when name is not null => new ObjectIdentity("", KindOf(kind), null, name),
+            _ => null,
+        };
+    }
+
+    private static string KindOf(string folder) => folder.Split('.', 2)[0];
+
+    private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
+    {
+        ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
+        ChangeOperation.Update => rule.Operations.HasFlag(CaptureOperations.Update),
+        _ => rule.Operations.HasFlag(CaptureOperations.Delete),
+    };
+
+    /// <summary>Git's id for a blob holding <paramref name="content"/>.</summary>
+    public static ObjectId BlobId(byte[] content)
+    {
+        var header = Encoding.ASCII.GetBytes($"blob {content.Length.ToString(CultureInfo.InvariantCulture)}\0");
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(header);
+        sha1.AppendData(content);
+        return new ObjectId(sha1.GetHashAndReset());
+    }
+
+    // The manager of the most recent managedFields entry, and when it wrote.
+    private static (string? Manager, DateTimeOffset? Time) LastManager(JsonObject obj)
+    {
+        string? manager = null;
+        DateTimeOffset? latest = null;
+        foreach (var entry in obj["metadata"]?["managedFields"] as JsonArray ?? [])
+        {
+            if (DateTimeOffset.TryParse((string?)entry?["time"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                && (latest is null || when >= latest))
+            {
+                latest = when;
+                manager = (string?)entry?["manager"];
+            }
+        }
+
+        return (manager, latest);
+    }
+
+    private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
+    {
+        public Dictionary<string, (byte[] Yaml, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
+    }
+}

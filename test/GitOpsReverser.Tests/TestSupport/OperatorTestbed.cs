@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Hosting;
+using GitOpsReverser.Watching;
+using k8s;
+
+namespace GitOpsReverser.Tests.TestSupport;
+
+/// <summary>
+/// One end-to-end setup: KubeSim with the operator's CRDs and namespace, real kubectl, a bare Git
+/// remote that refuses non-fast-forward pushes (seeded with a README and another team's folder that
+/// must never change), and the operator as a real process.
+/// </summary>
+internal sealed class OperatorTestbed : IAsyncDisposable
+{
+    public const string OperatorNamespace = "gitops-reverser-system";
+    public const string SeedCommit = "Seed: README and another team's folder";
+
+    private OperatorTestbed(KubeSimServer sim, TempDirectory temp)
+    {
+        Sim = sim;
+        Temp = temp;
+        KubeconfigPath = temp.Combine("kubeconfig");
+        File.WriteAllText(KubeconfigPath, sim.Kubeconfig());
+        Kubectl = new Kubectl(Kubectl.Installed, KubeconfigPath, temp.Combine("kubectl-cache"));
+        Http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+        Remote = GitCli.InitBare(temp.Combine("remote.git"));
+        GitCli.Run(Remote, "config", "receive.denyNonFastForwards", "true");
+        var work = temp.Combine("seed");
+        Directory.CreateDirectory(work);
+        GitCli.Run(work, "init", "--quiet", "--initial-branch=main");
+        File.WriteAllText(Path.Combine(work, "README.md"), "# Audit trail\n");
+        Directory.CreateDirectory(Path.Combine(work, "other-team"));
+        File.WriteAllText(Path.Combine(work, "other-team", "notes.yaml"), "owner: other-team\n");
+        GitCli.Run(work, "add", ".");
+        GitCli.Run(work, "-c", "user.name=Seed", "-c", "user.email=seed@example.com", "commit", "--quiet", "-m", SeedCommit);
+        GitCli.Run(work, "push", "--quiet", Remote, "main");
+    }
+
+    public KubeSimServer Sim { get; }
+
+    public TempDirectory Temp { get; }
+
+    public string KubeconfigPath { get; }
+
+    public Kubectl Kubectl { get; }
+
+    /// <summary>A client for writes kubectl cannot make quickly (the fault tests' steady stream of changes).</summary>
+    public HttpClient Http { get; }
+
+    public string Remote { get; }
+
+    public string DataDirectory => Temp.Combine("data");
+
+    public OperatorProcess? Operator { get; private set; }
+
+    public static async Task<OperatorTestbed> StartAsync()
+    {
+        var sim = await KubeSimServer.StartAsync(new KubeSimOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        var testbed = new OperatorTestbed(sim, new TempDirectory());
+        (await testbed.Kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
+        (await testbed.Kubectl.RunAsync($"create namespace {OperatorNamespace}")).ShouldSucceed();
+        return testbed;
+    }
+
+    /// <summary>A GitRepoConfig for the test's remote, pushing after at most a second.</summary>
+    public string RepoConfig(string name = "audit", string ns = OperatorNamespace, string extra = "") => $"""
+        apiVersion: configbutler.ai/v1alpha1
+        kind: GitRepoConfig
+        metadata: {"{"}name: {name}, namespace: {ns}{"}"}
+        spec:
+          url: {Remote}
+          push: {"{"}interval: 1s{"}"}
+        {extra}
+        """;
+
+    public async Task<KubectlResult> ApplyAsync(string yaml) => await Kubectl.RunAsync("apply -f -", yaml);
+
+    public async Task<KubectlResult> KubectlAsync(string arguments, IDictionary<string, string>? environment = null) =>
+        await Kubectl.RunAsync(arguments, environment: environment);
+
+    /// <summary>An executable shell script in the test's directory (an EDITOR for kubectl edit).</summary>
+    public string Script(string name, string body)
+    {
+        var path = Temp.Combine(name);
+        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    public async Task StartOperatorAsync()
+    {
+        Operator = OperatorProcess.Start(KubeconfigPath, DataDirectory, OperatorNamespace);
+        await Operator.WaitReadyAsync();
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (Operator is not null)
+        {
+            await Operator.DisposeAsync();
+            Operator = null;
+        }
+    }
+
+    public void KillOperator()
+    {
+        Operator?.Kill();
+        Operator = null;
+    }
+
+    /// <summary>The remote's commit subjects, newest first, once it has at least <paramref name="count"/> commits (the seed included).</summary>
+    public async Task<List<string>> CommitsAsync(int count, string format = "%s")
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var log = GitCli.Log(Remote, format);
+            if (log.Count >= count)
+            {
+                return log;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"expected {count} commits, the remote has:\n{string.Join('\n', log)}\noperator output:\n{Operator?.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The newest commit subject once the remote has <paramref name="count"/> commits.</summary>
+    public async Task<string> CommitAsync(int count) => (await CommitsAsync(count))[0];
+
+    public List<string> Files() => GitCli.Files(Remote);
+
+    public string Show(string path) => GitCli.Show(Remote, "main", path);
+
+    /// <summary>Waits until the object's Ready condition has <paramref name="status"/>; returns the condition.</summary>
+    public async Task<JsonObject> WaitForReadyAsync(string resource, string? ns, string name, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var arguments = ns is null ? $"get {resource} {name} -o json" : $"get {resource} {name} -n {ns} -o json";
+        while (true)
+        {
+            var result = await Kubectl.RunAsync(arguments);
+            var condition = result.ExitCode == 0
+                ? (JsonNode.Parse(result.Output)?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Ready")
+                : null;
+            if ((string?)condition?["status"] == status)
+            {
+                return condition!;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{resource} {name} never had Ready={status}; last: {condition?.ToJsonString() ?? result.Error}\noperator output:\n{Operator?.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopOperatorAsync();
+        Http.Dispose();
+        await Sim.DisposeAsync();
+        Temp.Dispose();
+    }
+}
