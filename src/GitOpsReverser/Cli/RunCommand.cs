@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GitOpsReverser.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -69,11 +70,19 @@ internal static class RunCommand
         {
             try
             {
+                // Settings and the Kubernetes connection are checked before anything starts.
+                _ = host.Services.GetRequiredService<IOptions<OperatorOptions>>().Value;
+                _ = host.Services.GetRequiredService<IOptions<Sanitizing.SanitizerOptions>>().Value;
+                _ = host.Services.GetRequiredService<k8s.KubernetesClientConfiguration>();
                 await host.StartAsync(cancellationToken);
             }
             catch (OptionsValidationException exception)
             {
-                await Console.Error.WriteLineAsync($"error: {string.Join("; ", exception.Failures)}");
+                foreach (var failure in exception.Failures)
+                {
+                    await Console.Error.WriteLineAsync($"error: {failure}");
+                }
+
                 return InvalidSettingsExitCode;
             }
             catch (Exception exception) when (exception is System.Net.HttpListenerException || exception.InnerException is System.Net.HttpListenerException)

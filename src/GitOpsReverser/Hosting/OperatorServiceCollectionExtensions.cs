@@ -19,8 +19,8 @@ internal static class OperatorServiceCollectionExtensions
     {
         services.AddOptions<OperatorOptions>()
             .BindConfiguration(OperatorOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OperatorOptions>, OperatorOptionsValidator>();
         services.AddSanitizing();
         services.AddOptions<SanitizerOptions>().PostConfigure<IOptions<OperatorOptions>>((sanitizer, operatorOptions) =>
         {

@@ -54,6 +54,32 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task Resync_IsOneCommitBetweenWhatWasQueuedBeforeAndAfter_AndReadFilesSeesCommittedState()
+    {
+        await using var worker = RunningWorker.Start(Options());
+        await worker.PutAsync("namespaces/prod/ConfigMap/a.yaml", "a: 1\n", name: "a");
+        var files = await worker.Worker.ReadFilesAsync("namespaces", CancellationToken.None);
+        files.Keys.Should().Equal(["namespaces/prod/ConfigMap/a.yaml"], "the change queued before the read is committed first");
+
+        await worker.Worker.EnqueueResyncAsync(
+        [
+            RunningWorker.Change("namespaces/prod/ConfigMap/b.yaml", "b: 1\n"u8.ToArray(), "b", "bob", null, ChangeOperation.Create),
+            RunningWorker.Change("namespaces/prod/ConfigMap/a.yaml", null, "a", null, null, ChangeOperation.Delete),
+        ], CancellationToken.None);
+        await worker.PutAsync("namespaces/prod/ConfigMap/b.yaml", "b: 2\n", name: "b");
+        await worker.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().Equal(
+            "[UPDATE] ConfigMap/b in ns/prod by user/alice",
+            "[RESYNC] 2 changes",
+            "[UPDATE] ConfigMap/a in ns/prod by user/alice");
+        GitCli.Run(remote, "log", "-1", "--skip=1", "--format=%B%an", "main").Should().Be(
+            "[RESYNC] 2 changes\n\n- [CREATE] ConfigMap/b in ns/prod by user/bob\n- [DELETE] ConfigMap/a in ns/prod\nGitOps Reverser\n");
+        GitCli.Show(remote, "main", "namespaces/prod/ConfigMap/b.yaml").Should().Be("b: 2\n");
+        GitCli.Files(remote).Should().Equal("namespaces/prod/ConfigMap/b.yaml");
+    }
+
+    [Test]
     public async Task SameContentAndMissingDeletes_MakeNoCommit_DeletesRemoveEmptyFolders()
     {
         await using var worker = RunningWorker.Start(Options());

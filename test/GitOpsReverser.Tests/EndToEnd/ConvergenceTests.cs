@@ -1,0 +1,67 @@
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.EndToEnd;
+
+/// <summary>
+/// Startup convergence: a restart with nothing changed makes no commit; changes made while the operator
+/// was down (deletions included) arrive as one [RESYNC] commit; files outside the rules' paths are never
+/// touched; a namespace that stops matching is no longer followed and its files stay.
+/// </summary>
+[Category("Integration")]
+public sealed class ConvergenceTests
+{
+    private const string Rule = """
+        apiVersion: configbutler.ai/v1alpha1
+        kind: WatchRule
+        metadata: {name: configs, namespace: gitops-reverser-system}
+        spec:
+          gitRepoConfigRef: audit
+          resources: [{apiVersion: v1, kind: ConfigMap}]
+          namespaceSelector: {matchLabels: {capture: "yes"}}
+        """;
+
+    [Test]
+    public async Task Restart_NothingChangedMakesNoCommit_ChangesWhileDownMakeOneResyncCommit()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap kept -n apps --from-literal=a=1")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap changed -n apps --from-literal=a=1")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap removed -n apps --from-literal=a=1")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(Rule)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        (await bed.CommitAsync(2)).Should().StartWith("[RESYNC] 3 changes");
+        await bed.StopOperatorAsync();
+
+        await bed.StartOperatorAsync();
+        await Task.Delay(2000);
+        GitCli.Log(bed.Remote).Should().HaveCount(2, "a restart with nothing changed makes no commit");
+        await bed.StopOperatorAsync();
+
+        (await bed.KubectlAsync("delete configmap removed -n apps")).ShouldSucceed();
+        (await bed.KubectlAsync("""patch configmap changed -n apps -p '{"data":{"a":"2"}}'""")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap added -n apps --from-literal=a=1")).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        (await bed.CommitsAsync(3)).Should().HaveCount(3);
+        GitCli.Run(bed.Remote, "log", "-1", "--format=%B", "main").TrimEnd().Should().Be(
+            "[RESYNC] 3 changes\n\n" +
+            "- [CREATE] ConfigMap/added in ns/apps by user/kubectl-create\n" +
+            "- [UPDATE] ConfigMap/changed in ns/apps by user/kubectl-patch\n" +
+            "- [DELETE] ConfigMap/removed in ns/apps");
+        var expected = await ClusterMirror.ExpectedAsync(bed.Http, "api/v1/namespaces/apps/configmaps", "v1", "ConfigMap");
+        ClusterMirror.Differences(bed.Remote, "namespaces/", expected).Should().BeEmpty();
+        bed.Show("README.md").Should().Be("# Audit trail\n");
+        bed.Show("other-team/notes.yaml").Should().Be("owner: other-team\n");
+
+        // A namespace that stops matching is no longer followed; its files stay.
+        (await bed.KubectlAsync("label namespace apps capture-")).ShouldSucceed();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+        await Task.Delay(1000);
+        (await bed.KubectlAsync("delete configmap kept -n apps")).ShouldSucceed();
+        await Task.Delay(2500);
+        GitCli.Log(bed.Remote).Should().HaveCount(3);
+        bed.Files().Should().Contain("namespaces/apps/ConfigMap/kept.yaml");
+    }
+}

@@ -1,0 +1,170 @@
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.EndToEnd;
+
+/// <summary>
+/// Rules change while the operator runs: a CRD installed later is captured by a <c>*</c> rule, a rule
+/// edited with kubectl edit changes what is captured (with one resync commit), bad rules get a False
+/// Ready condition with a reason while the others keep working, and a deleted rule's watches stop.
+/// </summary>
+[Category("Integration")]
+public sealed class LiveRulesTests
+{
+    private const string WildcardRule = """
+        apiVersion: configbutler.ai/v1alpha1
+        kind: WatchRule
+        metadata: {name: everything, namespace: gitops-reverser-system}
+        spec:
+          gitRepoConfigRef: audit
+          resources: [{apiVersion: "*", kind: "*"}]
+          namespaceSelector: {matchLabels: {capture: "yes"}}
+        """;
+
+    private const string GadgetCrd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: gadgets.example.com}
+        spec:
+          group: example.com
+          scope: Namespaced
+          names: {plural: gadgets, singular: gadget, kind: Gadget}
+          versions:
+            - name: v1
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema:
+                  type: object
+                  properties:
+                    spec: {type: object, properties: {size: {type: integer}}}
+        """;
+
+    [Test]
+    public async Task WildcardRule_CapturesACrdInstalledAfterStart_AndLeavesControllerOwnedObjectsOut()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(WildcardRule)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "everything", "True");
+        var commits = GitCli.Log(bed.Remote).Count;
+
+        (await bed.ApplyAsync("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: owned
+              namespace: apps
+              ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-1, uid: 0b6c3c1e-5f43-4bd1-9d52-6f0c1f2d9e01, controller: true}]
+            data: {a: b}
+            """)).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap plain -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/plain in ns/apps by user/kubectl-create",
+            "a controller-owned object is left out of a * rule");
+
+        (await bed.ApplyAsync(GadgetCrd)).ShouldSucceed();
+        await WaitUntilAsync(async () => (await bed.KubectlAsync("get watchrule everything -n gitops-reverser-system -o jsonpath={.status.resolvedResources}"))
+            .Output.Contains("gadgets.example.com", StringComparison.Ordinal), bed);
+        (await bed.ApplyAsync("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: apps}\nspec: {size: 3}\n")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Gadget/g1 in ns/apps by user/kubectl-client-side-apply");
+        bed.Show("namespaces/apps/Gadget.example.com/g1.yaml").Should().Contain("size: 3");
+        bed.Files().Should().NotContain(file => file.Contains("owned", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task EditedRule_ChangesWhatIsCaptured_BadRulesGetFalseReady_AndOthersKeepWorking()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.KubectlAsync("create secret generic before -n apps --from-literal=token=s3cr3t-value")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.Kubectl.RunAsync("create -f -", """
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: configs, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: audit
+              resources: [{apiVersion: v1, kind: ConfigMap}]
+              namespaceSelector: {matchLabels: {capture: "yes"}}
+            """)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+        var commits = GitCli.Log(bed.Remote).Count;
+        (await bed.KubectlAsync("create configmap one -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/one in ns/apps by user/kubectl-create");
+
+        // kubectl edit turns the ConfigMap rule into a Secret rule: the Secret that already existed
+        // arrives in one resync commit; the ConfigMap files stay; new ConfigMaps are no longer captured.
+        var editor = bed.Script("editor.sh", "sed -i 's/kind: ConfigMap/kind: Secret/' \"$1\"");
+        (await bed.KubectlAsync("edit watchrule configs -n gitops-reverser-system", new Dictionary<string, string> { ["EDITOR"] = editor })).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().StartWith("[RESYNC] 1 change");
+        bed.Show("namespaces/apps/Secret/before.yaml").Should().Contain("token: hmac-sha256:").And.NotContain("s3cr3t");
+        bed.Files().Should().Contain("namespaces/apps/ConfigMap/one.yaml");
+        (await bed.KubectlAsync("create configmap two -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.KubectlAsync("create secret generic after -n apps --from-literal=token=x")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/after in ns/apps by user/kubectl-create");
+
+        // Bad objects: each gets a False Ready condition with a reason a person can act on.
+        (await bed.ApplyAsync("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: unknown-kind, namespace: gitops-reverser-system}
+            spec: {gitRepoConfigRef: audit, resources: [{apiVersion: v1, kind: Widget}]}
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: missing-repo, namespace: gitops-reverser-system}
+            spec: {gitRepoConfigRef: nowhere, resources: [{apiVersion: v1, kind: ConfigMap}]}
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: bad-selector, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: audit
+              resources: [{apiVersion: v1, kind: ConfigMap}]
+              namespaceSelector: {matchExpressions: [{key: team, operator: In}]}
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: tenant-selector, namespace: apps}
+            spec:
+              gitRepoConfigRef: audit
+              resources: [{apiVersion: v1, kind: ConfigMap}]
+              namespaceSelector: {matchLabels: {team: other}}
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: GitRepoConfig
+            metadata: {name: bad-window, namespace: gitops-reverser-system}
+            spec: {url: /nowhere, commit: {mode: Window, window: soon}}
+            """)).ShouldSucceed();
+        (await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "unknown-kind", "False"))["reason"]!.ToString().Should().Be("UnknownKind");
+        var missing = await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "missing-repo", "False");
+        missing["reason"]!.ToString().Should().Be("GitRepoConfigNotFound");
+        missing["message"]!.ToString().Should().Contain("gitops-reverser-system/nowhere");
+        (await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "bad-selector", "False"))["message"]!.ToString()
+            .Should().Contain("operator In on key \"team\" needs at least one value");
+        (await bed.WaitForReadyAsync("watchrule", "apps", "tenant-selector", "False"))["reason"]!.ToString().Should().Be("NamespaceSelectorNotAllowed");
+        (await bed.WaitForReadyAsync("gitrepoconfig", OperatorTestbed.OperatorNamespace, "bad-window", "False"))["message"]!.ToString()
+            .Should().Contain("commit.window \"soon\" is not a duration");
+        (await bed.KubectlAsync("create secret generic still-working -n apps --from-literal=token=y")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/still-working in ns/apps by user/kubectl-create");
+
+        // A deleted rule's watch stops.
+        (await bed.KubectlAsync("delete watchrule configs -n gitops-reverser-system")).ShouldSucceed();
+        await WaitUntilAsync(() => Task.FromResult(bed.Operator!.Output.Contains("No rule needs secrets any more", StringComparison.Ordinal)), bed);
+        bed.Operator!.HasExited.Should().BeFalse();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, OperatorTestbed bed)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold; operator output:\n" + bed.Operator?.Output);
+            await Task.Delay(200);
+        }
+    }
+}
