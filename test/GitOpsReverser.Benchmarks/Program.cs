@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 using GitOpsReverser.Benchmarks;
 
-// `commits` and `cache` run bench commands; anything else goes to BenchmarkDotNet.
+// `commits`, `cache` and `operator` run bench commands; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "commits")
 {
     return CommitBench.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "operator")
+{
+    return await OperatorBench.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "cache")

@@ -161,6 +161,9 @@ internal sealed class GitTreeState
         return Walk(folder, prefix.Length == 0 ? "" : prefix + "/");
     }
 
+    /// <summary>Bytes of tree objects this instance has written (uncompressed loose objects on disk).</summary>
+    public long BytesWritten { get; private set; }
+
     /// <summary>True when the tree holds no file.</summary>
     public bool IsEmpty => Entries(root).Count == 0;
 
@@ -210,6 +213,7 @@ internal sealed class GitTreeState
         folder.Patched.Clear();
         folder.Restructured = false;
         folder.Id = LooseObjects.Write(objectsDirectory, "tree", folder.Bytes);
+        BytesWritten += folder.Bytes!.Length;
         return folder.Id;
     }
 

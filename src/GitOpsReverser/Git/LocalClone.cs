@@ -90,7 +90,9 @@ internal sealed class LocalClone : IDisposable
     /// <summary>Commits the tree as it is now on top of the head; returns null when it equals the head's tree.</summary>
     public ObjectId? Commit(string message, Signature author, Signature committer)
     {
+        var written = Tree.BytesWritten;
         var treeId = Tree.Write();
+        LooseBytesSinceCompaction += Tree.BytesWritten - written;
         var head = Repository.Refs[BranchRef]?.ResolveToDirectReference()?.TargetIdentifier;
         if (treeId == headTreeId || (head is null && Tree.IsEmpty))
         {
@@ -125,10 +127,23 @@ internal sealed class LocalClone : IDisposable
     /// <summary>Commits made since the last <see cref="Compact"/> (or since the clone was opened).</summary>
     public int CommitsSinceCompaction { get; private set; }
 
+    /// <summary>Roughly how many bytes of loose objects (trees and blobs) were written since the last packing.</summary>
+    public long LooseBytesSinceCompaction { get; private set; }
+
+    /// <summary>After this many incremental packs, the next packing rewrites everything into one pack.</summary>
+    public const int MaximumPacks = 16;
+
+    private List<ObjectId> packedHeads = [];
+
     /// <summary>
-    /// Packs every object reachable from the branch and the remote branch into one pack, then deletes
-    /// the loose objects and older packs: what git gc does, so the clone stops growing by a tree object
-    /// per commit. Objects no ref reaches (left behind by conflict replays) go too.
+    /// Packs the objects of the commits made since the last packing into a new pack and deletes the loose
+    /// objects, as git gc does, so the clone stops growing by a tree object per commit. Everything
+    /// written since the last packing is loose, so an incremental packing packs the loose objects and walks
+    /// nothing. Every <see cref="MaximumPacks"/> packs (and the first time) every commit is walked, adding
+    /// only what it changed (its commit, and the trees and blobs that differ from its parent's; a root
+    /// commit's whole tree), so the cost follows the changes, never commits × files, and one pack replaces
+    /// the older ones.
+    /// Objects no ref reaches (left behind by conflict replays) go too.
     /// </summary>
     public void Compact()
     {
@@ -142,12 +157,32 @@ internal sealed class LocalClone : IDisposable
             return;
         }
 
+        var packed = packedHeads.Where(id => Repository.Lookup<LibGit2Sharp.Commit>(id) is not null).ToList();
+        var full = packed.Count == 0 || oldPacks.Count(file => file.EndsWith(".pack", StringComparison.Ordinal)) >= MaximumPacks;
         Repository.ObjectDatabase.Pack(new PackBuilderOptions(packs) { MaximumNumberOfThreads = 1 }, builder =>
         {
-            // Every commit of the history with its tree: adding a commit alone does not add its parents.
+            if (!full)
+            {
+                // Everything written since the last packing is a loose object: pack those, walk nothing.
+                foreach (var id in LooseObjectIds(objects))
+                {
+                    builder.Add(id);
+                }
+
+                return;
+            }
+
             foreach (var commit in Repository.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = heads }))
             {
-                builder.AddRecursively(commit);
+                if (commit.Parents.FirstOrDefault() is not { } parent)
+                {
+                    builder.AddRecursively(commit);
+                }
+                else
+                {
+                    builder.Add(commit.Id);
+                    AddChanged(builder, commit.Tree, parent.Tree);
+                }
             }
         });
         var written = Directory.GetFiles(packs, "pack-*").Except(oldPacks).ToList();
@@ -161,21 +196,62 @@ internal sealed class LocalClone : IDisposable
             Directory.Delete(folder, recursive: true);
         }
 
-        foreach (var old in oldPacks)
+        if (full)
         {
-            File.Delete(old);
+            foreach (var old in oldPacks)
+            {
+                File.Delete(old);
+            }
         }
 
         // libgit2 keeps its list of packs and loose objects: open the repository afresh.
+        packedHeads = [.. heads.Select(commit => commit.Id)];
         var path = Repository.Info.Path;
         Repository.Dispose();
         Repository = new Repository(path);
         Tree = GitTreeState.For(Repository, headTreeId);
         CommitsSinceCompaction = 0;
+        LooseBytesSinceCompaction = 0;
+    }
+
+    private static IEnumerable<ObjectId> LooseObjectIds(string objects) =>
+        Directory.GetDirectories(objects)
+            .Where(folder => Path.GetFileName(folder) is { Length: 2 } prefix && prefix.All(char.IsAsciiHexDigitLower))
+            .SelectMany(folder => Directory.GetFiles(folder)
+                .Select(Path.GetFileName)
+                .Where(name => name is { Length: 38 } && name.All(char.IsAsciiHexDigitLower))
+                .Select(name => new ObjectId(Path.GetFileName(folder) + name)));
+
+    // The tree and every tree and blob under it whose id differs from the parent's at the same path.
+    private static void AddChanged(PackBuilder builder, LibGit2Sharp.Tree tree, LibGit2Sharp.Tree? parent)
+    {
+        builder.Add(tree.Id);
+        var before = parent?.ToDictionary(entry => entry.Name, entry => entry.Target, StringComparer.Ordinal);
+        foreach (var entry in tree)
+        {
+            GitObject? old = null;
+            if (before?.TryGetValue(entry.Name, out old) == true && old.Id == entry.Target.Id)
+            {
+                continue;
+            }
+
+            if (entry.Target is LibGit2Sharp.Tree subtree)
+            {
+                AddChanged(builder, subtree, old as LibGit2Sharp.Tree);
+            }
+            else if (entry.TargetType == TreeEntryTargetType.Blob)
+            {
+                builder.Add(entry.Target.Id);
+            }
+        }
     }
 
     /// <summary>Writes <paramref name="content"/> as a blob (a no-op when it exists) and returns its id.</summary>
-    public ObjectId WriteBlob(byte[] content) => Repository.ObjectDatabase.Write<Blob>(content);
+    public ObjectId WriteBlob(byte[] content)
+    {
+        LooseBytesSinceCompaction += content.Length;
+        return Repository.ObjectDatabase.Write<Blob>(content);
+    }
 
     public void Dispose() => Repository.Dispose();
 }

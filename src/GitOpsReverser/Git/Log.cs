@@ -17,4 +17,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information,
         "Repository {Repository}: the branch moved; re-made {Commits} pending commits on the remote head ({Dropped} changes dropped for newer remote commits, {Reapplied} re-applied over older ones)")]
     public static partial void Replayed(ILogger logger, string repository, int commits, int dropped, int reapplied);
+
+    [LoggerMessage(5, LogLevel.Information, "Repository {Repository}: packed the clone after {Commits} commits in {Milliseconds} ms")]
+    public static partial void Packed(ILogger logger, string repository, int commits, long milliseconds);
 }

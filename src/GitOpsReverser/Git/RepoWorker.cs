@@ -223,7 +223,9 @@ internal sealed class RepoWorker : IDisposable
     {
         if (options.CommitWindow <= TimeSpan.Zero)
         {
-            while (TryTake(out var change))
+            // Under a backlog the queue never empties: stop for a push when one is due, so pushes
+            // stay as batched as configured instead of growing with the backlog.
+            while ((unpushed == 0 || time.GetUtcNow() < PushDue()) && TryTake(out var change))
             {
                 CommitChanges(change.Resync ?? [change], resync: change.Resync is not null);
                 Interlocked.Decrement(ref inFlight);
@@ -352,11 +354,14 @@ internal sealed class RepoWorker : IDisposable
                 oldestUnpushed = null;
                 consecutiveFailures = 0;
                 status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
-                if (clone.CommitsSinceCompaction >= options.CompactAfterCommits)
+                if (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes)
                 {
                     // Everything is pushed: a quiet moment to pack the clone.
+                    var packing = Stopwatch.StartNew();
+                    var commits = clone.CommitsSinceCompaction;
                     clone.Compact();
                     metrics.Operation(options.Id, "compact", "success");
+                    Log.Packed(logger, options.Id, commits, packing.ElapsedMilliseconds);
                 }
 
                 Publish();

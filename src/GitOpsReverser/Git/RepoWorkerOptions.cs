@@ -41,8 +41,14 @@ internal sealed record RepoWorkerOptions
     /// <summary>How many distinct paths may wait in the queue. Default 100,000.</summary>
     public int QueueCapacity { get; init; } = 100_000;
 
-    /// <summary>After a successful push, pack the clone once this many commits were made since the last packing. Default 500.</summary>
-    public int CompactAfterCommits { get; init; } = 500;
+    /// <summary>After a successful push, pack the clone once this many commits were made since the last packing. Default 10,000.</summary>
+    public int CompactAfterCommits { get; init; } = 10_000;
+
+    /// <summary>
+    /// After a successful push, pack the clone once roughly this many bytes of loose objects were written since the
+    /// last packing (a folder of 100,000 files writes a 4 MB tree per commit). Default 256 MiB.
+    /// </summary>
+    public long CompactAfterLooseBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>How long to wait before pushing again after an authentication, trust or configuration error. Default 60 s.</summary>
     public TimeSpan PermanentFailureRetry { get; init; } = TimeSpan.FromSeconds(60);

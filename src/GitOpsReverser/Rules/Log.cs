@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(208, LogLevel.Information, "{Repository}: resync done, {Changes} change(s) committed as one [RESYNC] commit")]
     public static partial void Resynced(ILogger logger, string repository, int changes);
+
+    [LoggerMessage(209, LogLevel.Error, "{Repository}: the Git worker stopped on an error; starting it again")]
+    public static partial void WorkerFailed(ILogger logger, string repository, Exception exception);
 }

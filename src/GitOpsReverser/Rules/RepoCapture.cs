@@ -30,11 +30,17 @@ internal sealed class RepoCapture : IAsyncDisposable
     private SyncState? sync;
 
     private readonly Action<int>? resynced;
+    private readonly Action<Exception>? failed;
 
-    /// <summary>A capture for <paramref name="spec"/>; <paramref name="resynced"/> runs when a sync ends, with the number of changes its resync commit holds.</summary>
-    public RepoCapture(RepoSpec spec, string fingerprint, RepoWorker worker, Sanitizer sanitizer, TimeProvider time, Action<int>? resynced = null)
+    /// <summary>
+    /// A capture for <paramref name="spec"/>; <paramref name="resynced"/> runs when a sync ends, with the number
+    /// of changes its resync commit holds, and <paramref name="failed"/> when the worker stops on an error.
+    /// </summary>
+    public RepoCapture(RepoSpec spec, string fingerprint, RepoWorker worker, Sanitizer sanitizer, TimeProvider time,
+        Action<int>? resynced = null, Action<Exception>? failed = null)
     {
         this.resynced = resynced;
+        this.failed = failed;
         Spec = spec;
         Fingerprint = fingerprint;
         Worker = worker;
@@ -62,7 +68,21 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     private bool hasSynced;
 
-    public void Start() => run = Task.Run(() => Worker.RunAsync(stop.Token));
+    /// <summary>The failure that stopped the worker, if one did; the controller then replaces this capture.</summary>
+    public Exception? Failure { get; private set; }
+
+    public void Start() => run = Task.Run(async () =>
+    {
+        try
+        {
+            await Worker.RunAsync(stop.Token);
+        }
+        catch (Exception exception) when (!stop.IsCancellationRequested)
+        {
+            Failure = exception;
+            failed?.Invoke(exception);
+        }
+    });
 
     /// <summary>
     /// Starts collecting for a resync: <paramref name="tickets"/> names, per resource, the list each
@@ -211,6 +231,10 @@ internal sealed class RepoCapture : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // Stopping.
+            }
+            catch (Exception exception) when (Failure is not null || exception is LibGit2Sharp.LibGit2SharpException or IOException)
+            {
+                // Reported through the failed callback already, or a failure while stopping.
             }
         }
 

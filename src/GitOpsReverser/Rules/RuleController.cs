@@ -203,7 +203,7 @@ internal sealed class RuleController : BackgroundService
                     ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
                     : (GitCredentials.None, "");
                 var fingerprint = $"{spec with { Generation = 0 }}|{digest}";
-                if (!captures.TryGetValue(key, out var capture) || capture.Fingerprint != fingerprint)
+                if (!captures.TryGetValue(key, out var capture) || capture.Fingerprint != fingerprint || capture.Failure is not null)
                 {
                     await RemoveCaptureAsync(key);
                     capture = NewCapture(spec, fingerprint, credentials);
@@ -253,11 +253,19 @@ internal sealed class RuleController : BackgroundService
             time,
             gitMetrics,
             loggers.CreateLogger<RepoWorker>());
-        return new RepoCapture(spec, fingerprint, worker, sanitizer, time, changes =>
-        {
-            Log.Resynced(logger, spec.Id.ToString(), changes);
-            Trigger();
-        });
+        return new RepoCapture(spec, fingerprint, worker, sanitizer, time,
+            changes =>
+            {
+                Log.Resynced(logger, spec.Id.ToString(), changes);
+                Trigger();
+            },
+            exception =>
+            {
+                // The next reconcile replaces the capture: a new worker reopens the clone, and a resync
+                // commits what the failed one had queued.
+                Log.WorkerFailed(logger, spec.Id.ToString(), exception);
+                Trigger();
+            });
     }
 
     private async Task RemoveCaptureAsync(ResourceKey key)

@@ -282,10 +282,11 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
-    public async Task Compaction_PacksTheClone_AndCommittingGoesOn()
+    public async Task Compaction_PacksWhatChangedSinceTheLastPacking_AndRepacksAfterMaximumPacks()
     {
         await using var worker = RunningWorker.Start(Options() with { CompactAfterCommits = 5 });
         var clone = worker.Worker.ClonePath;
+        string[] Packs() => Directory.GetFiles(Path.Combine(clone, "objects", "pack"), "*.pack");
         for (var i = 0; i < 12; i++)
         {
             await worker.PutAsync($"namespaces/prod/ConfigMap/cm-{i % 4}.yaml", $"{i}\n", name: $"cm-{i % 4}");
@@ -294,10 +295,20 @@ public sealed class RepoWorkerTests
 
         var loose = Directory.GetDirectories(Path.Combine(clone, "objects")).Where(d => Path.GetFileName(d).Length == 2)
             .Sum(d => Directory.GetFiles(d).Length);
-        loose.Should().BeLessThan(15, "commits before the last packing live in the pack");
-        Directory.GetFiles(Path.Combine(clone, "objects", "pack"), "*.pack").Should().ContainSingle("older packs are replaced");
+        loose.Should().BeLessThan(15, "commits before the last packing live in packs");
+        Packs().Should().HaveCount(2, "the first packing writes everything, the second only what changed since");
         GitCli.Run(clone, "fsck", "--strict", "--no-dangling");
-        GitCli.Log(remote).Should().HaveCount(12);
+
+        for (var i = 12; i < 12 + (5 * LocalClone.MaximumPacks); i++)
+        {
+            await worker.PutAsync($"namespaces/team-{i % 3}/ConfigMap/cm-{i % 7}.yaml", $"{i}\n", name: $"cm-{i % 7}");
+            await worker.WaitUntilIdleAsync();
+        }
+
+        Packs().Length.Should().BeInRange(1, LocalClone.MaximumPacks, "once there are too many packs, one pack replaces them");
+        GitCli.Run(clone, "fsck", "--strict", "--no-dangling");
+        GitCli.Run(temp.Path, "clone", "--quiet", clone, temp.Combine("from-clone"));
+        GitCli.Log(remote).Should().HaveCount(12 + (5 * LocalClone.MaximumPacks));
         GitCli.Show(remote, "main", "namespaces/prod/ConfigMap/cm-3.yaml").Should().Be("11\n");
     }
 

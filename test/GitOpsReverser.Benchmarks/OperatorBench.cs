@@ -1,0 +1,354 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using GitOpsReverser.TestServers;
+using GitOpsReverser.Watching;
+using k8s;
+
+namespace GitOpsReverser.Benchmarks;
+
+/// <summary>
+/// KubeSim and the operator as separate processes, a local bare remote, real git:
+///   dotnet run -c Release --project test/GitOpsReverser.Benchmarks -- operator [--objects 10000] [--namespaces 100] [--seconds 10] [--rate 200]
+///     [--window 1s] [--dir /dev/shm] [--operator-log FILE]
+/// Reports the initial sync time (start to /readyz, and to the [RESYNC] commit on the remote) and the
+/// operator's peak RSS; sustained changes/s; change → local commit and change → push latency at a
+/// steady rate; and the operator's memory per tracked object.
+/// </summary>
+internal static partial class OperatorBench
+{
+    private const string NamespacePrefix = "bench-";
+    private const string OperatorNamespace = "gitops-reverser-system";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var objects = Option(args, "--objects", 10_000);
+        var seconds = Option(args, "--seconds", 10);
+        var rate = Option(args, "--rate", 200);
+        namespaces = Option(args, "--namespaces", 100);
+        var root = Path.Combine(OptionText(args, "--dir") ?? Path.GetTempPath(), "operator-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        var kubeconfig = Path.Combine(root, "kubeconfig");
+        using var sim = Start("kubesim.dll", ["--port", "0", "--kubeconfig", kubeconfig, "--history-limit", "1000000"]);
+        try
+        {
+            while (!File.Exists(kubeconfig) || sim.StandardOutput.ReadLine() is not { } line || !line.StartsWith("KubeSim listening", StringComparison.Ordinal))
+            {
+                await Task.Delay(50);
+            }
+
+            using var http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            var kubectl = new Kubectl(File.Exists("/usr/bin/kubectl") ? "/usr/bin/kubectl" : Kubectl.Installed, kubeconfig, Path.Combine(root, "cache"));
+            (await kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
+            for (var n = 0; n < namespaces; n++)
+            {
+                await PostAsync(http, "api/v1/namespaces", $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{NamespaceOf(n)}}}"}}""");
+            }
+
+            await PostAsync(http, "api/v1/namespaces", $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{OperatorNamespace}}}"}}""");
+            var payload = new string('x', 512);
+            var created = Stopwatch.StartNew();
+            await Parallel.ForAsync(0, objects, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                await PostAsync(http, $"api/v1/namespaces/{NamespaceOf(i)}/configmaps",
+                    $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-{{{i:D6}}}"},"data":{"payload":"{{{payload}}}","value":"0"}}"""));
+            Report($"created {objects:N0} ConfigMaps in {namespaces} namespaces in KubeSim in {created.Elapsed.TotalSeconds:F1} s");
+
+            var remote = GitCli.InitBare(Path.Combine(root, "remote.git"));
+            var window = OptionText(args, "--window");
+            var commitMode = window is null ? "" : $"  commit: {{mode: Window, window: {window}}}";
+            (await kubectl.RunAsync("apply -f -", $"""
+                apiVersion: configbutler.ai/v1alpha1
+                kind: GitRepoConfig
+                metadata:
+                  name: audit
+                  namespace: {OperatorNamespace}
+                spec:
+                  url: {remote}
+                  push:
+                    interval: 250ms
+                    maxCommits: 500
+                {commitMode}
+                ---
+                apiVersion: configbutler.ai/v1alpha1
+                kind: WatchRule
+                metadata:
+                  name: configmaps
+                  namespace: {OperatorNamespace}
+                spec:
+                  gitRepoConfigRef: audit
+                  resources:
+                    - apiVersion: v1
+                      kind: ConfigMap
+                """)).ShouldSucceed();
+
+            var health = LoopbackPorts.Free();
+            var metricsPort = LoopbackPorts.Free();
+            var data = Path.Combine(root, "data");
+            var clock = Stopwatch.StartNew();
+            using var operatorProcess = Start("gitops-reverser.dll",
+            [
+                "run", "--kubeconfig", kubeconfig, "--data-dir", data, "--namespace", OperatorNamespace, "--listen-address", "127.0.0.1",
+                "--health-port", health.ToString(CultureInfo.InvariantCulture), "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture),
+                "--allow-local-repositories",
+            ]);
+            var operatorLog = OptionText(args, "--operator-log");
+            operatorProcess.OutputDataReceived += (_, line) =>
+            {
+                if (operatorLog is not null && line.Data is not null)
+                {
+                    lock (operatorProcess)
+                    {
+                        File.AppendAllText(operatorLog, line.Data + "\n");
+                    }
+                }
+            };
+            operatorProcess.BeginOutputReadLine();
+            using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{health}/") };
+            while (!await IsOkAsync(probe, "readyz"))
+            {
+                await Task.Delay(20);
+            }
+
+            var ready = clock.Elapsed;
+            while (GitCli.Run(remote, "for-each-ref").Length == 0)
+            {
+                await Task.Delay(20);
+            }
+
+            var pushed = clock.Elapsed;
+            Report($"initial sync of {objects:N0} objects: ready (/readyz) after {ready.TotalSeconds:F2} s, [RESYNC] commit on the remote after {pushed.TotalSeconds:F2} s; "
+                + $"peak RSS {PeakRssMegabytes(operatorProcess.Id):F0} MB, RSS now {RssMegabytes(operatorProcess.Id):F0} MB "
+                + $"({RssMegabytes(operatorProcess.Id) * 1024 * 1024 / objects:F0} B per tracked object, everything included)");
+
+            using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
+            await SustainedAsync(http, metrics, objects, seconds);
+            await LatencyAsync(http, data, remote, objects, rate, seconds);
+            operatorProcess.Kill(entireProcessTree: true);
+            return 0;
+        }
+        finally
+        {
+            sim.Kill(entireProcessTree: true);
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process still closing files; the temp folder is cleaned up later.
+            }
+        }
+    }
+
+    // As many changes as 16 writers can make for the given time; then how long until the operator has committed them all.
+    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds)
+    {
+        var before = await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"");
+        var writes = 0;
+        var clock = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, 16, async (writer, _) =>
+        {
+            var random = new Random(writer);
+            while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+            {
+                var value = Interlocked.Increment(ref writes);
+                await PatchAsync(http, $"cm-{random.Next(objects):D6}", $"s{value}");
+            }
+        });
+        var written = clock.Elapsed;
+        while (await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"") < before + writes
+               || await MetricAsync(metrics, "gitops_reverser_git_commit_queue_size", "repository=") > 0)
+        {
+            await Task.Delay(20);
+        }
+
+        var done = clock.Elapsed;
+        Report($"sustained: {writes:N0} changes written in {written.TotalSeconds:F1} s ({writes / written.TotalSeconds:F0}/s, KubeSim's limit with 16 writers); "
+            + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end");
+    }
+
+    // One change every 1/rate s; the times the local branch and the remote branch moved, read by watching their ref files.
+    private static async Task LatencyAsync(HttpClient http, string data, string remote, int objects, int rate, int seconds)
+    {
+        await Task.Delay(2000);
+        var clone = Directory.GetDirectories(Path.Combine(data, "repos")).Single();
+        var clock = Stopwatch.StartNew();
+        var commitMoves = WatchRef(clone, clock);
+        var pushMoves = WatchRef(remote, clock);
+        var sent = new Dictionary<long, TimeSpan>();
+        var interval = TimeSpan.FromSeconds(1.0 / rate);
+        for (var i = 0; i < rate * seconds; i++)
+        {
+            var due = interval * i;
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var at = clock.Elapsed;
+            var version = await PatchAsync(http, $"cm-{i % objects:D6}", $"l{i}");
+            sent[version] = at;
+        }
+
+        await Task.Delay(5000);
+        var commit = Latencies(clone, commitMoves.Moves, new Dictionary<long, TimeSpan>(sent));
+        var push = Latencies(remote, pushMoves.Moves, new Dictionary<long, TimeSpan>(sent));
+        ((CancellationTokenSource)commitMoves.Watcher).Cancel();
+        ((CancellationTokenSource)pushMoves.Watcher).Cancel();
+        Report($"latency at {rate} changes/s for {seconds} s ({rate * seconds} changes): change → local commit p50 {Percentile(commit, 50):F1} ms, p99 {Percentile(commit, 99):F1} ms "
+            + $"({commit.Count} measured); change → push p50 {Percentile(push, 50):F1} ms, p99 {Percentile(push, 99):F1} ms ({push.Count} measured)");
+    }
+
+    // For each change (by resourceVersion), the time the first branch move that contained its commit happened, minus the time it was sent.
+    private static List<double> Latencies(string repository, List<(TimeSpan At, string Sha)> moves, Dictionary<long, TimeSpan> sent)
+    {
+        var latencies = new List<double>();
+        string? previous = null;
+        foreach (var (at, sha) in moves.ToList())
+        {
+            var range = previous is null ? sha : $"{previous}..{sha}";
+            previous = sha;
+            foreach (Match match in ResourceVersion().Matches(GitCli.Run(repository, "log", "--format=%B", range)))
+            {
+                if (sent.Remove(long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), out var when))
+                {
+                    latencies.Add((at - when).TotalMilliseconds);
+                }
+            }
+        }
+
+        return latencies;
+    }
+
+    // Reads the branch's ref file every 2 ms (inotify misses libgit2's lock-and-rename writes here) until disposed.
+    private static (IDisposable Watcher, List<(TimeSpan At, string Sha)> Moves) WatchRef(string repository, Stopwatch clock)
+    {
+        var moves = new List<(TimeSpan, string)>();
+        var path = Path.Combine(repository, "refs", "heads", "main");
+        var stop = new CancellationTokenSource();
+        var thread = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var sha = File.ReadAllText(path).Trim();
+                    lock (moves)
+                    {
+                        if (sha.Length == 40 && (moves.Count == 0 || moves[^1].Item2 != sha))
+                        {
+                            moves.Add((clock.Elapsed, sha));
+                        }
+                    }
+                }
+                catch (IOException)
+                {
+                    // Between the lock file's rename and the next write.
+                }
+
+                Thread.Sleep(2);
+            }
+        })
+        { IsBackground = true };
+        thread.Start();
+        return (stop, moves);
+    }
+
+    private static double Percentile(List<double> values, int percentile)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1)];
+    }
+
+    private static async Task PostAsync(HttpClient http, string path, string json)
+    {
+        using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.Conflict)
+        {
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    // Returns the new resourceVersion.
+    private static async Task<long> PatchAsync(HttpClient http, string name, string value)
+    {
+        var index = int.Parse(name["cm-".Length..], CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"api/v1/namespaces/{NamespaceOf(index)}/configmaps/{name}?fieldManager=bench")
+        {
+            Content = new StringContent($$$"""{"data":{"value":"{{{value}}}"}}""", Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var match = ResourceVersionJson().Match(body);
+        return response.IsSuccessStatusCode && match.Success
+            ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"PATCH {name}: {(int)response.StatusCode} {body}");
+    }
+
+    private static async Task<double> MetricAsync(HttpClient metrics, string name, string labels)
+    {
+        var text = await metrics.GetStringAsync("metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains(labels, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<bool> IsOkAsync(HttpClient client, string path)
+    {
+        try
+        {
+            using var response = await client.GetAsync(path);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static Process Start(string dll, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
+
+    private static double RssMegabytes(int pid) => StatusKilobytes(pid, "VmRSS:") / 1024.0;
+
+    private static long StatusKilobytes(int pid, string field) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(line => line.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0],
+            CultureInfo.InvariantCulture);
+
+    private static int Option(string[] args, string name, int fallback) =>
+        OptionText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? OptionText(string[] args, string name) =>
+        Array.IndexOf(args, name) is var index and >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+
+    private static void Report(string line) => Console.WriteLine(line);
+
+    private static int namespaces = 100;
+
+    private static string NamespaceOf(int index) => NamespacePrefix + (index % namespaces).ToString("D3", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"- Resource Version: (\d+)")]
+    private static partial Regex ResourceVersion();
+
+    [GeneratedRegex("\"resourceVersion\":\"(\\d+)\"")]
+    private static partial Regex ResourceVersionJson();
+}
