@@ -125,6 +125,28 @@ internal sealed class RepoCapture : IAsyncDisposable
         await FinishSyncIfDoneAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops a sync from waiting for a resource the operator may not list (403): the resync goes ahead
+    /// without it and leaves that kind's files alone, since their objects cannot be seen.
+    /// </summary>
+    public async Task SkipAsync(WatchedResource resource, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null && sync.Waiting.Remove(resource))
+            {
+                sync.Skipped.Add(RepositoryLayout.KindFolder(resource.Kind, resource.Group));
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await FinishSyncIfDoneAsync(cancellationToken);
+    }
+
     public async Task<string> UpsertAsync(JsonObject obj, WatchRuleSpec rule, CancellationToken cancellationToken)
     {
         var (manager, managedAt) = LastManager(obj);
@@ -265,7 +287,9 @@ internal sealed class RepoCapture : IAsyncDisposable
                 }
             }
 
-            foreach (var path in files.Keys.Where(path => done.Owned(path) && !done.Desired.ContainsKey(path)).Order(StringComparer.Ordinal))
+            foreach (var path in files.Keys
+                .Where(path => done.Owned(path) && !done.Desired.ContainsKey(path) && !done.Skipped.Contains(KindFolderOf(path)))
+                .Order(StringComparer.Ordinal))
             {
                 if (IdentityOf(path) is { } identity)
                 {
@@ -305,6 +329,17 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     private static string KindOf(string folder) => folder.Split('.', 2)[0];
 
+    private string KindFolderOf(string path)
+    {
+        var parts = (BaseFolder.Length == 0 ? path : path[(BaseFolder.Length + 1)..]).Split('/');
+        return parts switch
+        {
+            [RepositoryLayout.NamespacedFolder, _, var kind, _] => kind,
+            [RepositoryLayout.ClusterScopedFolder, var kind, _] => kind,
+            _ => "",
+        };
+    }
+
     private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
     {
         ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
@@ -343,5 +378,8 @@ internal sealed class RepoCapture : IAsyncDisposable
     private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
     {
         public Dictionary<string, (byte[] Yaml, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Kind folders of resources the sync went ahead without (403): their files are left alone.</summary>
+        public HashSet<string> Skipped { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -449,6 +449,15 @@ internal sealed class RuleController : BackgroundService
         {
             running.Start();
         }
+
+        // A resource the operator may not list never completes a list: syncs go ahead without it.
+        foreach (var (rule, capture, resources, _) in activeRules)
+        {
+            foreach (var resource in resources.Where(resource => reflectors[resource].Reflector.Status.Forbidden))
+            {
+                await capture.SkipAsync(resource, cancellationToken);
+            }
+        }
     }
 
     private static ObjectStatus RepositoryStatus(ResourceKey key, long generation, RepoCapture capture)

@@ -71,6 +71,49 @@ public sealed class LiveRulesTests
         (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Gadget/g1 in ns/apps by user/kubectl-client-side-apply");
         bed.Show("namespaces/apps/Gadget.example.com/g1.yaml").Should().Contain("size: 3");
         bed.Files().Should().NotContain(file => file.Contains("owned", StringComparison.Ordinal));
+
+        // The CRD removed: its watch stops cleanly, the rule no longer lists it, the file stays.
+        (await bed.KubectlAsync("delete crd gadgets.example.com")).ShouldSucceed();
+        await WaitUntilAsync(() => Task.FromResult(bed.Operator!.Output.Contains("No rule needs gadgets.example.com any more", StringComparison.Ordinal)), bed);
+        (await bed.KubectlAsync("get watchrule everything -n gitops-reverser-system -o jsonpath={.status.resolvedResources}")).Output
+            .Should().NotContain("gadgets");
+        (await bed.KubectlAsync("create configmap after-crd -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/after-crd in ns/apps by user/kubectl-create");
+    }
+
+    [Test]
+    public async Task ForbiddenResource_IsReportedOnTheRule_AndTheOtherKindsKeepWorking()
+    {
+        using var users = new TempDirectory();
+        var usersFile = users.Combine("users.yaml");
+        await File.WriteAllTextAsync(usersFile, """
+            users:
+              - {name: admin, token: admin-token, groups: [system:masters]}
+              - {name: gitops-reverser, token: operator-token, groups: [gitops-reverser]}
+            deny:
+              - users: [gitops-reverser]
+                verbs: [list, watch]
+                resources: [secrets]
+            """);
+        await using var bed = await OperatorTestbed.StartAsync(usersFile);
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: secrets-and-configs, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: audit
+              resources: [{apiVersion: v1, kind: Secret}, {apiVersion: v1, kind: ConfigMap}]
+            """)).ShouldSucceed();
+        await bed.StartOperatorAsync("operator-token");
+
+        var condition = await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "secrets-and-configs", "False");
+        condition["reason"]!.ToString().Should().Be("Forbidden");
+        condition["message"]!.ToString().Should().Contain("the operator may not list or watch secrets");
+        var commits = GitCli.Log(bed.Remote).Count;
+        (await bed.KubectlAsync("create configmap visible --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/visible in ns/default by user/kubectl-create");
+        bed.Operator!.Output.Should().Contain("Not allowed to list or watch secrets");
     }
 
     [Test]

@@ -53,9 +53,10 @@ internal sealed class OperatorTestbed : IAsyncDisposable
 
     public OperatorProcess? Operator { get; private set; }
 
-    public static async Task<OperatorTestbed> StartAsync()
+    /// <summary>Starts KubeSim (with a users file whose first user is an admin, when given), installs the CRDs and the operator's namespace.</summary>
+    public static async Task<OperatorTestbed> StartAsync(string? usersFile = null)
     {
-        var sim = await KubeSimServer.StartAsync(new KubeSimOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500) });
+        var sim = await KubeSimServer.StartAsync(new KubeSimOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500), UsersFile = usersFile });
         var testbed = new OperatorTestbed(sim, new TempDirectory());
         (await testbed.Kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
         (await testbed.Kubectl.RunAsync($"create namespace {OperatorNamespace}")).ShouldSucceed();
@@ -91,9 +92,17 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         return path;
     }
 
-    public async Task StartOperatorAsync()
+    /// <summary>Starts the operator, as the user of <paramref name="token"/> when given, and waits until it is ready.</summary>
+    public async Task StartOperatorAsync(string? token = null)
     {
-        Operator = OperatorProcess.Start(KubeconfigPath, DataDirectory, OperatorNamespace);
+        var kubeconfig = KubeconfigPath;
+        if (token is not null)
+        {
+            kubeconfig = Temp.Combine("operator-kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, Sim.Kubeconfig(token));
+        }
+
+        Operator = OperatorProcess.Start(kubeconfig, DataDirectory, OperatorNamespace);
         await Operator.WaitReadyAsync();
     }
 
