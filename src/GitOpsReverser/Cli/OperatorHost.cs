@@ -19,12 +19,7 @@ internal static class OperatorHost
     /// <summary>A host for a one-shot command: configuration and services, no logging to the console.</summary>
     public static IHost CreateCommandHost(Action<IServiceCollection> configureServices, IReadOnlyDictionary<string, string?> overrides)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(overrides);
+        var builder = CreateBuilder(overrides);
         configureServices(builder.Services);
         return builder.Build();
     }
@@ -32,12 +27,7 @@ internal static class OperatorHost
     /// <summary>The operator's host: console logs, the <c>Operator</c> settings validated at start, every service.</summary>
     public static IHost CreateOperatorHost(IReadOnlyDictionary<string, string?> overrides)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(overrides);
+        var builder = CreateBuilder(overrides);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -51,5 +41,16 @@ internal static class OperatorHost
         var settings = builder.Configuration.GetSection(Hosting.OperatorOptions.Section).Get<Hosting.OperatorOptions>() ?? new Hosting.OperatorOptions();
         builder.Services.AddOperator(settings);
         return builder.Build();
+    }
+
+    private static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(overrides);
+        return builder;
     }
 }

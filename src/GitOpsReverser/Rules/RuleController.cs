@@ -45,7 +45,7 @@ internal sealed class RuleController : BackgroundService
     private readonly ObjectStore ruleStore;
     private readonly ObjectStore clusterRuleStore;
     private readonly ObjectStore crdStore;
-    private readonly NamespaceLabels namespaces;
+    private readonly ObjectStore namespaces;
     private readonly RuleEngine engine;
     private readonly List<RunningReflector> metaReflectors = [];
     private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
@@ -82,7 +82,7 @@ internal sealed class RuleController : BackgroundService
             crdsChanged = true;
             Trigger();
         });
-        namespaces = new NamespaceLabels(Trigger);
+        namespaces = ObjectStore.Namespaces(Trigger);
         engine = new RuleEngine(namespaces, watchMetrics, logger);
     }
 
@@ -378,15 +378,18 @@ internal sealed class RuleController : BackgroundService
             }
             else
             {
-                foreach (var (name, labels) in namespaces.All.Where(ns => rule.NamespaceSelector.Matches(ns.Labels)))
+                foreach (var ns in SelectedNamespaces(rule.NamespaceSelector))
                 {
-                    owned.AddNamespace(name, resource);
+                    owned.AddNamespace(ns, resource);
                 }
             }
         }
 
         return owned;
     }
+
+    private IEnumerable<string> SelectedNamespaces(LabelSelector selector) =>
+        namespaces.Objects.Where(ns => selector.Matches(ObjectStore.LabelsOf(ns))).Select(ns => (string?)ns["metadata"]?["name"] ?? "");
 
     private async Task ReconcileReflectorsAsync(CancellationToken cancellationToken)
     {
@@ -398,7 +401,7 @@ internal sealed class RuleController : BackgroundService
             var signature = string.Join("\n", mine.Select(active =>
                 $"{active.Rule.Id}@{active.Rule.Generation}:{string.Join(",", active.Resources)}" +
                 (active.Rule.NamespaceSelector is { } selector
-                    ? ":" + string.Join(",", namespaces.All.Where(ns => selector.Matches(ns.Labels)).Select(ns => ns.Name).Order(StringComparer.Ordinal))
+                    ? ":" + string.Join(",", SelectedNamespaces(selector))
                     : "")));
             if (!signatures.TryGetValue(capture, out var previous) || previous != signature)
             {

@@ -11,7 +11,7 @@ namespace GitOpsReverser.Rules;
 /// <c>*</c> kind without <c>includeOwned</c>, a controller owns it, in which case a file it had goes. A
 /// namespace no rule of a repository covers is not followed by it: files there stay as they are.
 /// </summary>
-internal sealed class RuleEngine(NamespaceLabels namespaces, WatchMetrics metrics, Microsoft.Extensions.Logging.ILogger logger)
+internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, Microsoft.Extensions.Logging.ILogger logger)
 {
     private volatile IReadOnlyDictionary<WatchedResource, IReadOnlyList<ActiveRule>> rules =
         new Dictionary<WatchedResource, IReadOnlyList<ActiveRule>>();
@@ -70,7 +70,7 @@ internal sealed class RuleEngine(NamespaceLabels namespaces, WatchMetrics metric
     private async Task UpsertAsync(WatchedResource resource, JsonObject obj, IReadOnlyList<ActiveRule> active, CancellationToken cancellationToken)
     {
         var ns = (string?)obj["metadata"]?["namespace"];
-        var namespaceLabels = ns is not null && namespaces.TryGet(ns, out var found) ? found : null;
+        var namespaceLabels = ns is not null && namespaces.TryGet(ns, out var found) ? ObjectStore.LabelsOf(found) : null;
         var labels = obj["metadata"]?["labels"] as JsonObject;
         var followed = false;
         foreach (var group in active.GroupBy(rule => rule.Capture))
@@ -109,8 +109,9 @@ internal sealed class RuleEngine(NamespaceLabels namespaces, WatchMetrics metric
         var version = (string?)deleted.LastState?["metadata"]?["resourceVersion"];
 
         // A namespace being deleted (or already gone) is still followed for the deletions of its objects.
-        JsonObject? namespaceLabels = null;
-        var known = ns is not null && namespaces.TryGet(ns, out namespaceLabels);
+        JsonObject? found = null;
+        var known = ns is not null && namespaces.TryGet(ns, out found);
+        var namespaceLabels = found is null ? null : ObjectStore.LabelsOf(found);
         foreach (var group in active.GroupBy(rule => rule.Capture))
         {
             var rule = group.FirstOrDefault(rule => ns is null ? rule.Spec.AllowsClusterScoped : !known || rule.Spec.CoversNamespace(ns, namespaceLabels));

@@ -10,16 +10,6 @@ namespace GitOpsReverser.Tests.EndToEnd;
 [Category("Integration")]
 public sealed class ConvergenceTests
 {
-    private const string Rule = """
-        apiVersion: configbutler.ai/v1alpha1
-        kind: WatchRule
-        metadata: {name: configs, namespace: gitops-reverser-system}
-        spec:
-          gitRepoConfigRef: audit
-          resources: [{apiVersion: v1, kind: ConfigMap}]
-          namespaceSelector: {matchLabels: {capture: "yes"}}
-        """;
-
     [Test]
     public async Task Restart_NothingChangedMakesNoCommit_ChangesWhileDownMakeOneResyncCommit()
     {
@@ -30,7 +20,7 @@ public sealed class ConvergenceTests
         (await bed.KubectlAsync("create configmap changed -n apps --from-literal=a=1")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap removed -n apps --from-literal=a=1")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(Rule)).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
         await bed.StartOperatorAsync();
         (await bed.CommitAsync(2)).Should().StartWith("[RESYNC] 3 changes");
         await bed.StopOperatorAsync();

@@ -15,16 +15,6 @@ namespace GitOpsReverser.Tests.EndToEnd;
 [Category("Integration")]
 public sealed class FaultTests
 {
-    private const string Rule = """
-        apiVersion: configbutler.ai/v1alpha1
-        kind: WatchRule
-        metadata: {name: configs, namespace: gitops-reverser-system}
-        spec:
-          gitRepoConfigRef: audit
-          resources: [{apiVersion: v1, kind: ConfigMap}]
-          namespaceSelector: {matchLabels: {capture: "yes"}}
-        """;
-
     [Test]
     public async Task DroppedWatches_Compaction_ErrorStorms_AndKill_RepositoryEqualsClusterAfterwards()
     {
@@ -32,7 +22,7 @@ public sealed class FaultTests
         (await bed.KubectlAsync("create namespace load")).ShouldSucceed();
         (await bed.KubectlAsync("label namespace load capture=yes")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(Rule)).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
         await bed.StartOperatorAsync();
 
         using var stopWriting = new CancellationTokenSource();

@@ -124,15 +124,7 @@ public sealed class LiveRulesTests
         (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
         (await bed.KubectlAsync("create secret generic before -n apps --from-literal=token=s3cr3t-value")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.Kubectl.RunAsync("create -f -", """
-            apiVersion: configbutler.ai/v1alpha1
-            kind: WatchRule
-            metadata: {name: configs, namespace: gitops-reverser-system}
-            spec:
-              gitRepoConfigRef: audit
-              resources: [{apiVersion: v1, kind: ConfigMap}]
-              namespaceSelector: {matchLabels: {capture: "yes"}}
-            """)).ShouldSucceed();
+        (await bed.Kubectl.RunAsync("create -f -", OperatorTestbed.ConfigMapRule)).ShouldSucceed();
         await bed.StartOperatorAsync();
         await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
         var commits = GitCli.Log(bed.Remote).Count;

@@ -74,6 +74,17 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         {extra}
         """;
 
+    /// <summary>A WatchRule in the operator's namespace for ConfigMaps in namespaces labelled <c>capture=yes</c>.</summary>
+    public const string ConfigMapRule = """
+        apiVersion: configbutler.ai/v1alpha1
+        kind: WatchRule
+        metadata: {name: configs, namespace: gitops-reverser-system}
+        spec:
+          gitRepoConfigRef: audit
+          resources: [{apiVersion: v1, kind: ConfigMap}]
+          namespaceSelector: {matchLabels: {capture: "yes"}}
+        """;
+
     public async Task<KubectlResult> ApplyAsync(string yaml) => await Kubectl.RunAsync("apply -f -", yaml);
 
     public async Task<KubectlResult> KubectlAsync(string arguments, IDictionary<string, string>? environment = null) =>
