@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(208, LogLevel.Information, "{Repository}: resync done, {Changes} change(s) committed as one [RESYNC] commit")]
     public static partial void Resynced(ILogger logger, string repository, int changes);
 
-    [LoggerMessage(209, LogLevel.Error, "{Repository}: the Git worker stopped on an error; starting it again")]
+    [LoggerMessage(209, LogLevel.Error, "{Repository}: the Git worker stopped on an error; starting it again after a pause")]
     public static partial void WorkerFailed(ILogger logger, string repository, Exception exception);
+
+    [LoggerMessage(210, LogLevel.Warning, "{Repository}: the local clone failed twice in a row and was moved to {Path}; a fresh clone replaces it")]
+    public static partial void CloneMovedAside(ILogger logger, string repository, string path);
 }

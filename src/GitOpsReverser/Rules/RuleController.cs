@@ -203,7 +203,19 @@ internal sealed class RuleController : BackgroundService
                     ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
                     : (GitCredentials.None, "");
                 var fingerprint = $"{spec with { Generation = 0 }}|{digest}";
-                if (!captures.TryGetValue(key, out var capture) || capture.Fingerprint != fingerprint || capture.Failure is not null)
+                if (captures.TryGetValue(key, out var failed) && failed.Failure is { } failure)
+                {
+                    await RemoveCaptureAsync(key);
+                    RecordFailure(key, failed, failure);
+                }
+
+                if (failures.TryGetValue(key, out var retry) && retry.RetryAt > time.GetUtcNow())
+                {
+                    throw new SpecException("WorkerFailed",
+                        $"the Git worker stopped on an error ({retry.Message}); starting it again at {retry.RetryAt.UtcDateTime:HH:mm:ss}Z");
+                }
+
+                if (!captures.TryGetValue(key, out var capture) || capture.Fingerprint != fingerprint)
                 {
                     await RemoveCaptureAsync(key);
                     capture = NewCapture(spec, fingerprint, credentials);
@@ -214,6 +226,11 @@ internal sealed class RuleController : BackgroundService
 
                     capture.Start();
                     Log.RepositoryStarted(logger, key.ToString(), spec.Url, spec.Branch);
+                }
+
+                if (capture.Synced)
+                {
+                    failures.Remove(key);
                 }
 
                 statuses.Add(RepositoryStatus(key, SpecReader.GenerationOf(obj), capture));
@@ -231,6 +248,24 @@ internal sealed class RuleController : BackgroundService
             await RemoveCaptureAsync(gone);
         }
     }
+
+    // Restarts back off (5 s, doubling to 5 minutes); from the second failure in a row the clone is moved
+    // aside, so a damaged clone is replaced by a fresh one (the resync brings it to the cluster's state).
+    private void RecordFailure(ResourceKey key, RepoCapture capture, Exception failure)
+    {
+        var count = failures.TryGetValue(key, out var previous) ? previous.Count + 1 : 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, count - 1)));
+        failures[key] = (count, time.GetUtcNow() + delay, failure.GetBaseException().Message);
+        var clone = capture.Worker.ClonePath;
+        if (count >= 2 && Directory.Exists(clone))
+        {
+            var aside = $"{clone}.broken-{time.GetUtcNow():yyyyMMddHHmmss}";
+            Directory.Move(clone, aside);
+            Log.CloneMovedAside(logger, key.ToString(), aside);
+        }
+    }
+
+    private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
 
     private RepoCapture NewCapture(RepoSpec spec, string fingerprint, GitCredentials credentials)
     {
@@ -261,8 +296,8 @@ internal sealed class RuleController : BackgroundService
             },
             exception =>
             {
-                // The next reconcile replaces the capture: a new worker reopens the clone, and a resync
-                // commits what the failed one had queued.
+                // A reconcile replaces the capture (see RecordFailure): a new worker reopens the clone, and
+                // a resync commits what the failed one had queued.
                 Log.WorkerFailed(logger, spec.Id.ToString(), exception);
                 Trigger();
             });

@@ -54,4 +54,28 @@ public sealed class ConvergenceTests
         GitCli.Log(bed.Remote).Should().HaveCount(3);
         bed.Files().Should().Contain("namespaces/apps/ConfigMap/kept.yaml");
     }
+
+    [Test]
+    public async Task DamagedClone_IsMovedAsideAfterTwoFailures_AndTheChangeArrivesThroughAResync()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        (await bed.KubectlAsync("create configmap first -n apps --from-literal=a=1")).ShouldSucceed();
+        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/first in ns/apps by user/kubectl-create");
+
+        // A damaged clone: the next commit fails inside the worker.
+        var clone = Directory.GetDirectories(Path.Combine(bed.DataDirectory, "repos")).Single();
+        Directory.Delete(Path.Combine(clone, "objects"), recursive: true);
+        (await bed.KubectlAsync("create configmap second -n apps --from-literal=a=2")).ShouldSucceed();
+
+        (await bed.CommitAsync(3)).Should().StartWith("[RESYNC] 1 change");
+        bed.Show("namespaces/apps/ConfigMap/second.yaml").Should().Contain("a: \"2\"");
+        bed.Operator!.Output.Should().Contain("the Git worker stopped on an error; starting it again after a pause")
+            .And.Contain("the local clone failed twice in a row and was moved to");
+        ClusterMirror.HistoryProblems(bed.Remote).Should().BeEmpty();
+    }
 }
