@@ -106,4 +106,31 @@ public sealed class SeedExamplesTests
         bed.Show("README.md").Should().Be("# Audit trail\n");
         bed.Files().Should().Contain("other-team/notes.yaml");
     }
+
+    [Test]
+    public async Task ClusterRbacExample_CapturesClusterScopedKinds()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.KubectlAsync($"apply -f {Example("cluster-rbac.yaml")}")).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("clusterwatchrule", null, "cluster-rbac", "True");
+
+        // The namespaces that existed before the start arrive in the first resync.
+        (await bed.CommitAsync(2)).Should().StartWith("[RESYNC] 5 changes");
+        bed.Files().Should().Contain(["cluster-scoped/Namespace/default.yaml", "cluster-scoped/Namespace/gitops-reverser-system.yaml"]);
+
+        (await bed.ApplyAsync("""
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: config-reader}
+            rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list]}]
+            """)).ShouldSucceed();
+        (await bed.CommitAsync(3)).Should().Be("[CREATE] ClusterRole/config-reader by user/kubectl-client-side-apply");
+        bed.Show("cluster-scoped/ClusterRole/config-reader.yaml").Should().Contain("- configmaps");
+        (await bed.KubectlAsync("create namespace added-later")).ShouldSucceed();
+        (await bed.CommitAsync(4)).Should().Be("[CREATE] Namespace/added-later by user/kubectl-create");
+        (await bed.KubectlAsync("delete clusterrole config-reader")).ShouldSucceed();
+        (await bed.CommitAsync(5)).Should().Be("[DELETE] ClusterRole/config-reader");
+    }
 }
