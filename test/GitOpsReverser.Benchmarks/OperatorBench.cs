@@ -12,7 +12,7 @@ namespace GitOpsReverser.Benchmarks;
 /// <summary>
 /// KubeSim and the operator as separate processes, a local bare remote, real git:
 ///   dotnet run -c Release --project test/GitOpsReverser.Benchmarks -- operator [--objects 10000] [--namespaces 100] [--seconds 10] [--rate 200]
-///     [--window 1s] [--dir /dev/shm] [--operator-log FILE]
+///     [--window 1s] [--push-interval 250ms] [--dir /dev/shm] [--operator-log FILE]
 /// Reports the initial sync time (start to /readyz, and to the [RESYNC] commit on the remote) and the
 /// operator's peak RSS; sustained changes/s; change → local commit and change → push latency at a
 /// steady rate; and the operator's memory per tracked object.
@@ -57,6 +57,7 @@ internal static partial class OperatorBench
 
             var remote = GitCli.InitBare(Path.Combine(root, "remote.git"));
             var window = OptionText(args, "--window");
+            var pushInterval = OptionText(args, "--push-interval") ?? "250ms";
             var commitMode = window is null ? "" : $"  commit: {{mode: Window, window: {window}}}";
             (await kubectl.RunAsync("apply -f -", $"""
                 apiVersion: configbutler.ai/v1alpha1
@@ -67,7 +68,7 @@ internal static partial class OperatorBench
                 spec:
                   url: {remote}
                   push:
-                    interval: 250ms
+                    interval: {pushInterval}
                     maxCommits: 500
                 {commitMode}
                 ---
