@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,7 +7,6 @@ using GitOpsReverser.Manifests;
 using GitOpsReverser.Resources;
 using GitOpsReverser.Sanitizing;
 using GitOpsReverser.Watching;
-using LibGit2Sharp;
 
 namespace GitOpsReverser.Rules;
 
@@ -277,26 +275,7 @@ internal sealed class RepoCapture : IAsyncDisposable
 
             // Every change queued before the sync began is committed before the files are read.
             var files = await Worker.ReadFilesAsync(BaseFolder, cancellationToken);
-            var changes = new List<GitChange>();
-            foreach (var (path, (yaml, description)) in done.Desired.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-            {
-                var exists = files.TryGetValue(path, out var id);
-                if (!exists || id != BlobId(yaml))
-                {
-                    changes.Add(new GitChange(path, yaml, description with { Operation = exists ? ChangeOperation.Update : ChangeOperation.Create }));
-                }
-            }
-
-            foreach (var path in files.Keys
-                .Where(path => done.Owned(path) && !done.Desired.ContainsKey(path) && !done.Skipped.Contains(KindFolderOf(path)))
-                .Order(StringComparer.Ordinal))
-            {
-                if (IdentityOf(path) is { } identity)
-                {
-                    changes.Add(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), null)));
-                }
-            }
-
+            var changes = ResyncPlan.Changes(done.Desired, files, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
             await Worker.EnqueueResyncAsync(changes, cancellationToken);
             if (changes.Count > 0)
             {
@@ -313,49 +292,12 @@ internal sealed class RepoCapture : IAsyncDisposable
         }
     }
 
-    // A file the repository holds but the cluster no longer has: its identity, read back from the layout.
-    private ObjectIdentity? IdentityOf(string path)
-    {
-        var relative = BaseFolder.Length == 0 ? path : path[(BaseFolder.Length + 1)..];
-        var parts = relative.Split('/');
-        var name = FileNameEncoding.Decode(parts[^1]);
-        return parts switch
-        {
-            [RepositoryLayout.NamespacedFolder, var ns, var kind, _] when name is not null => new ObjectIdentity("", KindOf(kind), ns, name),
-            [RepositoryLayout.ClusterScopedFolder, var kind, _] when name is not null => new ObjectIdentity("", KindOf(kind), null, name),
-            _ => null,
-        };
-    }
-
-    private static string KindOf(string folder) => folder.Split('.', 2)[0];
-
-    private string KindFolderOf(string path)
-    {
-        var parts = (BaseFolder.Length == 0 ? path : path[(BaseFolder.Length + 1)..]).Split('/');
-        return parts switch
-        {
-            [RepositoryLayout.NamespacedFolder, _, var kind, _] => kind,
-            [RepositoryLayout.ClusterScopedFolder, var kind, _] => kind,
-            _ => "",
-        };
-    }
-
     private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
     {
         ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
         ChangeOperation.Update => rule.Operations.HasFlag(CaptureOperations.Update),
         _ => rule.Operations.HasFlag(CaptureOperations.Delete),
     };
-
-    /// <summary>Git's id for a blob holding <paramref name="content"/>.</summary>
-    public static ObjectId BlobId(byte[] content)
-    {
-        var header = Encoding.ASCII.GetBytes($"blob {content.Length.ToString(CultureInfo.InvariantCulture)}\0");
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(header);
-        sha1.AppendData(content);
-        return new ObjectId(sha1.GetHashAndReset());
-    }
 
     // The manager of the most recent managedFields entry, and when it wrote.
     private static (string? Manager, DateTimeOffset? Time) LastManager(JsonObject obj)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Discovery;
 using GitOpsReverser.Git;
@@ -30,11 +28,8 @@ internal sealed class RuleController : BackgroundService
 
     private readonly KubernetesApi api;
     private readonly ApiDiscovery discovery;
-    private readonly SecretReader secrets;
     private readonly StatusWriter statusWriter;
     private readonly OperatorOptions options;
-    private readonly Sanitizer sanitizer;
-    private readonly GitMetrics gitMetrics;
     private readonly WatchMetrics watchMetrics;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
@@ -48,7 +43,7 @@ internal sealed class RuleController : BackgroundService
     private readonly ObjectStore namespaces;
     private readonly RuleEngine engine;
     private readonly List<RunningReflector> metaReflectors = [];
-    private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
+    private readonly RepoCaptures captures;
     private readonly Dictionary<RepoCapture, string> signatures = [];
     private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
     private readonly List<ObjectStatus> statuses = [];
@@ -64,10 +59,7 @@ internal sealed class RuleController : BackgroundService
     {
         this.api = api;
         discovery = new ApiDiscovery(http);
-        secrets = new SecretReader(http);
         this.options = options.Value;
-        this.sanitizer = sanitizer;
-        this.gitMetrics = gitMetrics;
         this.watchMetrics = watchMetrics;
         this.time = time;
         this.loggers = loggers;
@@ -84,21 +76,19 @@ internal sealed class RuleController : BackgroundService
         });
         namespaces = ObjectStore.Namespaces(Trigger);
         engine = new RuleEngine(namespaces, watchMetrics, logger);
+        captures = new RepoCaptures(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
+            capture =>
+            {
+                signatures.Remove(capture);
+                engine.Remove(capture);
+            },
+            Trigger);
     }
 
     private string OperatorNamespace => options.Namespace ?? OperatorOptions.DefaultNamespace();
 
     /// <summary>True once the operator's objects are listed and every repository has finished its first sync.</summary>
-    public bool Ready
-    {
-        get
-        {
-            lock (captures)
-            {
-                return reconciled && captures.Values.All(capture => capture.Synced);
-            }
-        }
-    }
+    public bool Ready => reconciled && captures.All.All(capture => capture.Synced);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -177,146 +167,10 @@ internal sealed class RuleController : BackgroundService
         }
 
         statuses.Clear();
-        await ReconcileRepositoriesAsync(cancellationToken);
+        statuses.AddRange(await captures.ReconcileAsync(repoStore.Objects, cancellationToken));
         ReconcileRules();
         await ReconcileReflectorsAsync(cancellationToken);
         reconciled = true;
-    }
-
-    private async Task ReconcileRepositoriesAsync(CancellationToken cancellationToken)
-    {
-        var seen = new HashSet<ResourceKey>();
-        foreach (var obj in repoStore.Objects)
-        {
-            var key = SpecReader.KeyOf(SpecReader.GitRepoConfigKind, obj);
-            seen.Add(key);
-            try
-            {
-                var spec = SpecReader.ReadRepo(obj);
-                if (!options.AllowLocalRepositories && IsLocal(spec.Url))
-                {
-                    throw new SpecException("InvalidSpec",
-                        $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
-                }
-
-                var (credentials, digest) = spec.SecretName is { } secretName
-                    ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
-                    : (GitCredentials.None, "");
-                var fingerprint = $"{spec with { Generation = 0 }}|{digest}";
-                if (captures.TryGetValue(key, out var failed) && failed.Failure is { } failure)
-                {
-                    await RemoveCaptureAsync(key);
-                    RecordFailure(key, failed, failure);
-                }
-
-                if (failures.TryGetValue(key, out var retry) && retry.RetryAt > time.GetUtcNow())
-                {
-                    throw new SpecException("WorkerFailed",
-                        $"the Git worker stopped on an error ({retry.Message}); starting it again at {retry.RetryAt.UtcDateTime:HH:mm:ss}Z");
-                }
-
-                if (!captures.TryGetValue(key, out var capture) || capture.Fingerprint != fingerprint)
-                {
-                    await RemoveCaptureAsync(key);
-                    capture = NewCapture(spec, fingerprint, credentials);
-                    lock (captures)
-                    {
-                        captures[key] = capture;
-                    }
-
-                    capture.Start();
-                    Log.RepositoryStarted(logger, key.ToString(), spec.Url, spec.Branch);
-                }
-
-                if (capture.Synced)
-                {
-                    failures.Remove(key);
-                }
-
-                statuses.Add(RepositoryStatus(key, SpecReader.GenerationOf(obj), capture));
-            }
-            catch (SpecException exception)
-            {
-                await RemoveCaptureAsync(key);
-                Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, new JsonObject()));
-            }
-        }
-
-        foreach (var gone in captures.Keys.Where(key => !seen.Contains(key)).ToList())
-        {
-            await RemoveCaptureAsync(gone);
-        }
-    }
-
-    // Restarts back off (5 s, doubling to 5 minutes); from the second failure in a row the clone is moved
-    // aside, so a damaged clone is replaced by a fresh one (the resync brings it to the cluster's state).
-    private void RecordFailure(ResourceKey key, RepoCapture capture, Exception failure)
-    {
-        var count = failures.TryGetValue(key, out var previous) ? previous.Count + 1 : 1;
-        var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, count - 1)));
-        failures[key] = (count, time.GetUtcNow() + delay, failure.GetBaseException().Message);
-        var clone = capture.Worker.ClonePath;
-        if (count >= 2 && Directory.Exists(clone))
-        {
-            var aside = $"{clone}.broken-{time.GetUtcNow():yyyyMMddHHmmss}";
-            Directory.Move(clone, aside);
-            Log.CloneMovedAside(logger, key.ToString(), aside);
-        }
-    }
-
-    private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
-
-    private RepoCapture NewCapture(RepoSpec spec, string fingerprint, GitCredentials credentials)
-    {
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.Url}|{spec.Branch}")))[..8];
-        var worker = new RepoWorker(
-            new RepoWorkerOptions
-            {
-                Id = $"{spec.Id.Namespace}.{spec.Id.Name}.{digest}",
-                Url = spec.Url,
-                Branch = spec.Branch,
-                Credentials = credentials,
-                DataDirectory = options.DataDirectory!,
-                CommitterName = spec.CommitterName ?? "GitOps Reverser",
-                CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
-                MessageTemplate = spec.MessageTemplate is { } template ? CommitMessageTemplate.Parse(template) : null,
-                CommitWindow = spec.CommitWindow,
-                PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
-                PushMaxCommits = spec.PushMaxCommits ?? 50,
-            },
-            time,
-            gitMetrics,
-            loggers.CreateLogger<RepoWorker>());
-        return new RepoCapture(spec, fingerprint, worker, sanitizer, time,
-            changes =>
-            {
-                Log.Resynced(logger, spec.Id.ToString(), changes);
-                Trigger();
-            },
-            exception =>
-            {
-                // A reconcile replaces the capture (see RecordFailure): a new worker reopens the clone, and
-                // a resync commits what the failed one had queued.
-                Log.WorkerFailed(logger, spec.Id.ToString(), exception);
-                Trigger();
-            });
-    }
-
-    private async Task RemoveCaptureAsync(ResourceKey key)
-    {
-        RepoCapture? capture;
-        lock (captures)
-        {
-            if (!captures.Remove(key, out capture))
-            {
-                return;
-            }
-        }
-
-        signatures.Remove(capture);
-        engine.Remove(capture);
-        await capture.DisposeAsync();
     }
 
     private void ReconcileRules()
@@ -331,7 +185,7 @@ internal sealed class RuleController : BackgroundService
             try
             {
                 var rule = SpecReader.ReadRule(kind, obj, OperatorNamespace);
-                if (!captures.TryGetValue(rule.Repo, out var capture))
+                if (!captures.TryGet(rule.Repo, out var capture))
                 {
                     throw repoStore.Objects.Any(repo => SpecReader.KeyOf(SpecReader.GitRepoConfigKind, repo) == rule.Repo)
                         ? new SpecException("GitRepoConfigNotReady", $"GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name} is not usable; see its Ready condition")
@@ -430,7 +284,7 @@ internal sealed class RuleController : BackgroundService
     {
         // The rules each repository has now; a repository whose rules changed resyncs.
         var resyncing = new List<(RepoCapture Capture, HashSet<WatchedResource> Resources, Func<string, bool> Owned)>();
-        foreach (var capture in captures.Values)
+        foreach (var capture in captures.All)
         {
             var mine = activeRules.Where(active => active.Capture == capture).ToList();
             var signature = string.Join("\n", mine.Select(active =>
@@ -498,33 +352,7 @@ internal sealed class RuleController : BackgroundService
         }
     }
 
-    private static ObjectStatus RepositoryStatus(ResourceKey key, long generation, RepoCapture capture)
-    {
-        var worker = capture.Worker.Status;
-        var fields = new JsonObject { ["pendingCommits"] = worker.PendingCommits };
-        if (worker.LastCommit is { } commit)
-        {
-            fields["lastCommit"] = commit;
-        }
-
-        if (worker.LastPushTime is { } pushed)
-        {
-            fields["lastPushTime"] = pushed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return worker switch
-        {
-            { LastError: { } error } => new ObjectStatus(key, generation, false, error.Kind.ToString(), error.Message, fields),
-            { Started: false } => new ObjectStatus(key, generation, null, "Starting", "opening the local clone and fetching the branch", fields),
-            _ => new ObjectStatus(key, generation, true, "Ready",
-                worker.PendingCommits == 0 ? "every commit is pushed" : $"{worker.PendingCommits} commit(s) waiting to be pushed", fields),
-        };
-    }
-
     private IEnumerable<ObjectStatus> Statuses() => statuses;
-
-    private static bool IsLocal(string url) =>
-        url.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || url.StartsWith('/') || url.StartsWith('.') || url.StartsWith('~');
 
     private async Task StopAllAsync()
     {
@@ -533,9 +361,6 @@ internal sealed class RuleController : BackgroundService
             await running.DisposeAsync();
         }
 
-        foreach (var key in captures.Keys.ToList())
-        {
-            await RemoveCaptureAsync(key);
-        }
+        await captures.RemoveAllAsync();
     }
 }
