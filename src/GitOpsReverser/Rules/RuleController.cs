@@ -47,7 +47,7 @@ internal sealed class RuleController : BackgroundService
     private readonly Dictionary<RepoCapture, string> signatures = [];
     private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
     private readonly List<ObjectStatus> statuses = [];
-    private readonly List<(WatchRuleSpec Rule, RepoCapture Capture, IReadOnlyList<WatchedResource> Resources, OwnedPaths Owned)> activeRules = [];
+    private readonly List<(WatchRuleSpec Rule, RepoCapture Capture, IReadOnlyList<WatchedResource> Resources, IReadOnlySet<WatchedResource> Wildcards, OwnedPaths Owned)> activeRules = [];
     private IReadOnlyList<DiscoveredResource>? discovered;
     private DateTimeOffset lastDiscovery;
     private volatile bool crdsChanged = true;
@@ -122,7 +122,7 @@ internal sealed class RuleController : BackgroundService
                 try
                 {
                     await ReconcileAsync(stoppingToken);
-                    await statusWriter.WriteAsync(Statuses(), stoppingToken);
+                    await statusWriter.WriteAsync(statuses, stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -211,13 +211,7 @@ internal sealed class RuleController : BackgroundService
 
                 var resources = resolved.Select(item => item.Resource).Distinct().OrderBy(item => item.ToString(), StringComparer.Ordinal).ToList();
                 var owned = Owned(rule, capture, resources);
-                activeRules.Add((rule, capture, resources, owned));
-                var wildcards = resolved.Where(item => item.Wildcard).Select(item => item.Resource).ToHashSet();
-                foreach (var resource in resources)
-                {
-                    rulesByResource.TryAdd(resource, []);
-                    rulesByResource[resource].Add(new ActiveRule(rule, capture, wildcards.Contains(resource)));
-                }
+                activeRules.Add((rule, capture, resources, resolved.Where(item => item.Wildcard).Select(item => item.Resource).ToHashSet(), owned));
 
                 var forbidden = resources.Where(resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden).ToList();
                 problems.AddRange(forbidden.Select(resource => $"the operator may not list or watch {resource} (RBAC)"));
@@ -246,11 +240,10 @@ internal sealed class RuleController : BackgroundService
         }
     }
 
-    private readonly Dictionary<WatchedResource, List<ActiveRule>> rulesByResource = [];
-
     private OwnedPaths Owned(WatchRuleSpec rule, RepoCapture capture, IReadOnlyList<WatchedResource> resources)
     {
         var owned = new OwnedPaths(capture.BaseFolder);
+        var selected = rule.NamespaceSelector is { } selector ? SelectedNamespaces(selector).ToList() : [];
         foreach (var resource in resources)
         {
             if (!resource.Namespaced)
@@ -267,7 +260,7 @@ internal sealed class RuleController : BackgroundService
             }
             else
             {
-                foreach (var ns in SelectedNamespaces(rule.NamespaceSelector))
+                foreach (var ns in selected)
                 {
                     owned.AddNamespace(ns, resource);
                 }
@@ -300,7 +293,10 @@ internal sealed class RuleController : BackgroundService
             }
         }
 
-        var needed = rulesByResource.Keys.ToHashSet();
+        var routes = activeRules
+            .SelectMany(active => active.Resources.Select(resource => new ActiveRule(active.Rule, active.Capture, resource, active.Wildcards.Contains(resource))))
+            .ToList();
+        var needed = routes.Select(route => route.Resource).ToHashSet();
         foreach (var unneeded in reflectors.Keys.Where(resource => !needed.Contains(resource)).ToList())
         {
             Log.WatchStopped(logger, unneeded.ToString());
@@ -319,8 +315,7 @@ internal sealed class RuleController : BackgroundService
             Log.WatchStarted(logger, resource.ToString());
         }
 
-        engine.Publish(rulesByResource.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<ActiveRule>)[.. pair.Value]));
-        rulesByResource.Clear();
+        engine.Publish(routes);
 
         // Every repository that resyncs waits for a list that starts after it began collecting.
         var relist = new HashSet<WatchedResource>();
@@ -343,7 +338,7 @@ internal sealed class RuleController : BackgroundService
         }
 
         // A resource the operator may not list never completes a list: syncs go ahead without it.
-        foreach (var (rule, capture, resources, _) in activeRules)
+        foreach (var (_, capture, resources, _, _) in activeRules)
         {
             foreach (var resource in resources.Where(resource => reflectors[resource].Reflector.Status.Forbidden))
             {
@@ -351,8 +346,6 @@ internal sealed class RuleController : BackgroundService
             }
         }
     }
-
-    private IEnumerable<ObjectStatus> Statuses() => statuses;
 
     private async Task StopAllAsync()
     {

@@ -13,22 +13,26 @@ namespace GitOpsReverser.Rules;
 /// </summary>
 internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, Microsoft.Extensions.Logging.ILogger logger)
 {
-    private volatile IReadOnlyDictionary<WatchedResource, IReadOnlyList<ActiveRule>> rules =
-        new Dictionary<WatchedResource, IReadOnlyList<ActiveRule>>();
+    // Per resource, the rules grouped by repository (in rule order), built once per publish, not per event.
+    private volatile IReadOnlyDictionary<WatchedResource, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>>> routes =
+        new Dictionary<WatchedResource, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>>>();
 
     /// <summary>Replaces the rules; events handled from now on use the new ones.</summary>
-    public void Publish(IReadOnlyDictionary<WatchedResource, IReadOnlyList<ActiveRule>> active) => rules = active;
+    public void Publish(IEnumerable<ActiveRule> active) =>
+        routes = active.GroupBy(rule => rule.Resource).ToDictionary(
+            byResource => byResource.Key,
+            byResource => (IReadOnlyList<IGrouping<RepoCapture, ActiveRule>>)[.. byResource.GroupBy(rule => rule.Capture)]);
 
     /// <summary>Stops routing to <paramref name="capture"/> (before it is disposed).</summary>
     public void Remove(RepoCapture capture) =>
-        rules = rules.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<ActiveRule>)[.. pair.Value.Where(rule => rule.Capture != capture)]);
+        routes = routes.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<IGrouping<RepoCapture, ActiveRule>>)[.. pair.Value.Where(group => group.Key != capture)]);
 
     /// <summary>The reflector handler for <paramref name="resource"/>.</summary>
     public IReflectorHandler HandlerFor(WatchedResource resource) => new Handler(this, resource);
 
     private async ValueTask HandleAsync(WatchedResource resource, ReflectorEvent change, CancellationToken cancellationToken)
     {
-        if (!rules.TryGetValue(resource, out var active))
+        if (!routes.TryGetValue(resource, out var active))
         {
             return;
         }
@@ -45,7 +49,7 @@ internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, M
         }
     }
 
-    private async Task RouteAsync(WatchedResource resource, ReflectorEvent change, IReadOnlyList<ActiveRule> active, CancellationToken cancellationToken)
+    private async Task RouteAsync(WatchedResource resource, ReflectorEvent change, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>> active, CancellationToken cancellationToken)
     {
         switch (change)
         {
@@ -58,36 +62,36 @@ internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, M
                 await DeleteAsync(resource, deleted, active, cancellationToken);
                 break;
             case ReflectorEvent.Synced synced:
-                foreach (var capture in active.Select(rule => rule.Capture).Distinct())
+                foreach (var group in active)
                 {
-                    await capture.ListedAsync(resource, synced.Ticket, cancellationToken);
+                    await group.Key.ListedAsync(resource, synced.Ticket, cancellationToken);
                 }
 
                 break;
         }
     }
 
-    private async Task UpsertAsync(WatchedResource resource, JsonObject obj, IReadOnlyList<ActiveRule> active, CancellationToken cancellationToken)
+    private async Task UpsertAsync(WatchedResource resource, JsonObject obj, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>> active, CancellationToken cancellationToken)
     {
         var ns = (string?)obj["metadata"]?["namespace"];
         var namespaceLabels = ns is not null && namespaces.TryGet(ns, out var found) ? ObjectStore.LabelsOf(found) : null;
         var labels = obj["metadata"]?["labels"] as JsonObject;
         var followed = false;
-        foreach (var group in active.GroupBy(rule => rule.Capture))
+        bool InScope(ActiveRule rule) => ns is null ? rule.Spec.AllowsClusterScoped : rule.Spec.CoversNamespace(ns, namespaceLabels);
+        foreach (var group in active)
         {
-            var inScope = group.Where(rule => ns is null ? rule.Spec.AllowsClusterScoped : rule.Spec.CoversNamespace(ns, namespaceLabels)).ToList();
-            if (inScope.Count == 0)
+            if (group.FirstOrDefault(InScope) is not { } first)
             {
                 continue;
             }
 
             followed = true;
-            var capturing = inScope.FirstOrDefault(rule =>
-                !(rule.Spec.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(labels))
+            var capturing = group.FirstOrDefault(rule => InScope(rule)
+                && !(rule.Spec.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(labels))
                 && !(rule.ThroughWildcard && !rule.Spec.IncludeOwned && IsControlled(obj)));
             var outcome = capturing is not null
                 ? await group.Key.UpsertAsync(obj, capturing.Spec, cancellationToken)
-                : await group.Key.RemoveAsync(Identity(resource, ns, (string?)obj["metadata"]?["name"] ?? ""), null, inScope[0].Spec, cancellationToken) switch
+                : await group.Key.RemoveAsync(Identity(resource, ns, (string?)obj["metadata"]?["name"] ?? ""), null, first.Spec, cancellationToken) switch
                 {
                     CaptureOutcome.Committed => CaptureOutcome.Committed,
                     _ => CaptureOutcome.NotCaptured,
@@ -101,7 +105,7 @@ internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, M
         }
     }
 
-    private async Task DeleteAsync(WatchedResource resource, ReflectorEvent.Deleted deleted, IReadOnlyList<ActiveRule> active, CancellationToken cancellationToken)
+    private async Task DeleteAsync(WatchedResource resource, ReflectorEvent.Deleted deleted, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>> active, CancellationToken cancellationToken)
     {
         var separator = deleted.Key.IndexOf('/', StringComparison.Ordinal);
         var ns = separator < 0 ? null : deleted.Key[..separator];
@@ -112,7 +116,7 @@ internal sealed class RuleEngine(ObjectStore namespaces, WatchMetrics metrics, M
         JsonObject? found = null;
         var known = ns is not null && namespaces.TryGet(ns, out found);
         var namespaceLabels = found is null ? null : ObjectStore.LabelsOf(found);
-        foreach (var group in active.GroupBy(rule => rule.Capture))
+        foreach (var group in active)
         {
             var rule = group.FirstOrDefault(rule => ns is null ? rule.Spec.AllowsClusterScoped : !known || rule.Spec.CoversNamespace(ns, namespaceLabels));
             if (rule is not null)
