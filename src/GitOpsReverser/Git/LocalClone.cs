@@ -43,6 +43,8 @@ internal sealed class LocalClone : IDisposable
             Repository.Init(path, isBare: true);
         }
 
+        LibGit2Settings.EnsureApplied();
+
         // HEAD names the branch even before it exists (an unborn branch in a new clone).
         File.WriteAllText(Path.Combine(path, "HEAD"), $"ref: refs/heads/{branch}\n");
         var repository = new Repository(path);
@@ -55,8 +57,16 @@ internal sealed class LocalClone : IDisposable
             repository.Network.Remotes.Update(GitRemote.RemoteName, remote => remote.Url = url);
         }
 
+        // libgit2 tries each new object against the 10 before it, sorted by name and size, but names
+        // no tree, so a push's folder trees were tried against other folders' trees of about the same
+        // size: most of a push's time, for packs 8% smaller. A 64 KiB window still pairs the versions of
+        // a file (sorted next to each other) and skips the hopeless tries for large folders.
+        repository.Config.Set("pack.windowMemory", WindowMemory);
         return new LocalClone(repository, branch);
     }
+
+    /// <summary>The clone's <c>pack.windowMemory</c>: how much the delta search of a push or a packing may hold.</summary>
+    public const string WindowMemory = "64k";
 
     /// <summary>
     /// After a fetch: a new clone starts from the remote branch, and a clone with nothing to push moves
