@@ -130,7 +130,7 @@ internal static class CommitBench
             var signature = new Signature("bench", "bench@example.com", DateTimeOffset.UtcNow);
             clone.Commit("push bench", signature, signature);
             var clock = Stopwatch.StartNew();
-            remote.Push(clone.Repository, "main");
+            remote.Push(clone.Repository, clone.BranchRef, "main");
             timings.Add(clock.Elapsed.TotalMilliseconds);
         }
 

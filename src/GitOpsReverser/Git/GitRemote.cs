@@ -42,8 +42,8 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         return repository.Refs[$"refs/remotes/{RemoteName}/{branch}"] is not null;
     }
 
-    /// <summary>Pushes the local branch to the remote branch of the same name; never forces.</summary>
-    public void Push(Repository repository, string branch)
+    /// <summary>Pushes the commit <paramref name="source"/> (a ref) names to the remote branch; never forces.</summary>
+    public void Push(Repository repository, string source, string branch)
     {
         string? rejection = null;
         var options = new PushOptions
@@ -55,7 +55,7 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         AddHeaders(options.CustomHeaders, headers => options.CustomHeaders = headers);
         try
         {
-            repository.Network.Push(repository.Network.Remotes[RemoteName], $"refs/heads/{branch}:refs/heads/{branch}", options);
+            repository.Network.Push(repository.Network.Remotes[RemoteName], $"{source}:refs/heads/{branch}", options);
         }
         catch (NonFastForwardException exception)
         {

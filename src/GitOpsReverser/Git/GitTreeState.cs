@@ -13,7 +13,7 @@ namespace GitOpsReverser.Git;
 /// </summary>
 internal sealed class GitTreeState
 {
-    private readonly Repository repository;
+    private Repository repository;
     private readonly string objectsDirectory;
     private readonly Folder root;
 
@@ -23,6 +23,9 @@ internal sealed class GitTreeState
         objectsDirectory = Path.Combine(repository.Info.Path, "objects");
         this.root = root;
     }
+
+    /// <summary>Loads folders through <paramref name="reopened"/> from now on, keeping those already loaded.</summary>
+    public void Rebind(Repository reopened) => repository = reopened;
 
     /// <summary>The tree with id <paramref name="treeId"/>, or an empty tree when null.</summary>
     public static GitTreeState For(Repository repository, ObjectId? treeId) =>

@@ -125,14 +125,8 @@ internal sealed class LocalClone : IDisposable
         Tree = GitTreeState.For(Repository, headTreeId);
     }
 
-    /// <summary>Marks the remote branch as being at the branch head (after a successful push).</summary>
-    public void MarkPushed()
-    {
-        if (Head is { } head)
-        {
-            Repository.Refs.Add(RemoteRef, head.Id, allowOverwrite: true);
-        }
-    }
+    /// <summary>Marks the remote branch as being at <paramref name="commit"/> (after a successful push of it).</summary>
+    public void MarkPushed(ObjectId commit) => Repository.Refs.Add(RemoteRef, commit, allowOverwrite: true);
 
     /// <summary>Commits made since the last <see cref="Compact"/> (or since the clone was opened).</summary>
     public int CommitsSinceCompaction { get; private set; }
@@ -143,45 +137,34 @@ internal sealed class LocalClone : IDisposable
     /// <summary>After this many incremental packs, the next packing rewrites everything into one pack.</summary>
     public const int MaximumPacks = 16;
 
-    private List<ObjectId> packedHeads = [];
+    /// <summary>Whether the next packing walks every commit (see <see cref="Compact"/>) rather than packing the loose objects beside commits.</summary>
+    public bool NextPackingIsFull =>
+        Directory.Exists(PacksFolder) && Directory.GetFiles(PacksFolder, "pack-*.pack").Length >= MaximumPacks;
+
+    private string ObjectsFolder => Path.Combine(Repository.Info.Path, "objects");
+
+    private string PacksFolder => Path.Combine(ObjectsFolder, "pack");
 
     /// <summary>
-    /// Packs the objects of the commits made since the last packing into a new pack and deletes the loose
-    /// objects, as git gc does, so the clone stops growing by a tree object per commit. Everything
-    /// written since the last packing is loose, so an incremental packing packs the loose objects and walks
-    /// nothing. Every <see cref="MaximumPacks"/> packs (and the first time) every commit is walked, adding
-    /// only what it changed (its commit, and the trees and blobs that differ from its parent's; a root
-    /// commit's whole tree), so the cost follows the changes, never commits × files, and one pack replaces
-    /// the older ones.
-    /// Objects no ref reaches (left behind by conflict replays) go too.
+    /// Rewrites the clone into one pack, walking every commit and adding only what it changed (its commit,
+    /// and the trees and blobs that differ from its parent's; a root commit's whole tree), so the cost
+    /// follows the changes, never commits × files. Objects no ref reaches (left behind by conflict
+    /// replays) go. It runs on the worker's thread, as it deletes packs that commits may read; the
+    /// packings between two of these pack only the loose objects, beside commits (<see cref="StartLoosePacking"/>).
     /// </summary>
     public void Compact()
     {
-        var objects = Path.Combine(Repository.Info.Path, "objects");
-        var packs = Path.Combine(objects, "pack");
-        Directory.CreateDirectory(packs);
-        var oldPacks = Directory.GetFiles(packs, "pack-*");
+        var objects = ObjectsFolder;
+        Directory.CreateDirectory(PacksFolder);
+        var oldPacks = Directory.GetFiles(PacksFolder, "pack-*");
         var heads = new[] { Head, RemoteHead }.OfType<LibGit2Sharp.Commit>().DistinctBy(commit => commit.Id).ToList();
         if (heads.Count == 0)
         {
             return;
         }
 
-        var packed = packedHeads.Where(id => Repository.Lookup<LibGit2Sharp.Commit>(id) is not null).ToList();
-        var full = packed.Count == 0 || oldPacks.Count(file => file.EndsWith(".pack", StringComparison.Ordinal)) >= MaximumPacks;
-        Repository.ObjectDatabase.Pack(new PackBuilderOptions(packs) { MaximumNumberOfThreads = 1 }, builder =>
+        Repository.ObjectDatabase.Pack(new PackBuilderOptions(PacksFolder) { MaximumNumberOfThreads = 1 }, builder =>
         {
-            if (!full)
-            {
-                // Everything written since the last packing is a loose object: pack those, walk nothing.
-                foreach (var id in LooseObjectIds(objects))
-                {
-                    builder.Add(id);
-                }
-
-                return;
-            }
-
             foreach (var commit in Repository.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = heads }))
             {
                 if (commit.Parents.FirstOrDefault() is not { } parent)
@@ -195,8 +178,7 @@ internal sealed class LocalClone : IDisposable
                 }
             }
         });
-        var written = Directory.GetFiles(packs, "pack-*").Except(oldPacks).ToList();
-        if (!written.Any(file => file.EndsWith(".idx", StringComparison.Ordinal)))
+        if (!Directory.GetFiles(PacksFolder, "pack-*.idx").Except(oldPacks).Any())
         {
             return;
         }
@@ -206,31 +188,35 @@ internal sealed class LocalClone : IDisposable
             Directory.Delete(folder, recursive: true);
         }
 
-        if (full)
+        foreach (var old in oldPacks)
         {
-            foreach (var old in oldPacks)
-            {
-                File.Delete(old);
-            }
+            File.Delete(old);
         }
 
-        // libgit2 keeps its list of packs and loose objects: open the repository afresh.
-        packedHeads = [.. heads.Select(commit => commit.Id)];
-        var path = Repository.Info.Path;
-        Repository.Dispose();
-        Repository = new Repository(path);
-        Tree = GitTreeState.For(Repository, headTreeId);
+        Reopen();
         CommitsSinceCompaction = 0;
         LooseBytesSinceCompaction = 0;
     }
 
-    private static IEnumerable<ObjectId> LooseObjectIds(string objects) =>
-        Directory.GetDirectories(objects)
-            .Where(folder => Path.GetFileName(folder) is { Length: 2 } prefix && prefix.All(char.IsAsciiHexDigitLower))
-            .SelectMany(folder => Directory.GetFiles(folder)
-                .Select(Path.GetFileName)
-                .Where(name => name is { Length: 38 } && name.All(char.IsAsciiHexDigitLower))
-                .Select(name => new ObjectId(Path.GetFileName(folder) + name)));
+    /// <summary>A packing of the loose objects there are now, to run on another thread; then <see cref="FinishLoosePacking"/>.</summary>
+    public LoosePacking StartLoosePacking() => new(Repository.Info.Path, CommitsSinceCompaction, LooseBytesSinceCompaction);
+
+    /// <summary>After <paramref name="packing"/> ran: the handle learns the new pack, and the counters keep what came since.</summary>
+    public void FinishLoosePacking(LoosePacking packing)
+    {
+        Reopen();
+        CommitsSinceCompaction -= packing.Commits;
+        LooseBytesSinceCompaction -= packing.LooseBytes;
+    }
+
+    // libgit2 keeps its lists of packs and loose objects: open the repository afresh, keeping the loaded folders.
+    private void Reopen()
+    {
+        var path = Repository.Info.Path;
+        Repository.Dispose();
+        Repository = new Repository(path);
+        Tree.Rebind(Repository);
+    }
 
     // The tree and every tree and blob under it whose id differs from the parent's at the same path.
     private static void AddChanged(PackBuilder builder, LibGit2Sharp.Tree tree, LibGit2Sharp.Tree? parent)

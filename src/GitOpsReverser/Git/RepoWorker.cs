@@ -24,6 +24,9 @@ internal sealed class RepoWorker : IDisposable
     private readonly string url;
     private readonly ResiliencePipeline pipeline;
     private LocalClone? clone;
+    private BackgroundPush? push;
+    private (LoosePacking Job, Task Run, Stopwatch Clock)? packing;
+    private DateTimeOffset? firstCommitDuringPush;
     private int unpushed;
     private DateTimeOffset? oldestUnpushed;
     private DateTimeOffset lastCommit;
@@ -146,6 +149,7 @@ internal sealed class RepoWorker : IDisposable
             Interlocked.Exchange(ref pushRequestedAtTicks, oldestUnpushed.Value.UtcTicks);
         }
 
+        push = new BackgroundPush(ClonePath, remote, options.Branch, pipeline);
         Log.CloneOpened(logger, options.Id, ClonePath, options.Branch, unpushed);
         status = status with { Started = true };
         Publish();
@@ -159,9 +163,21 @@ internal sealed class RepoWorker : IDisposable
                     request();
                 }
 
-                if (unpushed > 0 && time.GetUtcNow() >= PushDue())
+                if (push.IsRunning && push.Ended.IsCompleted)
                 {
-                    await PushAsync(cancellationToken);
+                    await FinishPushAsync(cancellationToken);
+                }
+
+                if (packing is { Run.IsCompleted: true })
+                {
+                    await FinishPackingAsync();
+                }
+
+                if (!push.IsRunning && packing is null && unpushed > 0 && time.GetUtcNow() >= PushDue())
+                {
+                    // Commits go on while the push runs; the next push carries what they add.
+                    push.Start(clone, clone.Head!.Id, unpushed, cancellationToken);
+                    firstCommitDuringPush = null;
                 }
 
                 await WaitForWorkAsync(cancellationToken);
@@ -176,6 +192,16 @@ internal sealed class RepoWorker : IDisposable
     public void Dispose()
     {
         metrics.UntrackQueue(options.Id);
+        push?.Dispose();
+        try
+        {
+            packing?.Run.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Stopping: the loose objects a failed packing left are packed by the next run.
+        }
+
         clone?.Dispose();
         wakeUp.Dispose();
     }
@@ -200,20 +226,26 @@ internal sealed class RepoWorker : IDisposable
         return quiet < latest ? quiet : latest;
     }
 
+    // Whether the commit loop should stop so that a push can start, or the running one be finished.
+    private bool PushWaiting() =>
+        packing is { } running
+            ? running.Run.IsCompleted
+            : push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue();
+
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
-        if (!requests.IsEmpty)
+        if (!requests.IsEmpty || PushWaiting())
         {
             return;
         }
 
         var arrival = queue.WaitAsync(cancellationToken);
-        var delay = unpushed == 0 ? Timeout.InfiniteTimeSpan : PushDue() - time.GetUtcNow();
+        var delay = push!.IsRunning || packing is not null || unpushed == 0 ? Timeout.InfiniteTimeSpan : PushDue() - time.GetUtcNow();
         if (delay == Timeout.InfiniteTimeSpan || delay > TimeSpan.Zero)
         {
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(delay, time, stopWaiting.Token);
-            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token));
+            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token), push.Ended, packing?.Run ?? push.Ended);
             await stopWaiting.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -223,9 +255,9 @@ internal sealed class RepoWorker : IDisposable
     {
         if (options.CommitWindow <= TimeSpan.Zero)
         {
-            // Under a backlog the queue never empties: stop for a push when one is due, so pushes
+            // Under a backlog the queue never empties: stop when a push is due or has ended, so pushes
             // stay as batched as configured instead of growing with the backlog.
-            while ((unpushed == 0 || time.GetUtcNow() < PushDue()) && TryTake(out var change))
+            while (!PushWaiting() && TryTake(out var change))
             {
                 CommitChanges(change.Resync ?? [change], resync: change.Resync is not null);
                 Interlocked.Decrement(ref inFlight);
@@ -306,6 +338,11 @@ internal sealed class RepoWorker : IDisposable
         metrics.Committed(options.Id);
         unpushed++;
         oldestUnpushed ??= now;
+        if (push!.IsRunning)
+        {
+            firstCommitDuringPush ??= now;
+        }
+
         lastCommit = now;
         Publish();
     }
@@ -334,60 +371,84 @@ internal sealed class RepoWorker : IDisposable
         return new Signature(user, email, changes[0].Description.Timestamp);
     }
 
-    private async Task PushAsync(CancellationToken cancellationToken)
+    private async Task FinishPushAsync(CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        var outcome = (await push!.TakeOutcomeAsync())!;
+        switch (outcome.Failure)
         {
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                await pipeline.ExecuteAsync(_ =>
-                {
-                    remote.Push(clone!.Repository, options.Branch);
-                    return ValueTask.CompletedTask;
-                }, cancellationToken);
-                clone!.MarkPushed();
-                metrics.Operation(options.Id, "push", "success");
-                metrics.Pushed(options.Id, clock.Elapsed);
-                Log.Pushed(logger, options.Id, unpushed, clock.ElapsedMilliseconds);
-                unpushed = 0;
-                oldestUnpushed = null;
-                consecutiveFailures = 0;
-                status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
-                if (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes)
-                {
-                    // Everything is pushed: a quiet moment to pack the clone.
-                    var packing = Stopwatch.StartNew();
-                    var commits = clone.CommitsSinceCompaction;
-                    clone.Compact();
-                    metrics.Operation(options.Id, "compact", "success");
-                    Log.Packed(logger, options.Id, commits, packing.ElapsedMilliseconds);
-                }
-
-                Publish();
-                return;
-            }
-            catch (GitRemoteException exception) when (exception.Kind == GitFailureKind.NonFastForward)
-            {
+            case null:
+                Pushed(outcome);
+                break;
+            case GitRemoteException { Kind: GitFailureKind.NonFastForward }:
                 metrics.Operation(options.Id, "push", "conflict");
                 await ReplayOnRemoteAsync(cancellationToken);
-                if (unpushed == 0)
-                {
-                    return;
-                }
-            }
-            catch (GitRemoteException exception)
-            {
+
+                // The replayed commits go out at once: the remote has just been read.
+                Interlocked.Exchange(ref pushRequestedAtTicks, time.GetUtcNow().UtcTicks);
+                break;
+            case GitRemoteException exception:
                 Fail(exception);
-                return;
-            }
-            catch (BrokenCircuitException)
-            {
+                break;
+            case BrokenCircuitException:
                 metrics.Operation(options.Id, "push", "circuit-open");
                 nextPushAttempt = time.GetUtcNow() + TimeSpan.FromSeconds(5);
-                return;
-            }
+                break;
+            default:
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Failure);
+                break;
         }
+    }
+
+    private void Pushed(PushOutcome outcome)
+    {
+        clone!.MarkPushed(outcome.Commit);
+        metrics.Operation(options.Id, "push", "success");
+        metrics.Pushed(options.Id, outcome.Duration);
+        Log.Pushed(logger, options.Id, outcome.Commits, (long)outcome.Duration.TotalMilliseconds);
+        unpushed -= outcome.Commits;
+        oldestUnpushed = unpushed > 0 ? firstCommitDuringPush ?? time.GetUtcNow() : null;
+        consecutiveFailures = 0;
+        status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
+        if (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes)
+        {
+            StartPacking();
+        }
+
+        Publish();
+    }
+
+    // No push runs now: a moment to pack the clone. The packing of loose objects runs beside commits;
+    // the rare one that rewrites every pack holds the worker, as commits may read the packs it deletes.
+    private void StartPacking()
+    {
+        var clock = Stopwatch.StartNew();
+        if (clone!.NextPackingIsFull)
+        {
+            var commits = clone.CommitsSinceCompaction;
+            clone.Compact();
+            push!.Reopen();
+            metrics.Operation(options.Id, "compact", "success");
+            Log.Packed(logger, options.Id, commits, clock.ElapsedMilliseconds);
+            return;
+        }
+
+        var job = clone.StartLoosePacking();
+        packing = (job, Task.Run(job.Run, CancellationToken.None), clock);
+        status = status with { Packing = true };
+    }
+
+    private async Task FinishPackingAsync()
+    {
+        var (job, run, clock) = packing!.Value;
+        packing = null;
+        status = status with { Packing = false };
+
+        // A failed packing fails the worker, which restarts with a fresh handle; the loose objects stay.
+        await run;
+        clone!.FinishLoosePacking(job);
+        push!.Reopen();
+        metrics.Operation(options.Id, "compact", "success");
+        Log.Packed(logger, options.Id, job.Commits, clock.ElapsedMilliseconds);
     }
 
     private async Task ReplayOnRemoteAsync(CancellationToken cancellationToken)

@@ -16,4 +16,7 @@ internal sealed record RepoWorkerStatus(
     bool Started)
 {
     public bool Ready => LastError is null;
+
+    /// <summary>True while the clone's loose objects are being packed beside commits.</summary>
+    public bool Packing { get; init; }
 }

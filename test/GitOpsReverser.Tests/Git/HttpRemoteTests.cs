@@ -65,12 +65,7 @@ public sealed class HttpRemoteTests
     public async Task PreReceiveHookRejection_IsSurfacedAsARejectedPush()
     {
         var bare = server.CreateRepository("protected.git");
-        var hook = Path.Combine(bare, "hooks", "pre-receive");
-        await File.WriteAllTextAsync(hook, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        WriteHook(bare, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
 
         await using var worker = RunningWorker.Start(Options("protected.git", "s3cret-password"));
         await worker.PutAsync("a.yaml", "a\n");
@@ -81,6 +76,51 @@ public sealed class HttpRemoteTests
         error.Kind.Should().Be(GitFailureKind.Rejected);
         error.Message.Should().Contain("refs/heads/main").And.Contain("hook declined");
         GitCli.Run(bare, "for-each-ref").Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task SlowPush_CommitsGoOnWhileItRuns_AndTheNextPushCarriesThem()
+    {
+        var bare = server.CreateRepository("slow.git");
+        var started = Path.Combine(temp.Path, "push-started");
+        var gate = Path.Combine(temp.Path, "push-may-finish");
+        WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
+        await using var worker = RunningWorker.Start(Options("slow.git", "s3cret-password"));
+        await worker.PutAsync("a.yaml", "a\n", name: "a");
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        await WaitForAsync(() => File.Exists(started));
+
+        await worker.PutAsync("b.yaml", "b\n", name: "b");
+        await worker.PutAsync("c.yaml", "c\n", name: "c");
+        var during = await worker.WaitUntilIdleAsync(allowPending: true);
+
+        during.PendingCommits.Should().Be(3, "b and c are committed while the push of a is still held by the server");
+        GitCli.Run(bare, "for-each-ref").Should().BeEmpty("the server has not accepted the first push yet");
+        await File.WriteAllTextAsync(gate, "");
+        await worker.WaitUntilIdleAsync();
+        GitCli.Log(bare, "%s").Should().Equal(
+            "[UPDATE] ConfigMap/c in ns/prod by user/alice", "[UPDATE] ConfigMap/b in ns/prod by user/alice", "[UPDATE] ConfigMap/a in ns/prod by user/alice");
+    }
+
+    private static void WriteHook(string bare, string script)
+    {
+        var hook = Path.Combine(bare, "hooks", "pre-receive");
+        File.WriteAllText(hook, script);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within 30 s");
+            await Task.Delay(20);
+        }
     }
 
     [Test]

@@ -313,6 +313,36 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task Packing_BesideCommits_LosesNothing()
+    {
+        await using var worker = RunningWorker.Start(Options() with { CompactAfterCommits = 20, PushMaxCommits = 10 });
+        var clone = worker.Worker.ClonePath;
+        var packedWhileCommitting = false;
+
+        for (var i = 0; i < 300; i++)
+        {
+            await worker.PutAsync($"namespaces/ns-{i % 3}/ConfigMap/cm-{i % 30}.yaml", $"{i}\n", name: $"cm-{i % 30}");
+
+            // Committed one by one (no coalescing), while pushes and packings come and go.
+            while (worker.Worker.Status.QueuedChanges > 0)
+            {
+                await Task.Delay(1);
+            }
+
+            packedWhileCommitting |= worker.Worker.Status.Packing;
+        }
+
+        await worker.WaitUntilIdleAsync(seconds: 60);
+
+        packedWhileCommitting.Should().BeTrue("a commit was made while a packing ran");
+        GitCli.Run(clone, "fsck", "--strict", "--no-dangling");
+        GitCli.Run(remote, "fsck", "--strict", "--no-dangling");
+        GitCli.Log(remote).Should().HaveCount(300, "every change is one commit");
+        GitCli.Show(remote, "main", "namespaces/ns-2/ConfigMap/cm-29.yaml").Should().Be("299\n");
+        GitCli.Show(remote, "main", "namespaces/ns-0/ConfigMap/cm-0.yaml").Should().Be("270\n");
+    }
+
+    [Test]
     public async Task TwoWorkers_OnTwoBranchesOfOneRepository()
     {
         await using var main = RunningWorker.Start(Options("main-worker"));

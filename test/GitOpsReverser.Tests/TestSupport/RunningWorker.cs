@@ -48,7 +48,7 @@ internal sealed class RunningWorker : IAsyncDisposable
             }
 
             var status = Worker.Status;
-            if (status.Started && status.QueuedChanges == 0 && (allowPending || status.PendingCommits == 0))
+            if (status.Started && status.QueuedChanges == 0 && !status.Packing && (allowPending || status.PendingCommits == 0))
             {
                 return status;
             }

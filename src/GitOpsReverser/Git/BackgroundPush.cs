@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using LibGit2Sharp;
+using Polly;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// Pushes one commit of the clone from a second handle on it, on a thread-pool thread, so the worker
+/// goes on committing while the push runs. Objects are immutable and the push reads only the commit
+/// it was given (through <see cref="OutgoingRef"/>), so it never sees the commits made meanwhile.
+/// Everything that rewrites the clone (packing, conflict replays, fetches) waits until the push has
+/// ended and <see cref="TakeOutcomeAsync"/> has been called.
+/// </summary>
+internal sealed class BackgroundPush(string clonePath, GitRemote remote, string branch, ResiliencePipeline pipeline) : IDisposable
+{
+    /// <summary>The ref naming the commit being pushed; libgit2 pushes refs, not commit ids.</summary>
+    public const string OutgoingRef = "refs/gitops-reverser/outgoing";
+
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
+    private Repository? repository;
+    private Task<PushOutcome>? running;
+
+    /// <summary>Whether a push was started and its outcome not yet taken.</summary>
+    public bool IsRunning => running is not null;
+
+    /// <summary>Completes when the running push ends; never completes while none runs.</summary>
+    public Task Ended => running ?? Never;
+
+    /// <summary>Starts pushing <paramref name="commit"/>, the head after <paramref name="commits"/> unpushed commits.</summary>
+    public void Start(LocalClone clone, ObjectId commit, int commits, CancellationToken cancellationToken)
+    {
+        if (running is not null)
+        {
+            throw new InvalidOperationException("a push is already running");
+        }
+
+        clone.Repository.Refs.Add(OutgoingRef, commit, allowOverwrite: true);
+        repository ??= new Repository(clonePath);
+        var handle = repository;
+        running = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await pipeline.ExecuteAsync(_ =>
+                {
+                    remote.Push(handle, OutgoingRef, branch);
+                    return ValueTask.CompletedTask;
+                }, cancellationToken);
+                return new PushOutcome(commit, commits, clock.Elapsed, null);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                return new PushOutcome(commit, commits, clock.Elapsed, exception);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Waits for the running push and returns how it ended; null when none runs.</summary>
+    public async Task<PushOutcome?> TakeOutcomeAsync()
+    {
+        if (running is not { } push)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await push;
+        }
+        finally
+        {
+            running = null;
+        }
+    }
+
+    /// <summary>Drops the second handle, for example after packing replaced the loose objects it knew.</summary>
+    public void Reopen()
+    {
+        repository?.Dispose();
+        repository = null;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            running?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Stopping: a cancelled push leaves its commits for the next run.
+        }
+
+        repository?.Dispose();
+    }
+}
