@@ -9,7 +9,8 @@ namespace GitOpsReverser.Git;
 /// goes on committing while the push runs. Objects are immutable and the push reads only the commit
 /// it was given (through <see cref="OutgoingRef"/>), so it never sees the commits made meanwhile.
 /// Everything that rewrites the clone (packing, conflict replays, fetches) waits until the push has
-/// ended and <see cref="TakeOutcomeAsync"/> has been called.
+/// ended and <see cref="TakeOutcomeAsync"/> has been called, except the packing of loose objects: it
+/// deletes a loose file only once the pack holding it is complete, and libgit2 rescans the packs on a miss.
 /// </summary>
 internal sealed class BackgroundPush(string clonePath, GitRemote remote, string branch, ResiliencePipeline pipeline) : IDisposable
 {
@@ -19,6 +20,7 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
     private static readonly Task Never = new TaskCompletionSource().Task;
 
     private Repository? repository;
+    private bool stale;
     private Task<PushOutcome>? running;
 
     /// <summary>Whether a push was started and its outcome not yet taken.</summary>
@@ -36,6 +38,13 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
         }
 
         clone.Repository.Refs.Add(OutgoingRef, commit, allowOverwrite: true);
+        if (stale)
+        {
+            repository?.Dispose();
+            repository = null;
+            stale = false;
+        }
+
         repository ??= new Repository(clonePath);
         var handle = repository;
         running = Task.Run(async () =>
@@ -75,12 +84,8 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
         }
     }
 
-    /// <summary>Drops the second handle, for example after packing replaced the loose objects it knew.</summary>
-    public void Reopen()
-    {
-        repository?.Dispose();
-        repository = null;
-    }
+    /// <summary>Has the next push open the clone afresh, for example after a packing replaced loose objects with a pack.</summary>
+    public void Reopen() => stale = true;
 
     public void Dispose()
     {

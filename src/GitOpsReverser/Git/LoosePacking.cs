@@ -3,7 +3,7 @@ using LibGit2Sharp;
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Packs the loose objects a clone held when the packing started, from a handle of its own, while the
+/// Packs the loose objects a clone held when the packing started (with <see cref="PackWriter"/>), while the
 /// worker goes on committing: new commits only add loose files, which this packing neither packs nor
 /// deletes. A loose file is deleted only once the pack holding it is complete, so a reader that misses
 /// it finds it in the new pack (libgit2 rescans the pack folder on a miss).
@@ -36,26 +36,10 @@ internal sealed class LoosePacking
         }
 
         var objectsFolder = ObjectsFolder(clonePath);
-        var packs = Path.Combine(objectsFolder, "pack");
-        Directory.CreateDirectory(packs);
-        var before = Directory.GetFiles(packs, "pack-*.idx");
-        using (var repository = new Repository(clonePath))
+        PackWriter.WriteLoose(objectsFolder, objects);
+        foreach (var id in objects)
         {
-            repository.ObjectDatabase.Pack(new PackBuilderOptions(packs) { MaximumNumberOfThreads = 1 }, builder =>
-            {
-                foreach (var id in objects)
-                {
-                    builder.Add(id);
-                }
-            });
-        }
-
-        if (Directory.GetFiles(packs, "pack-*.idx").Except(before).Any())
-        {
-            foreach (var id in objects)
-            {
-                File.Delete(Path.Combine(objectsFolder, id.Sha[..2], id.Sha[2..]));
-            }
+            File.Delete(Path.Combine(objectsFolder, id.Sha[..2], id.Sha[2..]));
         }
     }
 

@@ -173,7 +173,7 @@ internal sealed class RepoWorker : IDisposable
                     await FinishPackingAsync();
                 }
 
-                if (!push.IsRunning && packing is null && unpushed > 0 && time.GetUtcNow() >= PushDue())
+                if (!push.IsRunning && unpushed > 0 && time.GetUtcNow() >= PushDue())
                 {
                     // Commits go on while the push runs; the next push carries what they add.
                     push.Start(clone, clone.Head!.Id, unpushed, cancellationToken);
@@ -228,9 +228,8 @@ internal sealed class RepoWorker : IDisposable
 
     // Whether the commit loop should stop so that a push can start, or the running one be finished.
     private bool PushWaiting() =>
-        packing is { } running
-            ? running.Run.IsCompleted
-            : push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue();
+        packing is { Run.IsCompleted: true }
+        || (push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue());
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
@@ -240,7 +239,7 @@ internal sealed class RepoWorker : IDisposable
         }
 
         var arrival = queue.WaitAsync(cancellationToken);
-        var delay = push!.IsRunning || packing is not null || unpushed == 0 ? Timeout.InfiniteTimeSpan : PushDue() - time.GetUtcNow();
+        var delay = push!.IsRunning || unpushed == 0 ? Timeout.InfiniteTimeSpan : PushDue() - time.GetUtcNow();
         if (delay == Timeout.InfiniteTimeSpan || delay > TimeSpan.Zero)
         {
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -409,7 +408,8 @@ internal sealed class RepoWorker : IDisposable
         oldestUnpushed = unpushed > 0 ? firstCommitDuringPush ?? time.GetUtcNow() : null;
         consecutiveFailures = 0;
         status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
-        if (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes)
+        if (packing is null
+            && (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes))
         {
             StartPacking();
         }
@@ -417,8 +417,8 @@ internal sealed class RepoWorker : IDisposable
         Publish();
     }
 
-    // No push runs now: a moment to pack the clone. The packing of loose objects runs beside commits;
-    // the rare one that rewrites every pack holds the worker, as commits may read the packs it deletes.
+    // No push runs now: a moment to pack the clone. The packing of loose objects runs beside commits and
+    // pushes; the rare one that rewrites every pack holds the worker, as they may read the packs it deletes.
     private void StartPacking()
     {
         var clock = Stopwatch.StartNew();
