@@ -124,7 +124,7 @@ internal static partial class OperatorBench
                 + $"({RssMegabytes(operatorProcess.Id) * 1024 * 1024 / objects:F0} B per tracked object, everything included)");
 
             using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
-            await SustainedAsync(http, metrics, objects, seconds);
+            await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, data, remote);
             await LatencyAsync(http, data, remote, objects, rate, seconds);
             operatorProcess.Kill(entireProcessTree: true);
             return 0;
@@ -144,9 +144,10 @@ internal static partial class OperatorBench
     }
 
     // As many changes as 16 writers can make for the given time; then how long until the operator has committed them all.
-    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds)
+    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, string data, string remote)
     {
         var before = await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"");
+        var cpuBefore = CpuSeconds(operatorPid);
         var writes = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, 16, async (writer, _) =>
@@ -166,14 +167,20 @@ internal static partial class OperatorBench
         }
 
         var done = clock.Elapsed;
+        var cpu = CpuSeconds(operatorPid) - cpuBefore;
+        await RemoteCaughtUpAsync(data, remote);
+        var pushed = clock.Elapsed;
         Report($"sustained: {writes:N0} changes written in {written.TotalSeconds:F1} s ({writes / written.TotalSeconds:F0}/s, KubeSim's limit with 16 writers); "
-            + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end");
+            + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end; "
+            + $"the operator used {cpu:F1} CPU-seconds, {cpu * 1000 / writes:F2} ms per change ({writes / cpu:F0} changes per CPU-second); "
+            + $"all pushed by {pushed.TotalSeconds:F1} s ({writes / pushed.TotalSeconds:F0} changes/s to the remote)");
     }
 
     // One change every 1/rate s; the times the local branch and the remote branch moved, read by watching their ref files.
     private static async Task LatencyAsync(HttpClient http, string data, string remote, int objects, int rate, int seconds)
     {
-        await Task.Delay(2000);
+        await RemoteCaughtUpAsync(data, remote);
+        await Task.Delay(1000);
         var clone = Directory.GetDirectories(Path.Combine(data, "repos")).Single();
         var clock = Stopwatch.StartNew();
         var commitMoves = WatchRef(clone, clock);
@@ -257,6 +264,16 @@ internal static partial class OperatorBench
         return (stop, moves);
     }
 
+    // Until the remote branch is where the clone's branch is: every commit made so far is pushed.
+    private static async Task RemoteCaughtUpAsync(string data, string remote)
+    {
+        var clone = Directory.GetDirectories(Path.Combine(data, "repos")).Single();
+        while (GitCli.Run(clone, "rev-parse", "main").Trim() != GitCli.Run(remote, "rev-parse", "main").Trim())
+        {
+            await Task.Delay(50);
+        }
+    }
+
     private static double Percentile(List<double> values, int percentile)
     {
         if (values.Count == 0)
@@ -325,6 +342,14 @@ internal static partial class OperatorBench
         }
 
         return Process.Start(start)!;
+    }
+
+    // utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s), after the parenthesized name.
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;

@@ -125,6 +125,18 @@ internal sealed class LocalClone : IDisposable
         Tree = GitTreeState.For(Repository, headTreeId);
     }
 
+    /// <summary>The commit <paramref name="generations"/> first parents behind the head (the head for 0).</summary>
+    public ObjectId FirstParentAncestor(int generations)
+    {
+        var commit = Head ?? throw new InvalidOperationException("the branch has no commit");
+        for (var i = 0; i < generations && commit.Parents.FirstOrDefault() is { } parent; i++)
+        {
+            commit = parent;
+        }
+
+        return commit.Id;
+    }
+
     /// <summary>Marks the remote branch as being at <paramref name="commit"/> (after a successful push of it).</summary>
     public void MarkPushed(ObjectId commit) => Repository.Refs.Add(RemoteRef, commit, allowOverwrite: true);
 

@@ -175,9 +175,7 @@ internal sealed class RepoWorker : IDisposable
 
                 if (!push.IsRunning && unpushed > 0 && time.GetUtcNow() >= PushDue())
                 {
-                    // Commits go on while the push runs; the next push carries what they add.
-                    push.Start(clone, clone.Head!.Id, unpushed, cancellationToken);
-                    firstCommitDuringPush = null;
+                    StartPush(cancellationToken);
                 }
 
                 await WaitForWorkAsync(cancellationToken);
@@ -368,6 +366,18 @@ internal sealed class RepoWorker : IDisposable
 
         var email = user.Contains('@', StringComparison.Ordinal) ? user : $"{user}@kubernetes";
         return new Signature(user, email, changes[0].Description.Timestamp);
+    }
+
+    // Commits go on while the push runs; the next push carries what they add. A push carries at most
+    // push.maxCommits commits (the oldest), so pushes stay bounded however far a backlog runs ahead.
+    private void StartPush(CancellationToken cancellationToken)
+    {
+        var commits = Math.Min(unpushed, options.PushMaxCommits);
+        var commit = clone!.FirstParentAncestor(unpushed - commits);
+        push!.Start(clone, commit, commits, cancellationToken);
+
+        // What this push leaves behind is at least as old as its start.
+        firstCommitDuringPush = commits < unpushed ? time.GetUtcNow() : null;
     }
 
     private async Task FinishPushAsync(CancellationToken cancellationToken)

@@ -103,9 +103,40 @@ public sealed class HttpRemoteTests
             "[UPDATE] ConfigMap/c in ns/prod by user/alice", "[UPDATE] ConfigMap/b in ns/prod by user/alice", "[UPDATE] ConfigMap/a in ns/prod by user/alice");
     }
 
-    private static void WriteHook(string bare, string script)
+    [Test]
+    public async Task Backlog_IsPushedInPushesOfAtMostMaxCommits()
     {
-        var hook = Path.Combine(bare, "hooks", "pre-receive");
+        var bare = server.CreateRepository("bounded.git");
+        var started = Path.Combine(temp.Path, "push-started");
+        var gate = Path.Combine(temp.Path, "push-may-finish");
+        var updates = Path.Combine(temp.Path, "updates");
+        WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
+        WriteHook(bare, $"#!/bin/sh\nwhile read old new ref; do echo \"$old $new\" >> '{updates}'; done\n", "post-receive");
+        await using var worker = RunningWorker.Start(Options("bounded.git", "s3cret-password") with { PushMaxCommits = 4 });
+        await worker.PutAsync("first.yaml", "1\n", name: "first");
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        worker.Worker.RequestPush();
+        await WaitForAsync(() => File.Exists(started));
+        for (var i = 0; i < 10; i++)
+        {
+            await worker.PutAsync($"backlog-{i}.yaml", $"{i}\n", name: $"backlog-{i}");
+        }
+
+        await worker.WaitUntilIdleAsync(allowPending: true);
+        await File.WriteAllTextAsync(gate, "");
+        await worker.WaitUntilIdleAsync();
+
+        var pushed = (await File.ReadAllLinesAsync(updates)).Select(line => line.Split(' ')).Select(update =>
+            int.Parse(GitCli.Run(bare, "rev-list", "--count", update[0].All(c => c == '0') ? update[1] : $"{update[0]}..{update[1]}").Trim(),
+                System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        pushed.Should().OnlyContain(commits => commits >= 1 && commits <= 4, "push.maxCommits bounds every push, also after a backlog");
+        pushed.Sum().Should().Be(11);
+        GitCli.Log(bare).Should().HaveCount(11);
+    }
+
+    private static void WriteHook(string bare, string script, string name = "pre-receive")
+    {
+        var hook = Path.Combine(bare, "hooks", name);
         File.WriteAllText(hook, script);
         if (!OperatingSystem.IsWindows())
         {
