@@ -125,7 +125,15 @@ internal static partial class OperatorBench
 
             using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
             await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, data, remote);
-            await LatencyAsync(http, data, remote, objects, rate, seconds);
+            if (window is null)
+            {
+                await LatencyAsync(http, data, remote, objects, rate, seconds);
+            }
+            else
+            {
+                Report("latency: not measured with a commit window ([BATCH] messages do not carry resource versions)");
+            }
+
             operatorProcess.Kill(entireProcessTree: true);
             return 0;
         }
