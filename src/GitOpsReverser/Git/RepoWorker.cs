@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 
 namespace GitOpsReverser.Git;
 
@@ -25,7 +23,7 @@ internal sealed class RepoWorker : IDisposable
     private readonly ResiliencePipeline pipeline;
     private LocalClone? clone;
     private BackgroundPush? push;
-    private (LoosePacking Job, Task Run, Stopwatch Clock)? packing;
+    private readonly ClonePacking packing;
     private DateTimeOffset? firstCommitDuringPush;
     private int unpushed;
     private DateTimeOffset? oldestUnpushed;
@@ -54,7 +52,8 @@ internal sealed class RepoWorker : IDisposable
         }
 
         remote = new GitRemote(url, options.Credentials);
-        pipeline = BuildPipeline(time);
+        pipeline = RemotePipeline.Build(time);
+        packing = new ClonePacking(options, metrics, logger);
         metrics.TrackQueue(options.Id, () => queue.Count);
     }
 
@@ -168,9 +167,10 @@ internal sealed class RepoWorker : IDisposable
                     await FinishPushAsync(cancellationToken);
                 }
 
-                if (packing is { Run.IsCompleted: true })
+                if (packing.HasEnded)
                 {
-                    await FinishPackingAsync();
+                    await packing.FinishAsync(clone, push);
+                    Publish();
                 }
 
                 if (!push.IsRunning && unpushed > 0 && time.GetUtcNow() >= PushDue())
@@ -191,14 +191,7 @@ internal sealed class RepoWorker : IDisposable
     {
         metrics.UntrackQueue(options.Id);
         push?.Dispose();
-        try
-        {
-            packing?.Run.Wait();
-        }
-        catch (AggregateException)
-        {
-            // Stopping: the loose objects a failed packing left are packed by the next run.
-        }
+        packing.Dispose();
 
         clone?.Dispose();
         wakeUp.Dispose();
@@ -226,7 +219,7 @@ internal sealed class RepoWorker : IDisposable
 
     // Whether the commit loop should stop so that a push can start, or the running one be finished.
     private bool PushWaiting() =>
-        packing is { Run.IsCompleted: true }
+        packing.HasEnded
         || (push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue());
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
@@ -242,7 +235,7 @@ internal sealed class RepoWorker : IDisposable
         {
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(delay, time, stopWaiting.Token);
-            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token), push.Ended, packing?.Run ?? push.Ended);
+            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token), push.Ended, packing.Ended);
             await stopWaiting.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -418,47 +411,8 @@ internal sealed class RepoWorker : IDisposable
         oldestUnpushed = unpushed > 0 ? firstCommitDuringPush ?? time.GetUtcNow() : null;
         consecutiveFailures = 0;
         status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
-        if (packing is null
-            && (clone.CommitsSinceCompaction >= options.CompactAfterCommits || clone.LooseBytesSinceCompaction >= options.CompactAfterLooseBytes))
-        {
-            StartPacking();
-        }
-
+        packing.AfterPush(clone, push!);
         Publish();
-    }
-
-    // No push runs now: a moment to pack the clone. The packing of loose objects runs beside commits and
-    // pushes; the rare one that rewrites every pack holds the worker, as they may read the packs it deletes.
-    private void StartPacking()
-    {
-        var clock = Stopwatch.StartNew();
-        if (clone!.NextPackingIsFull)
-        {
-            var commits = clone.CommitsSinceCompaction;
-            clone.Compact();
-            push!.Reopen();
-            metrics.Operation(options.Id, "compact", "success");
-            Log.Packed(logger, options.Id, commits, clock.ElapsedMilliseconds);
-            return;
-        }
-
-        var job = clone.StartLoosePacking();
-        packing = (job, Task.Run(job.Run, CancellationToken.None), clock);
-        status = status with { Packing = true };
-    }
-
-    private async Task FinishPackingAsync()
-    {
-        var (job, run, clock) = packing!.Value;
-        packing = null;
-        status = status with { Packing = false };
-
-        // A failed packing fails the worker, which restarts with a fresh handle; the loose objects stay.
-        await run;
-        clone!.FinishLoosePacking(job);
-        push!.Reopen();
-        metrics.Operation(options.Id, "compact", "success");
-        Log.Packed(logger, options.Id, job.Commits, clock.ElapsedMilliseconds);
     }
 
     private async Task ReplayOnRemoteAsync(CancellationToken cancellationToken)
@@ -524,28 +478,5 @@ internal sealed class RepoWorker : IDisposable
         Publish();
     }
 
-    private void Publish() => status = status with { LastCommit = clone?.Head?.Sha, PendingCommits = unpushed };
-
-    private static ResiliencePipeline BuildPipeline(TimeProvider time)
-    {
-        var transient = new PredicateBuilder().Handle<GitRemoteException>(exception => exception.Kind == GitFailureKind.Transient);
-        return new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = transient,
-                FailureRatio = 1.0,
-                MinimumThroughput = 3,
-                SamplingDuration = TimeSpan.FromSeconds(60),
-                BreakDuration = TimeSpan.FromSeconds(15),
-            })
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = transient,
-                MaxRetryAttempts = 2,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-            })
-            .Build();
-    }
+    private void Publish() => status = status with { LastCommit = clone?.Head?.Sha, PendingCommits = unpushed, Packing = packing.IsRunning };
 }
