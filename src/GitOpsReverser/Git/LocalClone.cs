@@ -254,11 +254,11 @@ internal sealed class LocalClone : IDisposable
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> as a blob (a no-op when it exists) and returns its id.</summary>
+    /// <summary>Writes <paramref name="content"/> as a loose blob (a no-op when that file exists) and returns its id.</summary>
     public ObjectId WriteBlob(byte[] content)
     {
         LooseBytesSinceCompaction += content.Length;
-        return Repository.ObjectDatabase.Write<Blob>(content);
+        return LooseObjects.Write(ObjectsFolder, "blob", content);
     }
 
     public void Dispose() => Repository.Dispose();

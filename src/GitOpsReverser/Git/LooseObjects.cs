@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
@@ -7,9 +6,10 @@ namespace GitOpsReverser.Git;
 
 /// <summary>
 /// Writes git objects as loose files straight into a repository's <c>objects/</c> folder, stored without
-/// compression (a valid zlib stream of stored blocks, which every git reads). A tree of 100,000 entries
-/// is 4.5 MB, mostly object ids that do not compress; deflating it would cost more than everything else
-/// in a commit.
+/// compression (a valid zlib stream of stored blocks, which every git reads; see <see cref="StoredZlib"/>).
+/// A tree of 100,000 entries is 4.5 MB, mostly object ids that do not compress; deflating it would cost
+/// more than everything else in a commit. Blobs are stored the same way until the next packing
+/// compresses them.
 /// </summary>
 internal static class LooseObjects
 {
@@ -26,11 +26,15 @@ internal static class LooseObjects
         {
             Directory.CreateDirectory(folder);
             var temp = Path.Combine(objectsDirectory, $"tmp_obj_{Guid.NewGuid():N}");
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var zlib = new ZLibStream(file, CompressionLevel.NoCompression))
+            var (buffer, length) = StoredZlib.Frame(header, content);
+            try
             {
-                zlib.Write(header);
-                zlib.Write(content);
+                using var file = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
+                RandomAccess.Write(file, buffer.AsSpan(0, length), 0);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
 
             try
