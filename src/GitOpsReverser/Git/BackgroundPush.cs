@@ -87,11 +87,19 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
     /// <summary>Has the next push open the clone afresh, for example after a packing replaced loose objects with a pack.</summary>
     public void Reopen() => stale = true;
 
+    /// <summary>How long <see cref="Dispose"/> waits for a running push before leaving it behind.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
     public void Dispose()
     {
         try
         {
-            running?.Wait();
+            if (running?.Wait(StopTimeout) == false)
+            {
+                // A push hanging on the network: its handle is left to it rather than freed under it,
+                // and its commits are pushed again by the next run.
+                return;
+            }
         }
         catch (AggregateException)
         {
