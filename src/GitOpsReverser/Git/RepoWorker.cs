@@ -217,14 +217,14 @@ internal sealed class RepoWorker : IDisposable
         return quiet < latest ? quiet : latest;
     }
 
-    // Whether the commit loop should stop so that a push can start, or the running one be finished.
-    private bool PushWaiting() =>
+    // Whether the commit loop should stop so that a push can start, or an ended push or packing be finished.
+    private bool BackgroundWorkDue() =>
         packing.HasEnded
         || (push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue());
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
-        if (!requests.IsEmpty || PushWaiting())
+        if (!requests.IsEmpty || BackgroundWorkDue())
         {
             return;
         }
@@ -247,7 +247,7 @@ internal sealed class RepoWorker : IDisposable
         {
             // Under a backlog the queue never empties: stop when a push is due or has ended, so pushes
             // stay as batched as configured instead of growing with the backlog.
-            while (!PushWaiting() && TryTake(out var change))
+            while (!BackgroundWorkDue() && TryTake(out var change))
             {
                 CommitChanges(change.Resync ?? [change], resync: change.Resync is not null);
                 Interlocked.Decrement(ref inFlight);
