@@ -14,6 +14,7 @@ internal sealed class LocalClone : IDisposable
     {
         Repository = repository;
         this.branch = branch;
+        HeadId = Repository.Refs[BranchRef]?.ResolveToDirectReference()?.TargetIdentifier is { } head ? new ObjectId(head) : null;
         headTreeId = Head?.Tree.Id;
         Tree = GitTreeState.For(repository, headTreeId);
     }
@@ -27,7 +28,13 @@ internal sealed class LocalClone : IDisposable
 
     public string RemoteRef => $"refs/remotes/{GitRemote.RemoteName}/{branch}";
 
-    public Commit? Head => Repository.Refs[BranchRef]?.ResolveToDirectReference()?.Target as Commit;
+    /// <summary>
+    /// The branch head's id, kept as this clone moves it (it alone writes the branch), so a commit and a
+    /// status report read no ref file.
+    /// </summary>
+    public ObjectId? HeadId { get; private set; }
+
+    public Commit? Head => HeadId is null ? null : Repository.Lookup<Commit>(HeadId);
 
     public Commit? RemoteHead => Repository.Refs[RemoteRef]?.ResolveToDirectReference()?.Target as Commit;
 
@@ -103,15 +110,15 @@ internal sealed class LocalClone : IDisposable
         var written = Tree.BytesWritten;
         var treeId = Tree.Write();
         LooseBytesSinceCompaction += Tree.BytesWritten - written;
-        var head = Repository.Refs[BranchRef]?.ResolveToDirectReference()?.TargetIdentifier;
-        if (treeId == headTreeId || (head is null && Tree.IsEmpty))
+        if (treeId == headTreeId || (HeadId is null && Tree.IsEmpty))
         {
             return null;
         }
 
-        var bytes = LooseObjects.CommitBytes(treeId, head is null ? [] : [new ObjectId(head)], author, committer, message);
-        var commitId = LooseObjects.Write(Path.Combine(Repository.Info.Path, "objects"), "commit", bytes);
+        var bytes = LooseObjects.CommitBytes(treeId, HeadId is null ? [] : [HeadId], author, committer, message);
+        var commitId = LooseObjects.Write(ObjectsFolder, "commit", bytes);
         Repository.Refs.Add(BranchRef, commitId, allowOverwrite: true);
+        HeadId = commitId;
         headTreeId = treeId;
         CommitsSinceCompaction++;
         return commitId;
@@ -121,6 +128,7 @@ internal sealed class LocalClone : IDisposable
     public void MoveHead(Commit commit)
     {
         Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
+        HeadId = commit.Id;
         headTreeId = commit.Tree.Id;
         Tree = GitTreeState.For(Repository, headTreeId);
     }

@@ -478,5 +478,5 @@ internal sealed class RepoWorker : IDisposable
         Publish();
     }
 
-    private void Publish() => status = status with { LastCommit = clone?.Head?.Sha, PendingCommits = unpushed, Packing = packing.IsRunning };
+    private void Publish() => status = status with { LastCommit = clone?.HeadId?.Sha, PendingCommits = unpushed, Packing = packing.IsRunning };
 }
