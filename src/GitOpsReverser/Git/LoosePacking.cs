@@ -3,32 +3,40 @@ using LibGit2Sharp;
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Packs the loose objects a clone held when the packing started (with <see cref="PackWriter"/>), while the
-/// worker goes on committing: new commits only add loose files, which this packing neither packs nor
-/// deletes. A loose file is deleted only once the pack holding it is complete, so a reader that misses
+/// Packs the loose objects a clone holds when the packing runs (with <see cref="PackWriter"/>), while the
+/// worker goes on committing: commits made after the listing only add loose files, which this packing
+/// neither packs nor deletes. A loose file is deleted only once the pack holding it is complete, so a reader that misses
 /// it finds it in the new pack (libgit2 rescans the pack folder on a miss).
 /// </summary>
 internal sealed class LoosePacking
 {
     private readonly string clonePath;
-    private readonly IReadOnlyList<ObjectId> objects;
 
     public LoosePacking(string clonePath, int commits, long looseBytes)
     {
         this.clonePath = clonePath;
         Commits = commits;
         LooseBytes = looseBytes;
-        objects = [.. LooseObjectIds(ObjectsFolder(clonePath))];
     }
 
-    /// <summary>The commits made before the packing started: what it packs.</summary>
+    /// <summary>The commits made before the packing started (it packs those, and maybe some made since).</summary>
     public int Commits { get; }
 
     /// <summary>The loose bytes written before the packing started.</summary>
     public long LooseBytes { get; }
 
-    /// <summary>Writes the pack, then deletes the loose files it holds.</summary>
-    public void Run()
+    /// <summary>Packs the loose objects there are when it runs: <see cref="List"/>, then <see cref="Pack"/>.</summary>
+    public void Run() => Pack(List());
+
+    /// <summary>
+    /// The loose objects there are now. Objects are renamed into place complete, so the list holds
+    /// whole objects only; those written after it stay loose for the next packing. Listing runs on the
+    /// packing's thread too: the first packing after a resync lists every blob of the repository.
+    /// </summary>
+    public IReadOnlyList<ObjectId> List() => [.. LooseObjectIds(ObjectsFolder(clonePath))];
+
+    /// <summary>Writes <paramref name="objects"/> into a pack, then deletes their loose files.</summary>
+    public void Pack(IReadOnlyList<ObjectId> objects)
     {
         if (objects.Count == 0)
         {

@@ -8,7 +8,7 @@ namespace GitOpsReverser.Tests.Git;
 public sealed class LoosePackingTests
 {
     [Test]
-    public void Run_CommitsMadeAfterTheStart_StayLoose_AndTheCloneReadsOn()
+    public void Pack_CommitsMadeAfterTheListing_StayLoose_AndTheCloneReadsOn()
     {
         using var temp = new TempDirectory();
         var path = temp.Combine("clone");
@@ -28,15 +28,16 @@ public sealed class LoosePackingTests
 
         var packedHead = clone.Head!.Id;
         var packing = clone.StartLoosePacking();
+        var listed = packing.List();
         for (var i = 10; i < 15; i++)
         {
             Commit(i);
         }
 
-        packing.Run();
+        packing.Pack(listed);
 
-        File.Exists(LooseFile(packedHead)).Should().BeFalse("the commits before the start are in the pack now");
-        File.Exists(LooseFile(clone.Head!.Id)).Should().BeTrue("a commit made after the start is not packed, so it stays");
+        File.Exists(LooseFile(packedHead)).Should().BeFalse("the commits before the listing are in the pack now");
+        File.Exists(LooseFile(clone.Head!.Id)).Should().BeTrue("a commit made after the listing is not packed, so it stays");
         clone.FinishLoosePacking(packing);
         clone.CommitsSinceCompaction.Should().Be(5);
         Commit(15);
