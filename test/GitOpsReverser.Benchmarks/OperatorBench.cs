@@ -189,7 +189,7 @@ internal static partial class OperatorBench
     {
         await RemoteCaughtUpAsync(data, remote);
         await Task.Delay(1000);
-        var clone = Directory.GetDirectories(Path.Combine(data, "repos")).Single();
+        var clone = CloneOf(data);
         var clock = Stopwatch.StartNew();
         var commitMoves = WatchRef(clone, clock);
         var pushMoves = WatchRef(remote, clock);
@@ -275,12 +275,15 @@ internal static partial class OperatorBench
     // Until the remote branch is where the clone's branch is: every commit made so far is pushed.
     private static async Task RemoteCaughtUpAsync(string data, string remote)
     {
-        var clone = Directory.GetDirectories(Path.Combine(data, "repos")).Single();
+        var clone = CloneOf(data);
         while (GitCli.Run(clone, "rev-parse", "main").Trim() != GitCli.Run(remote, "rev-parse", "main").Trim())
         {
             await Task.Delay(50);
         }
     }
+
+    // The operator's one clone under its data directory.
+    private static string CloneOf(string data) => Directory.GetDirectories(Path.Combine(data, "repos")).Single();
 
     private static double Percentile(List<double> values, int percentile)
     {

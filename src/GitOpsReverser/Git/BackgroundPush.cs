@@ -17,8 +17,6 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
     /// <summary>The ref naming the commit being pushed; libgit2 pushes refs, not commit ids.</summary>
     public const string OutgoingRef = "refs/gitops-reverser/outgoing";
 
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     private Repository? repository;
     private bool stale;
     private Task<PushOutcome>? running;
@@ -26,8 +24,11 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
     /// <summary>Whether a push was started and its outcome not yet taken.</summary>
     public bool IsRunning => running is not null;
 
-    /// <summary>Completes when the running push ends; never completes while none runs.</summary>
-    public Task Ended => running ?? Never;
+    /// <summary>Whether the running push has ended and waits for <see cref="TakeOutcomeAsync"/>.</summary>
+    public bool HasEnded => running is { IsCompleted: true };
+
+    /// <summary>The running push, to wait for; null while none runs.</summary>
+    public Task? Running => running;
 
     /// <summary>Starts pushing <paramref name="commit"/>, the head after <paramref name="commits"/> unpushed commits.</summary>
     public void Start(LocalClone clone, ObjectId commit, int commits, CancellationToken cancellationToken)

@@ -13,8 +13,6 @@ namespace GitOpsReverser.Git;
 /// </summary>
 internal sealed class ClonePacking(RepoWorkerOptions options, GitMetrics metrics, ILogger logger) : IDisposable
 {
-    private static readonly Task Never = new TaskCompletionSource().Task;
-
     private (LoosePacking Job, Task Run, Stopwatch Clock)? running;
 
     /// <summary>Whether a packing runs beside the worker (until <see cref="FinishAsync"/>).</summary>
@@ -23,8 +21,8 @@ internal sealed class ClonePacking(RepoWorkerOptions options, GitMetrics metrics
     /// <summary>Whether the running packing has ended and waits for <see cref="FinishAsync"/>.</summary>
     public bool HasEnded => running is { Run.IsCompleted: true };
 
-    /// <summary>Completes when the running packing ends; never completes while none runs.</summary>
-    public Task Ended => running?.Run ?? Never;
+    /// <summary>The running packing, to wait for; null while none runs.</summary>
+    public Task? Running => running?.Run;
 
     /// <summary>Called after a successful push, while no push runs: starts a packing when one is due.</summary>
     public void AfterPush(LocalClone clone, BackgroundPush push)

@@ -162,7 +162,7 @@ internal sealed class RepoWorker : IDisposable
                     request();
                 }
 
-                if (push.IsRunning && push.Ended.IsCompleted)
+                if (push.HasEnded)
                 {
                     await FinishPushAsync(cancellationToken);
                 }
@@ -220,7 +220,7 @@ internal sealed class RepoWorker : IDisposable
     // Whether the commit loop should stop so that a push can start, or an ended push or packing be finished.
     private bool BackgroundWorkDue() =>
         packing.HasEnded
-        || (push!.IsRunning ? push.Ended.IsCompleted : unpushed > 0 && time.GetUtcNow() >= PushDue());
+        || (push!.IsRunning ? push.HasEnded : unpushed > 0 && time.GetUtcNow() >= PushDue());
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
@@ -235,7 +235,8 @@ internal sealed class RepoWorker : IDisposable
         {
             using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(delay, time, stopWaiting.Token);
-            await Task.WhenAny(arrival, timer, wakeUp.WaitAsync(stopWaiting.Token), push.Ended, packing.Ended);
+            Task[] background = [.. new[] { push.Running, packing.Running }.OfType<Task>()];
+            await Task.WhenAny([arrival, timer, wakeUp.WaitAsync(stopWaiting.Token), .. background]);
             await stopWaiting.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
