@@ -137,7 +137,7 @@ internal static class CommitBench
             var signature = new Signature("bench", "bench@example.com", DateTimeOffset.UtcNow);
             clone.Commit("push bench", signature, signature);
             var clock = Stopwatch.StartNew();
-            remote.Push(clone.Repository, clone.BranchRef, "main");
+            remote.Push(clone.Repository, clone.HeadId!, "main");
             timings.Add(clock.Elapsed.TotalMilliseconds);
         }
 

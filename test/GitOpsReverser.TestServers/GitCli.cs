@@ -51,4 +51,15 @@ public static class GitCli
 
     public static List<string> Files(string bare, string branch = "main") =>
         [.. Run(bare, "ls-tree", "-r", "--name-only", branch).Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+
+    /// <summary>Installs <paramref name="script"/> as the hook <paramref name="name"/> of a bare repository.</summary>
+    public static void WriteHook(string bare, string script, string name = "pre-receive")
+    {
+        var hook = System.IO.Path.Combine(bare, "hooks", name);
+        File.WriteAllText(hook, script);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 }

@@ -7,16 +7,13 @@ namespace GitOpsReverser.Git;
 /// <summary>
 /// Pushes one commit of the clone from a second handle on it, on a thread-pool thread, so the worker
 /// goes on committing while the push runs. Objects are immutable and the push reads only the commit
-/// it was given (through <see cref="OutgoingRef"/>), so it never sees the commits made meanwhile.
+/// it was given and its ancestors, so it never sees the commits made meanwhile.
 /// Everything that rewrites the clone (packing, conflict replays, fetches) waits until the push has
 /// ended and <see cref="TakeOutcomeAsync"/> has been called, except the packing of loose objects: it
 /// deletes a loose file only once the pack holding it is complete, and libgit2 rescans the packs on a miss.
 /// </summary>
 internal sealed class BackgroundPush(string clonePath, GitRemote remote, string branch, ResiliencePipeline pipeline) : IDisposable
 {
-    /// <summary>The ref naming the commit being pushed; libgit2 pushes refs, not commit ids.</summary>
-    public const string OutgoingRef = "refs/gitops-reverser/outgoing";
-
     private Repository? repository;
     private bool stale;
     private Task<PushOutcome>? running;
@@ -31,14 +28,13 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
     public Task? Running => running;
 
     /// <summary>Starts pushing <paramref name="commit"/>, the head after <paramref name="commits"/> unpushed commits.</summary>
-    public void Start(LocalClone clone, ObjectId commit, int commits, CancellationToken cancellationToken)
+    public void Start(ObjectId commit, int commits, CancellationToken cancellationToken)
     {
         if (running is not null)
         {
             throw new InvalidOperationException("a push is already running");
         }
 
-        clone.Repository.Refs.Add(OutgoingRef, commit, allowOverwrite: true);
         if (stale)
         {
             repository?.Dispose();
@@ -55,7 +51,7 @@ internal sealed class BackgroundPush(string clonePath, GitRemote remote, string 
             {
                 await pipeline.ExecuteAsync(_ =>
                 {
-                    remote.Push(handle, OutgoingRef, branch);
+                    remote.Push(handle, commit, branch);
                     return ValueTask.CompletedTask;
                 }, cancellationToken);
                 return new PushOutcome(commit, commits, clock.Elapsed, null);

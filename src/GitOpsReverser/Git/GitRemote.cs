@@ -5,15 +5,17 @@ using LibGit2Sharp.Handlers;
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Fetch and push for one remote over LibGit2Sharp, with credentials from <see cref="GitCredentials"/>
-/// and every failure classified (<see cref="GitFailureKind"/>). Server-side rejections, which
-/// LibGit2Sharp reports only through <c>OnPushStatusError</c>, become exceptions here.
+/// Fetch (LibGit2Sharp) and push (git's push protocol, see <see cref="Push"/>) for one remote, with
+/// credentials from <see cref="GitCredentials"/> and every failure classified (<see cref="GitFailureKind"/>).
 /// </summary>
 internal sealed class GitRemote(string url, GitCredentials credentials)
 {
     public const string RemoteName = "origin";
 
     public string Url { get; } = url;
+
+    // Pushes over HTTP share one connection pool; created on the first.
+    private readonly Lazy<HttpClient> http = new(() => HttpReceivePack.CreateClient(credentials));
 
     /// <summary>Fetches <paramref name="branch"/> into <c>refs/remotes/origin/&lt;branch&gt;</c>; returns false when the remote has no such branch.</summary>
     public bool Fetch(Repository repository, string branch)
@@ -42,48 +44,103 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         return repository.Refs[$"refs/remotes/{RemoteName}/{branch}"] is not null;
     }
 
-    /// <summary>Pushes the commit <paramref name="source"/> (a ref) names to the remote branch; never forces.</summary>
-    public void Push(Repository repository, string source, string branch)
+    /// <summary>
+    /// Pushes <paramref name="commit"/> to the remote branch with git's push protocol and a pack of
+    /// its own (<see cref="PushPack"/>); never forces. A remote branch this clone cannot fast-forward
+    /// is reported as <see cref="GitFailureKind.NonFastForward"/> before anything is sent.
+    /// </summary>
+    /// <returns>What was sent, or null when the remote branch was at <paramref name="commit"/> already.</returns>
+    public PushPack? Push(Repository repository, ObjectId commit, string branch)
     {
-        string? rejection = null;
-        var options = new PushOptions
-        {
-            CredentialsProvider = CredentialsProvider(),
-            CertificateCheck = CertificateCheck(),
-            OnPushStatusError = error => rejection = $"{error.Reference}: {error.Message}",
-        };
-        AddHeaders(options.CustomHeaders, headers => options.CustomHeaders = headers);
+        var target = $"refs/heads/{branch}";
+        using var transport = ReceivePackTransport.For(Url, credentials, () => http.Value);
         try
         {
-            repository.Network.Push(repository.Network.Remotes[RemoteName], $"{source}:refs/heads/{branch}", options);
-        }
-        catch (NonFastForwardException exception)
-        {
-            throw new GitRemoteException(GitFailureKind.NonFastForward, "push", Url, "the remote branch has commits this clone does not have", exception);
-        }
-        catch (LibGit2SharpException exception)
-        {
-            throw Classify("push", exception);
-        }
+            var advertisement = ReceivePackAdvertisement.Read(transport.Advertise());
+            var old = advertisement.Refs.GetValueOrDefault(target);
+            if (old == commit)
+            {
+                return null;
+            }
 
-        if (rejection is not null)
+            if (old is not null && !IsAncestor(repository, old, commit))
+            {
+                throw new GitRemoteException(GitFailureKind.NonFastForward, "push", Url, "the remote branch has commits this clone does not have");
+            }
+
+            var filter = new CommitFilter { IncludeReachableFrom = commit, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse };
+            if (old is not null)
+            {
+                filter.ExcludeReachableFrom = old;
+            }
+
+            var commits = repository.Commits.QueryBy(filter).Select(each => each.Id).ToList();
+            using var reader = new RawObjectReader(repository.Info.Path);
+            var (pack, contents) = PushPack.Build(reader, commits);
+            var sideBand = advertisement.Capabilities.Contains("side-band-64k");
+            var capabilities = string.Join(' ', new[] { "report-status", sideBand ? "side-band-64k" : null,
+                advertisement.Capabilities.Contains("quiet") ? "quiet" : null, "agent=gitops-reverser" }.OfType<string>());
+            var request = new MemoryStream(pack.Length + 256);
+            PktLine.Write(request, $"{(old ?? ObjectId.Zero).Sha} {commit.Sha} {target}\0{capabilities}\n");
+            PktLine.WriteFlush(request);
+            request.Write(pack);
+            var report = ReceivePackReport.Read(transport.Send(request.ToArray()), sideBand);
+            transport.Finish();
+            Check(report, target);
+            return contents;
+        }
+        catch (GitRemoteException)
         {
-            var kind = rejection.Contains("non-fast-forward", StringComparison.OrdinalIgnoreCase)
-                || rejection.Contains("fetch first", StringComparison.OrdinalIgnoreCase)
-                ? GitFailureKind.NonFastForward
-                : GitFailureKind.Rejected;
-            throw new GitRemoteException(kind, "push", Url, rejection);
+            throw;
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or InvalidDataException
+                                              or HttpRequestException or TaskCanceledException or Renci.SshNet.Common.SshException
+                                              or System.Net.Sockets.SocketException)
+        {
+            var errors = transport.ErrorOutput;
+            throw Classify("push", exception, errors.Length == 0 ? exception.Message : $"{exception.Message}: {errors}");
         }
     }
 
-    private GitRemoteException Classify(string operation, LibGit2SharpException exception)
+    private void Check(ReceivePackReport report, string target)
     {
-        var message = exception.Message;
+        var messages = report.Messages.Length > 0 ? $" (the remote said: {report.Messages})" : "";
+        if (report.Unpack != "ok")
+        {
+            throw new GitRemoteException(GitFailureKind.Rejected, "push", Url, $"the remote could not unpack the push: {report.Unpack}{messages}");
+        }
+
+        if (!report.Refs.TryGetValue(target, out var reason))
+        {
+            throw new GitRemoteException(GitFailureKind.Rejected, "push", Url, $"the remote reported nothing for {target}{messages}");
+        }
+
+        if (reason is null)
+        {
+            return;
+        }
+
+        bool Has(string text) => reason.Contains(text, StringComparison.OrdinalIgnoreCase);
+        var kind = Has("non-fast-forward") || Has("fetch first") ? GitFailureKind.NonFastForward
+            : Has("failed to lock") || Has("cannot lock") ? GitFailureKind.Transient
+            : GitFailureKind.Rejected;
+        throw new GitRemoteException(kind, "push", Url, $"{target}: {reason}{messages}");
+    }
+
+    private static bool IsAncestor(Repository repository, ObjectId ancestor, ObjectId commit) =>
+        repository.Lookup<Commit>(ancestor) is { } old
+        && repository.Lookup<Commit>(commit) is { } head
+        && repository.ObjectDatabase.FindMergeBase(old, head)?.Id == ancestor;
+
+    private GitRemoteException Classify(string operation, Exception exception, string? detail = null)
+    {
+        var message = detail ?? exception.Message;
         bool Has(string text) => message.Contains(text, StringComparison.OrdinalIgnoreCase);
         // Keywords of libgit2's and our transports' messages; HTTP codes only as libgit2 words them,
         // since a port or a path in the message may contain the same digits.
         var kind =
-            Has("authentication") || Has("status code: 401") || Has("status code: 403") || Has("credentials") || Has("unauthorized")
+            exception is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } ? GitFailureKind.Trust
+            : Has("authentication") || Has("status code: 401") || Has("status code: 403") || Has("credentials") || Has("unauthorized")
                 ? GitFailureKind.Authentication
             : Has("certificate") || Has("host key") || Has("hostkey") || Has("known_hosts") ? GitFailureKind.Trust
             : Has("status code: 404") || Has("does not appear to be a git repository") || Has("unsupported url") || Has("invalid url")

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using LibGit2Sharp;
 
 namespace GitOpsReverser.Git;
 
@@ -62,17 +60,5 @@ internal static class LibGit2Settings
             && setMaxSize(SetCacheMaxSize, (nint)CacheMaxSize) == 0;
     }
 
-    private static bool TryFindOptions(out nint options)
-    {
-        options = 0;
-
-        // Loads LibGit2Sharp's native library, whose file name carries the libgit2 commit it was built from.
-        _ = GlobalSettings.GetUserAgent();
-        var module = Process.GetCurrentProcess().Modules.Cast<ProcessModule>()
-            .FirstOrDefault(module => module.ModuleName.StartsWith("libgit2", StringComparison.Ordinal)
-                || module.ModuleName.StartsWith("git2", StringComparison.Ordinal));
-        return module?.FileName is { } path
-            && NativeLibrary.TryLoad(path, out var library)
-            && NativeLibrary.TryGetExport(library, "git_libgit2_opts", out options);
-    }
+    private static bool TryFindOptions(out nint options) => LibGit2Native.TryExport("git_libgit2_opts", out options);
 }

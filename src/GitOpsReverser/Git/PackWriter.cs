@@ -32,10 +32,7 @@ internal static class PackWriter
         using (var file = new FileStream(tempPack, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
         using (var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1))
         {
-            Span<byte> header = stackalloc byte[12];
-            "PACK"u8.CopyTo(header);
-            BinaryPrimitives.WriteUInt32BigEndian(header[4..], 2);
-            BinaryPrimitives.WriteUInt32BigEndian(header[8..], (uint)ids.Count);
+            var header = Header(ids.Count);
             file.Write(header);
             sha1.AppendData(header);
             long offset = header.Length;
@@ -45,16 +42,7 @@ internal static class PackWriter
                 var (type, content) = ReadLoose(objectsFolder, id);
                 entry.SetLength(0);
                 WriteEntryHeader(entry, type, content.Length);
-                if (content.IsEmpty)
-                {
-                    // ZLibStream writes nothing at all for no input; git needs a zlib stream.
-                    entry.Write(EmptyZlibStream);
-                }
-                else
-                {
-                    using var deflate = new ZLibStream(entry, CompressionLevel.Fastest, leaveOpen: true);
-                    deflate.Write(content.Span);
-                }
+                WriteDeflated(entry, content.Span);
 
                 var bytes = entry.GetBuffer().AsSpan(0, (int)entry.Length);
                 file.Write(bytes);
@@ -97,8 +85,8 @@ internal static class PackWriter
         return (type, bytes[(end + 1)..]);
     }
 
-    // The type and the size, 4 bits in the first byte and 7 in each next one, low bits first.
-    private static void WriteEntryHeader(Stream stream, int type, long size)
+    /// <summary>An entry's type and size: 4 bits in the first byte and 7 in each next one, low bits first.</summary>
+    public static void WriteEntryHeader(Stream stream, int type, long size)
     {
         var current = (byte)((type << 4) | (int)(size & 0x0F));
         size >>= 4;
@@ -110,6 +98,30 @@ internal static class PackWriter
         }
 
         stream.WriteByte(current);
+    }
+
+    /// <summary>A zlib stream of <paramref name="content"/> at zlib's fastest level.</summary>
+    public static void WriteDeflated(Stream stream, ReadOnlySpan<byte> content)
+    {
+        if (content.IsEmpty)
+        {
+            // ZLibStream writes nothing at all for no input; git needs a zlib stream.
+            stream.Write(EmptyZlibStream);
+            return;
+        }
+
+        using var deflate = new ZLibStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+        deflate.Write(content);
+    }
+
+    /// <summary>The pack's 12-byte header: signature, version 2 and the object count.</summary>
+    public static byte[] Header(int count)
+    {
+        var header = new byte[12];
+        "PACK"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(8), (uint)count);
+        return header;
     }
 
     private static byte[] Index(List<(byte[] Id, long Offset, uint Crc)> entries, byte[] packChecksum)

@@ -368,7 +368,7 @@ internal sealed class RepoWorker : IDisposable
     {
         var commits = Math.Min(unpushed, options.PushMaxCommits);
         var commit = clone!.FirstParentAncestor(unpushed - commits);
-        push!.Start(clone, commit, commits, cancellationToken);
+        push!.Start(commit, commits, cancellationToken);
 
         // What this push leaves behind is at least as old as its start.
         firstCommitDuringPush = commits < unpushed ? time.GetUtcNow() : null;

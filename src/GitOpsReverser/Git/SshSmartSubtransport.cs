@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using LibGit2Sharp;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace GitOpsReverser.Git;
 
@@ -67,51 +66,8 @@ internal sealed class SshSmartSubtransport : SmartSubtransport
             throw new InvalidOperationException($"no SSH credentials are registered for {url}");
         }
 
-        if (string.IsNullOrWhiteSpace(credentials.KnownHosts))
-        {
-            throw new InvalidOperationException("SSH host key verification failed: known_hosts is required in the Secret and is missing");
-        }
-
-        if (credentials.SshPrivateKey is null)
-        {
-            throw new InvalidOperationException("SSH authentication failed: the Secret has no ssh-privatekey (or identity)");
-        }
-
-        if (client is null)
-        {
-            var knownHosts = new KnownHosts(credentials.KnownHosts);
-            var port = uri.IsDefaultPort || uri.Port < 0 ? 22 : uri.Port;
-            var user = uri.UserInfo.Length > 0 ? Uri.UnescapeDataString(uri.UserInfo) : credentials.Username ?? "git";
-            using var keyStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(credentials.SshPrivateKey));
-            var key = new PrivateKeyFile(keyStream, credentials.Password);
-            var connection = new ConnectionInfo(uri.Host, port, user, new PrivateKeyAuthenticationMethod(user, key))
-            {
-                Timeout = TimeSpan.FromSeconds(15),
-            };
-            client = new SshClient(connection);
-            var hostKeyRejected = false;
-            client.HostKeyReceived += (_, e) =>
-            {
-                e.CanTrust = knownHosts.Trusts(uri.Host, port, e.HostKey);
-                hostKeyRejected = !e.CanTrust;
-            };
-            try
-            {
-                client.Connect();
-            }
-            catch (Exception exception) when (hostKeyRejected)
-            {
-                throw new InvalidOperationException(
-                    $"SSH host key verification failed: the {uri.Host}:{port} host key is not in known_hosts", exception);
-            }
-            catch (SshAuthenticationException exception)
-            {
-                throw new InvalidOperationException($"SSH authentication failed for {user}@{uri.Host}: {exception.Message}", exception);
-            }
-        }
-
-        var path = SshRemoteUrl.RemotePath(uri).Replace("'", "'\\''", StringComparison.Ordinal);
-        return new ExecStream(this, client.CreateCommand($"{program} '{path}'"));
+        client ??= SshConnection.Open(uri, credentials);
+        return new ExecStream(this, client.CreateCommand(SshConnection.Command(uri, program)));
     }
 
     /// <summary>One remote git program's standard input and output.</summary>

@@ -65,7 +65,7 @@ public sealed class HttpRemoteTests
     public async Task PreReceiveHookRejection_IsSurfacedAsARejectedPush()
     {
         var bare = server.CreateRepository("protected.git");
-        WriteHook(bare, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
+        GitCli.WriteHook(bare, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
 
         await using var worker = RunningWorker.Start(Options("protected.git", "s3cret-password"));
         await worker.PutAsync("a.yaml", "a\n");
@@ -84,7 +84,7 @@ public sealed class HttpRemoteTests
         var bare = server.CreateRepository("slow.git");
         var started = Path.Combine(temp.Path, "push-started");
         var gate = Path.Combine(temp.Path, "push-may-finish");
-        WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
+        GitCli.WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
         await using var worker = RunningWorker.Start(Options("slow.git", "s3cret-password"));
         await worker.PutAsync("a.yaml", "a\n", name: "a");
         await worker.WaitUntilIdleAsync(allowPending: true);
@@ -110,8 +110,8 @@ public sealed class HttpRemoteTests
         var started = Path.Combine(temp.Path, "push-started");
         var gate = Path.Combine(temp.Path, "push-may-finish");
         var updates = Path.Combine(temp.Path, "updates");
-        WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
-        WriteHook(bare, $"#!/bin/sh\nwhile read old new ref; do echo \"$old $new\" >> '{updates}'; done\n", "post-receive");
+        GitCli.WriteHook(bare, $"#!/bin/sh\ntouch '{started}'\nfor i in $(seq 1 600); do [ -e '{gate}' ] && exit 0; sleep 0.05; done\nexit 1\n");
+        GitCli.WriteHook(bare, $"#!/bin/sh\nwhile read old new ref; do echo \"$old $new\" >> '{updates}'; done\n", "post-receive");
         await using var worker = RunningWorker.Start(Options("bounded.git", "s3cret-password") with { PushMaxCommits = 4 });
         await worker.PutAsync("first.yaml", "1\n", name: "first");
         await worker.WaitUntilIdleAsync(allowPending: true);
@@ -132,16 +132,6 @@ public sealed class HttpRemoteTests
         pushed.Should().OnlyContain(commits => commits >= 1 && commits <= 4, "push.maxCommits bounds every push, also after a backlog");
         pushed.Sum().Should().Be(11);
         GitCli.Log(bare).Should().HaveCount(11);
-    }
-
-    private static void WriteHook(string bare, string script, string name = "pre-receive")
-    {
-        var hook = Path.Combine(bare, "hooks", name);
-        File.WriteAllText(hook, script);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
