@@ -46,11 +46,11 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
 
     /// <summary>
     /// Pushes <paramref name="commit"/> to the remote branch with git's push protocol and a pack of
-    /// its own (<see cref="PushPack"/>); never forces. A remote branch this clone cannot fast-forward
+    /// its own (<see cref="CommitPack"/>); never forces. A remote branch this clone cannot fast-forward
     /// is reported as <see cref="GitFailureKind.NonFastForward"/> before anything is sent.
     /// </summary>
     /// <returns>What was sent, or null when the remote branch was at <paramref name="commit"/> already.</returns>
-    public PushPack? Push(Repository repository, ObjectId commit, string branch)
+    public CommitPack? Push(Repository repository, ObjectId commit, string branch)
     {
         var target = $"refs/heads/{branch}";
         using var transport = ReceivePackTransport.For(Url, credentials, () => http.Value);
@@ -76,7 +76,9 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
 
             var commits = repository.Commits.QueryBy(filter).Select(each => each.Id).ToList();
             using var reader = new RawObjectReader(repository.Info.Path);
-            var (pack, contents) = PushPack.Build(reader, commits);
+            var contents = CommitPack.ForPush(reader);
+            contents.AddCommits(commits);
+            var pack = contents.ToArray();
             var sideBand = advertisement.Capabilities.Contains("side-band-64k");
             var capabilities = string.Join(' ', new[] { "report-status", sideBand ? "side-band-64k" : null,
                 advertisement.Capabilities.Contains("quiet") ? "quiet" : null, "agent=gitops-reverser" }.OfType<string>());

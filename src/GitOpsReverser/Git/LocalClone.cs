@@ -64,16 +64,8 @@ internal sealed class LocalClone : IDisposable
             repository.Network.Remotes.Update(GitRemote.RemoteName, remote => remote.Url = url);
         }
 
-        // libgit2 tries each new object against the 10 before it, sorted by name and size, but names
-        // no tree, so a push's folder trees were tried against other folders' trees of about the same
-        // size: most of a push's time, for packs 8% smaller. A 64 KiB window still pairs the versions of
-        // a file (sorted next to each other) and skips the hopeless tries for large folders.
-        repository.Config.Set("pack.windowMemory", WindowMemory);
         return new LocalClone(repository, branch);
     }
-
-    /// <summary>The clone's <c>pack.windowMemory</c>: how much the delta search of a push or a packing may hold.</summary>
-    public const string WindowMemory = "64k";
 
     /// <summary>
     /// After a fetch: a new clone starts from the remote branch, and a clone with nothing to push moves
@@ -166,41 +158,33 @@ internal sealed class LocalClone : IDisposable
     private string PacksFolder => Path.Combine(ObjectsFolder, "pack");
 
     /// <summary>
-    /// Rewrites the clone into one pack, walking every commit and adding only what it changed (its commit,
-    /// and the trees and blobs that differ from its parent's; a root commit's whole tree), so the cost
-    /// follows the changes, never commits × files. Objects no ref reaches (left behind by conflict
-    /// replays) go. It runs on the worker's thread, as it deletes packs that commits may read; the
-    /// packings between two of these pack only the loose objects, beside commits (<see cref="StartLoosePacking"/>).
+    /// Rewrites the clone into one pack of everything the branch and the remote branch reach, as
+    /// <see cref="CommitPack"/> writes it (each commit's changes as deltas against their previous
+    /// versions), so the cost follows the changes, never commits × files. Objects no ref reaches (left
+    /// behind by conflict replays) go. It runs on the worker's thread, as it deletes packs that commits
+    /// may read; the packings between two of these pack only the loose objects, beside commits
+    /// (<see cref="StartLoosePacking"/>).
     /// </summary>
     public void Compact()
     {
         var objects = ObjectsFolder;
         Directory.CreateDirectory(PacksFolder);
         var oldPacks = Directory.GetFiles(PacksFolder, "pack-*");
-        var heads = new[] { Head, RemoteHead }.OfType<LibGit2Sharp.Commit>().DistinctBy(commit => commit.Id).ToList();
+        var heads = new[] { HeadId, RemoteHead?.Id }.OfType<ObjectId>().Distinct().ToList();
         if (heads.Count == 0)
         {
             return;
         }
 
-        Repository.ObjectDatabase.Pack(new PackBuilderOptions(PacksFolder) { MaximumNumberOfThreads = 1 }, builder =>
+        var commits = Repository.Commits
+            .QueryBy(new CommitFilter { IncludeReachableFrom = heads, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse })
+            .Select(commit => commit.Id);
+        string pack;
+        using (var reader = new RawObjectReader(Repository.Info.Path))
         {
-            foreach (var commit in Repository.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = heads }))
-            {
-                if (commit.Parents.FirstOrDefault() is not { } parent)
-                {
-                    builder.AddRecursively(commit);
-                }
-                else
-                {
-                    builder.Add(commit.Id);
-                    AddChanged(builder, commit.Tree, parent.Tree);
-                }
-            }
-        });
-        if (!Directory.GetFiles(PacksFolder, "pack-*.idx").Except(oldPacks).Any())
-        {
-            return;
+            var contents = CommitPack.ForRepack(reader);
+            contents.AddCommits(commits);
+            pack = PackWriter.Save(objects, contents.ToArray(), contents.Index);
         }
 
         foreach (var folder in Directory.GetDirectories(objects).Where(folder => Path.GetFileName(folder).Length == 2))
@@ -208,7 +192,7 @@ internal sealed class LocalClone : IDisposable
             Directory.Delete(folder, recursive: true);
         }
 
-        foreach (var old in oldPacks)
+        foreach (var old in oldPacks.Where(old => Path.ChangeExtension(old, ".pack") != pack))
         {
             File.Delete(old);
         }
@@ -219,7 +203,7 @@ internal sealed class LocalClone : IDisposable
     }
 
     /// <summary>A packing of the loose objects there are now, to run on another thread; then <see cref="FinishLoosePacking"/>.</summary>
-    public LoosePacking StartLoosePacking() => new(Repository.Info.Path, CommitsSinceCompaction, LooseBytesSinceCompaction);
+    public LoosePacking StartLoosePacking() => new(Repository.Info.Path, HeadId, CommitsSinceCompaction, LooseBytesSinceCompaction);
 
     /// <summary>After <paramref name="packing"/> ran: the handle learns the new pack, and the counters keep what came since.</summary>
     public void FinishLoosePacking(LoosePacking packing)
@@ -236,30 +220,6 @@ internal sealed class LocalClone : IDisposable
         Repository.Dispose();
         Repository = new Repository(path);
         Tree.Rebind(Repository);
-    }
-
-    // The tree and every tree and blob under it whose id differs from the parent's at the same path.
-    private static void AddChanged(PackBuilder builder, LibGit2Sharp.Tree tree, LibGit2Sharp.Tree? parent)
-    {
-        builder.Add(tree.Id);
-        var before = parent?.ToDictionary(entry => entry.Name, entry => entry.Target, StringComparer.Ordinal);
-        foreach (var entry in tree)
-        {
-            GitObject? old = null;
-            if (before?.TryGetValue(entry.Name, out old) == true && old.Id == entry.Target.Id)
-            {
-                continue;
-            }
-
-            if (entry.Target is LibGit2Sharp.Tree subtree)
-            {
-                AddChanged(builder, subtree, old as LibGit2Sharp.Tree);
-            }
-            else if (entry.TargetType == TreeEntryTargetType.Blob)
-            {
-                builder.Add(entry.Target.Id);
-            }
-        }
     }
 
     /// <summary>Writes <paramref name="content"/> as a loose blob (a no-op when that file exists) and returns its id.</summary>

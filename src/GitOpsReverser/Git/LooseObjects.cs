@@ -20,32 +20,29 @@ internal static class LooseObjects
         sha1.AppendData(header);
         sha1.AppendData(content);
         var hash = Convert.ToHexStringLower(sha1.GetHashAndReset());
-        var folder = Path.Combine(objectsDirectory, hash[..2]);
-        var path = Path.Combine(folder, hash[2..]);
-        if (!File.Exists(path))
+        var path = Path.Combine(objectsDirectory, hash[..2], hash[2..]);
+        var temp = Path.Combine(objectsDirectory, $"tmp_obj_{Guid.NewGuid():N}");
+        var (buffer, length) = StoredZlib.Frame(header, content);
+        try
         {
-            Directory.CreateDirectory(folder);
-            var temp = Path.Combine(objectsDirectory, $"tmp_obj_{Guid.NewGuid():N}");
-            var (buffer, length) = StoredZlib.Frame(header, content);
-            try
-            {
-                using var file = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
-                RandomAccess.Write(file, buffer.AsSpan(0, length), 0);
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
+            using var file = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write);
+            RandomAccess.Write(file, buffer.AsSpan(0, length), 0);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
 
-            try
-            {
-                File.Move(temp, path);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Written meanwhile by someone else: the same bytes.
-                File.Delete(temp);
-            }
+        // An object already there has the same bytes, so it is replaced rather than looked up first: the
+        // lookup cost two system calls per new object, and nearly every object written is new.
+        try
+        {
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
         }
 
         return new ObjectId(hash);

@@ -3,18 +3,22 @@ using LibGit2Sharp;
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Packs the loose objects a clone holds when the packing runs (with <see cref="PackWriter"/>), while the
-/// worker goes on committing: commits made after the listing only add loose files, which this packing
+/// Packs the loose objects a clone holds when the packing runs, while the worker goes on committing.
+/// The commits since the last packing go in as <see cref="CommitPack"/> writes them (folders and files
+/// as deltas against their previous versions in the same pack), anything else loose whole. Commits made
+/// after the listing only add loose files, which this packing neither packs nor deletes: commits made after the listing only add loose files, which this packing
 /// neither packs nor deletes. A loose file is deleted only once the pack holding it is complete, so a reader that misses
 /// it finds it in the new pack (libgit2 rescans the pack folder on a miss).
 /// </summary>
 internal sealed class LoosePacking
 {
     private readonly string clonePath;
+    private readonly ObjectId? head;
 
-    public LoosePacking(string clonePath, int commits, long looseBytes)
+    public LoosePacking(string clonePath, ObjectId? head, int commits, long looseBytes)
     {
         this.clonePath = clonePath;
+        this.head = head;
         Commits = commits;
         LooseBytes = looseBytes;
     }
@@ -44,11 +48,36 @@ internal sealed class LoosePacking
         }
 
         var objectsFolder = ObjectsFolder(clonePath);
-        PackWriter.WriteLoose(objectsFolder, objects);
+        var loose = objects.ToHashSet();
+        using (var reader = new RawObjectReader(clonePath))
+        {
+            var pack = CommitPack.ForClone(reader, loose);
+            pack.AddCommits(CommitsSinceLastPacking(reader, loose));
+            foreach (var id in objects)
+            {
+                pack.AddObject(id);
+            }
+
+            PackWriter.Save(objectsFolder, pack.ToArray(), pack.Index);
+        }
+
         foreach (var id in objects)
         {
             File.Delete(Path.Combine(objectsFolder, id.Sha[..2], id.Sha[2..]));
         }
+    }
+
+    // The head's first-parent line back to the first commit that is not loose (packed before), oldest first.
+    private List<ObjectId> CommitsSinceLastPacking(RawObjectReader reader, HashSet<ObjectId> loose)
+    {
+        var commits = new List<ObjectId>();
+        for (var commit = head; commit is not null && loose.Contains(commit); commit = CommitPack.FirstParent(reader, commit))
+        {
+            commits.Add(commit);
+        }
+
+        commits.Reverse();
+        return commits;
     }
 
     private static IEnumerable<ObjectId> LooseObjectIds(string objectsFolder) =>

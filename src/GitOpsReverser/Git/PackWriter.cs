@@ -1,18 +1,12 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 using System.Security.Cryptography;
-using System.Text;
-using LibGit2Sharp;
 
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Writes loose objects into one pack and its version-2 index, the formats git documents in
-/// <c>gitformat-pack</c>, without deltas and at zlib's fastest level. libgit2's pack builder re-read,
-/// re-hashed and re-indexed every object and searched deltas that rarely exist here (it names no
-/// tree, so folders were tried against other folders): about 1.1 ms per commit at 10,000 objects.
-/// The ids come from the loose files' names, so nothing is hashed but the pack and the index.
+/// Git's pack format (<c>gitformat-pack</c>): entry headers, zlib streams, the pack header, and the
+/// version-2 index written beside a pack (<see cref="CommitPack"/> builds the entries).
 /// </summary>
 internal static class PackWriter
 {
@@ -21,68 +15,25 @@ internal static class PackWriter
 
     private static readonly byte[] IndexMagic = [0xFF, (byte)'t', (byte)'O', (byte)'c', 0, 0, 0, 2];
 
-    /// <summary>Packs the loose objects <paramref name="ids"/> of <paramref name="objectsFolder"/>; returns the pack's path.</summary>
-    public static string WriteLoose(string objectsFolder, IReadOnlyCollection<ObjectId> ids)
+    /// <summary>
+    /// Saves <paramref name="pack"/> (a whole pack, see <see cref="CommitPack.ToArray"/>) and its index
+    /// into the <c>objects/pack</c> folder of <paramref name="objectsFolder"/>; returns the pack's path.
+    /// </summary>
+    public static string Save(string objectsFolder, byte[] pack, IReadOnlyList<(byte[] Id, long Offset, uint Crc)> entries)
     {
         var packs = Path.Combine(objectsFolder, "pack");
         Directory.CreateDirectory(packs);
-        var tempPack = Path.Combine(packs, $"tmp_pack_{Guid.NewGuid():N}");
-        var entries = new List<(byte[] Id, long Offset, uint Crc)>(ids.Count);
-        byte[] checksum;
-        using (var file = new FileStream(tempPack, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1))
-        {
-            var header = Header(ids.Count);
-            file.Write(header);
-            sha1.AppendData(header);
-            long offset = header.Length;
-            var entry = new MemoryStream();
-            foreach (var id in ids)
-            {
-                var (type, content) = ReadLoose(objectsFolder, id);
-                entry.SetLength(0);
-                WriteEntryHeader(entry, type, content.Length);
-                WriteDeflated(entry, content.Span);
-
-                var bytes = entry.GetBuffer().AsSpan(0, (int)entry.Length);
-                file.Write(bytes);
-                sha1.AppendData(bytes);
-                entries.Add((id.RawId, offset, Crc32.HashToUInt32(bytes)));
-                offset += bytes.Length;
-            }
-
-            checksum = sha1.GetHashAndReset();
-            file.Write(checksum);
-        }
-
+        var checksum = pack[^20..];
         var name = Path.Combine(packs, "pack-" + Convert.ToHexStringLower(checksum));
+        var tempPack = Path.Combine(packs, $"tmp_pack_{Guid.NewGuid():N}");
+        File.WriteAllBytes(tempPack, pack);
         File.Move(tempPack, name + ".pack", overwrite: true);
 
         // The index last, under a temporary name: readers look for packs through their index.
         var tempIndex = Path.Combine(packs, $"tmp_idx_{Guid.NewGuid():N}");
-        File.WriteAllBytes(tempIndex, Index(entries, checksum));
+        File.WriteAllBytes(tempIndex, Index([.. entries], checksum));
         File.Move(tempIndex, name + ".idx", overwrite: true);
         return name + ".pack";
-    }
-
-    private static (int Type, ReadOnlyMemory<byte> Content) ReadLoose(string objectsFolder, ObjectId id)
-    {
-        using var file = File.OpenRead(Path.Combine(objectsFolder, id.Sha[..2], id.Sha[2..]));
-        using var inflate = new ZLibStream(file, CompressionMode.Decompress);
-        var raw = new MemoryStream();
-        inflate.CopyTo(raw);
-        var bytes = raw.GetBuffer().AsMemory(0, (int)raw.Length);
-        var space = bytes.Span.IndexOf((byte)' ');
-        var end = bytes.Span.IndexOf((byte)0);
-        var type = Encoding.ASCII.GetString(bytes.Span[..space]) switch
-        {
-            "commit" => 1,
-            "tree" => 2,
-            "blob" => 3,
-            "tag" => 4,
-            var other => throw new InvalidDataException($"loose object {id} has the unknown type '{other}'"),
-        };
-        return (type, bytes[(end + 1)..]);
     }
 
     /// <summary>An entry's type and size: 4 bits in the first byte and 7 in each next one, low bits first.</summary>

@@ -17,6 +17,7 @@ internal sealed class RawObjectReader : IDisposable
     private static readonly ObjectType Type = LibGit2Native.Function<ObjectType>("git_odb_object_type");
     private static readonly Free FreeObject = LibGit2Native.Function<Free>("git_odb_object_free");
     private static readonly Free FreeOdb = LibGit2Native.Function<Free>("git_odb_free");
+    private static readonly LastError Error = LibGit2Native.Function<LastError>("git_error_last");
 
     private nint odb;
 
@@ -48,13 +49,19 @@ internal sealed class RawObjectReader : IDisposable
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate void Free(nint handle);
 
+    // A git_error*: { char *message; int klass; }.
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate nint LastError();
+
     /// <summary>The object's type (1 commit, 2 tree, 3 blob, 4 tag, as in packs) and bytes.</summary>
     public (int Type, byte[] Content) Get(ObjectId id)
     {
         ObjectDisposedException.ThrowIf(odb == 0, this);
         if (Read(out var obj, odb, id.RawId) != 0)
         {
-            throw new InvalidOperationException($"object {id} is not in the clone's object database");
+            var error = Error();
+            var message = error == 0 ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(error));
+            throw new InvalidOperationException($"reading object {id} from the clone failed: {message ?? "unknown error"}");
         }
 
         try

@@ -109,7 +109,7 @@ public sealed class GitRemotePushTests
         failure.Message.Should().Contain("does not appear to be a git repository");
     }
 
-    private static PushPack? Push(GitRemote remote, string work)
+    private static CommitPack? Push(GitRemote remote, string work)
     {
         using var repository = new Repository(work);
         return remote.Push(repository, repository.Head.Tip.Id, "main");

@@ -4,12 +4,12 @@ using LibGit2Sharp;
 
 namespace GitOpsReverser.Tests.Git;
 
-/// <summary>Packs written by <see cref="PackWriter"/>, checked by git itself (verify-pack, fsck, cat-file).</summary>
+/// <summary>Packs written by <see cref="PackWriter"/> (entries from <see cref="CommitPack"/>), checked by git itself (verify-pack, fsck, cat-file).</summary>
 [Category("Integration")]
 public sealed class PackWriterTests
 {
     [Test]
-    public void WriteLoose_ObjectsOfEveryTypeAndSize_AreReadBackByGit()
+    public void Save_ObjectsOfEveryTypeAndSize_AreReadBackByGit()
     {
         using var temp = new TempDirectory();
         var repository = GitCli.InitBare(temp.Combine("repo.git"));
@@ -33,7 +33,14 @@ public sealed class PackWriterTests
         GitCli.Run(repository, "update-ref", "refs/heads/main", commitId.Sha);
         var ids = blobIds.Values.Append(treeId).Append(commitId).ToList();
 
-        var pack = PackWriter.WriteLoose(objects, ids);
+        string pack;
+        using (var reader = new RawObjectReader(repository))
+        {
+            var contents = CommitPack.ForClone(reader, ids.ToHashSet());
+            ids.ForEach(contents.AddObject);
+            pack = PackWriter.Save(objects, contents.ToArray(), contents.Index);
+        }
+
         foreach (var id in ids)
         {
             File.Delete(Path.Combine(objects, id.Sha[..2], id.Sha[2..]));
