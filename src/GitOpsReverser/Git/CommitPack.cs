@@ -102,10 +102,21 @@ internal sealed class CommitPack
     public byte[] ToArray()
     {
         var output = new MemoryStream((int)entries.Length + 32);
-        output.Write(PackWriter.Header(Count));
-        output.Write(entries.GetBuffer().AsSpan(0, (int)entries.Length));
-        output.Write(SHA1.HashData(output.GetBuffer().AsSpan(0, (int)output.Length)));
+        WriteTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>Writes the pack (see <see cref="ToArray"/>) to <paramref name="output"/>.</summary>
+    public void WriteTo(Stream output)
+    {
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var header = PackWriter.Header(Count);
+        var body = entries.GetBuffer().AsSpan(0, (int)entries.Length);
+        sha1.AppendData(header);
+        sha1.AppendData(body);
+        output.Write(header);
+        output.Write(body);
+        output.Write(sha1.GetHashAndReset());
     }
 
     /// <summary>The first parent of <paramref name="commit"/>, or null for a root commit.</summary>

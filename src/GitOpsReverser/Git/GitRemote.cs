@@ -78,15 +78,14 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             using var reader = new RawObjectReader(repository.Info.Path);
             var contents = CommitPack.ForPush(reader);
             contents.AddCommits(commits);
-            var pack = contents.ToArray();
             var sideBand = advertisement.Capabilities.Contains("side-band-64k");
             var capabilities = string.Join(' ', new[] { "report-status", sideBand ? "side-band-64k" : null,
                 advertisement.Capabilities.Contains("quiet") ? "quiet" : null, "agent=gitops-reverser" }.OfType<string>());
-            var request = new MemoryStream(pack.Length + 256);
+            var request = new MemoryStream();
             PktLine.Write(request, $"{(old ?? ObjectId.Zero).Sha} {commit.Sha} {target}\0{capabilities}\n");
             PktLine.WriteFlush(request);
-            request.Write(pack);
-            var report = ReceivePackReport.Read(transport.Send(request.ToArray()), sideBand);
+            contents.WriteTo(request);
+            var report = ReceivePackReport.Read(transport.Send(new ArraySegment<byte>(request.GetBuffer(), 0, (int)request.Length)), sideBand);
             transport.Finish();
             Check(report, target);
             return contents;

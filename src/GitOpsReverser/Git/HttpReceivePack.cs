@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using GitOpsReverser.Hosting;
 
 namespace GitOpsReverser.Git;
 
@@ -41,20 +41,7 @@ internal sealed class HttpReceivePack : ReceivePackTransport
         {
             var trusted = new X509Certificate2Collection();
             trusted.ImportFromPem(pem);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                return chain.Build(leaf);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = TlsTrust.CustomRoots(trusted);
         }
 
         var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(5) };
@@ -74,9 +61,9 @@ internal sealed class HttpReceivePack : ReceivePackTransport
         return advertisement.Content.ReadAsStream();
     }
 
-    public override Stream Send(byte[] request)
+    public override Stream Send(ArraySegment<byte> request)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/git-receive-pack") { Content = new ByteArrayContent(request) };
+        var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/git-receive-pack") { Content = new ByteArrayContent(request.Array!, request.Offset, request.Count) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-git-receive-pack-request");
         message.Headers.Accept.ParseAdd("application/x-git-receive-pack-result");
         result = Call(message);

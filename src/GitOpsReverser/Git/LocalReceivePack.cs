@@ -38,7 +38,7 @@ internal sealed class LocalReceivePack(string path) : ReceivePackTransport
         return process.StandardOutput.BaseStream;
     }
 
-    public override Stream Send(byte[] request)
+    public override Stream Send(ArraySegment<byte> request)
     {
         var running = process ?? throw new InvalidOperationException("Advertise first");
 

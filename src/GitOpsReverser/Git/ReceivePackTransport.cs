@@ -11,7 +11,7 @@ internal abstract class ReceivePackTransport : IDisposable
     public abstract Stream Advertise();
 
     /// <summary>Sends <paramref name="request"/> (pkt-line commands, a flush, the pack); returns the stream the report arrives on.</summary>
-    public abstract Stream Send(byte[] request);
+    public abstract Stream Send(ArraySegment<byte> request);
 
     /// <summary>After the report: waits for the remote program to end and throws when it failed.</summary>
     public virtual void Finish()

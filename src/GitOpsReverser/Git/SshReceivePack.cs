@@ -18,7 +18,7 @@ internal sealed class SshReceivePack(Uri uri, GitCredentials credentials) : Rece
         return command.OutputStream;
     }
 
-    public override Stream Send(byte[] request)
+    public override Stream Send(ArraySegment<byte> request)
     {
         var running = command ?? throw new InvalidOperationException("Advertise first");
         writing = Task.Run(() =>

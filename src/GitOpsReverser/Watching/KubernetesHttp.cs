@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
+using GitOpsReverser.Hosting;
 using k8s;
 
 namespace GitOpsReverser.Watching;
@@ -22,21 +23,7 @@ internal static class KubernetesHttp
         }
         else if (configuration.SslCaCerts is { Count: > 0 } trusted)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                var nameMatches = (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
-                return nameMatches && chain.Build(leaf);
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = TlsTrust.CustomRoots(trusted);
         }
 
         if (configuration.ClientCertificateData is not null || configuration.ClientCertificateFilePath is not null)
