@@ -124,7 +124,7 @@ internal static partial class OperatorBench
                 + $"({RssMegabytes(operatorProcess.Id) * 1024 * 1024 / objects:F0} B per tracked object, everything included)");
 
             using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
-            await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, data, remote);
+            await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, sim.Id, data, remote);
             if (window is null)
             {
                 await LatencyAsync(http, data, remote, objects, rate, seconds);
@@ -152,10 +152,11 @@ internal static partial class OperatorBench
     }
 
     // As many changes as 16 writers can make for the given time; then how long until the operator has committed them all.
-    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, string data, string remote)
+    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, int simPid, string data, string remote)
     {
         var before = await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"");
         var cpuBefore = CpuSeconds(operatorPid);
+        var othersBefore = (Children: CpuSeconds(operatorPid, children: true), Sim: CpuSeconds(simPid), Bench: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var writes = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, 16, async (writer, _) =>
@@ -178,10 +179,16 @@ internal static partial class OperatorBench
         var cpu = CpuSeconds(operatorPid) - cpuBefore;
         await RemoteCaughtUpAsync(data, remote);
         var pushed = clock.Elapsed;
+        var operatorUntilPushed = CpuSeconds(operatorPid) - cpuBefore;
+        var children = CpuSeconds(operatorPid, children: true) - othersBefore.Children;
+        var simulator = CpuSeconds(simPid) - othersBefore.Sim;
+        var bench = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - othersBefore.Bench;
         Report($"sustained: {writes:N0} changes written in {written.TotalSeconds:F1} s ({writes / written.TotalSeconds:F0}/s, KubeSim's limit with 16 writers); "
             + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end; "
             + $"the operator used {cpu:F1} CPU-seconds, {cpu * 1000 / writes:F2} ms per change ({writes / cpu:F0} changes per CPU-second); "
-            + $"all pushed by {pushed.TotalSeconds:F1} s ({writes / pushed.TotalSeconds:F0} changes/s to the remote)");
+            + $"all pushed by {pushed.TotalSeconds:F1} s ({writes / pushed.TotalSeconds:F0} changes/s to the remote); "
+            + $"CPU per change until then: the operator {operatorUntilPushed * 1000 / writes:F2} ms, its git children (the remote's receive-pack) {children * 1000 / writes:F2} ms, "
+            + $"KubeSim {simulator * 1000 / writes:F2} ms, the 16 writers (this process) {bench * 1000 / writes:F2} ms");
     }
 
     // One change every 1/rate s; the times the local branch and the remote branch moved, read by watching their ref files.
@@ -355,12 +362,14 @@ internal static partial class OperatorBench
         return Process.Start(start)!;
     }
 
-    // utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s), after the parenthesized name.
-    private static double CpuSeconds(int pid)
+    // utime + stime from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s), after the parenthesized
+    // name; with children, cutime + cstime (16 and 17): the processes it started and waited for.
+    private static double CpuSeconds(int pid, bool children = false)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        var first = children ? 13 : 11;
+        return (long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
