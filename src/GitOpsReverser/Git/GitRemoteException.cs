@@ -2,13 +2,13 @@ namespace GitOpsReverser.Git;
 
 /// <summary>A remote operation failed: what kind of failure, at which URL, and what to check.</summary>
 internal sealed class GitRemoteException(GitFailureKind kind, string operation, string url, string detail, Exception? inner = null)
-    : Exception($"git {operation} {url} failed ({kind}): {detail}{Advice(kind)}", inner)
+    : Exception($"git {operation} {RemoteUrl.Redact(url)} failed ({kind}): {detail}{Advice(kind)}", inner)
 {
     public GitFailureKind Kind { get; } = kind;
 
     public string Operation { get; } = operation;
 
-    public string Url { get; } = url;
+    public string Url { get; } = RemoteUrl.Redact(url);
 
     private static string Advice(GitFailureKind kind) => kind switch
     {

@@ -86,7 +86,7 @@ internal sealed class RepoCaptures(
                     }
 
                     capture.Start();
-                    Log.RepositoryStarted(logger, key.ToString(), spec.Url, spec.Branch);
+                    Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
                 }
 
                 if (capture.Synced)

@@ -1,0 +1,15 @@
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// Remote URLs as they may be shown in logs, statuses and errors: the user info of an http(s) URL is
+/// a credential (<c>https://x-access-token:TOKEN@host/…</c>, <c>https://TOKEN@host/…</c>) and is hidden.
+/// SSH user names (<c>git@host</c>) are not secrets and stay.
+/// </summary>
+internal static class RemoteUrl
+{
+    public static string Redact(string url) =>
+        (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = "***", Password = "" }.Uri.AbsoluteUri
+            : url;
+}
