@@ -1,4 +1,5 @@
 using GitOpsReverser.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,15 +20,20 @@ internal static class OperatorHost
     /// <summary>A host for a one-shot command: configuration and services, no logging to the console.</summary>
     public static IHost CreateCommandHost(Action<IServiceCollection> configureServices, IReadOnlyDictionary<string, string?> overrides)
     {
-        var builder = CreateBuilder(overrides);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        AddConfiguration(builder.Configuration, overrides);
         configureServices(builder.Services);
         return builder.Build();
     }
 
-    /// <summary>The operator's host: console logs, the <c>Operator</c> settings validated at start, every service.</summary>
+    /// <summary>
+    /// The operator's host: console logs, the <c>Operator</c> settings validated at start, every service,
+    /// and Kestrel serving the health and metrics endpoints.
+    /// </summary>
     public static IHost CreateOperatorHost(IReadOnlyDictionary<string, string?> overrides)
     {
-        var builder = CreateBuilder(overrides);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        AddConfiguration(builder.Configuration, overrides);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -36,21 +42,29 @@ internal static class OperatorHost
             console.UseUtcTimestamp = true;
         });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
+
+        // Probes and scrapes arrive every few seconds: Kestrel's per-request lines and a readiness check
+        // that fails until the first sync (as designed) would drown the operator's own log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
         builder.Services.AddSingleton<IHostLifetime, ConsoleLifetime>();
         builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
-        var settings = builder.Configuration.GetSection(Hosting.OperatorOptions.Section).Get<Hosting.OperatorOptions>() ?? new Hosting.OperatorOptions();
-        builder.Services.AddOperator(settings);
-        return builder.Build();
+        builder.Services.AddOperator();
+
+        // Kestrel's listeners are fixed before the options are validated: an invalid address or port
+        // falls back to the defaults here and is reported by the validation at start.
+        var settings = builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new OperatorOptions();
+        var listenable = OperatorOptionsValidator.Validate(settings).Count == 0 ? settings : new OperatorOptions();
+        builder.AddHttpEndpoints(listenable);
+        var app = builder.Build();
+        app.MapHttpEndpoints(listenable);
+        return app;
     }
 
-    private static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> overrides)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration
+    private static void AddConfiguration(IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?> overrides) =>
+        configuration
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables(EnvironmentPrefix)
             .AddInMemoryCollection(overrides);
-        return builder;
-    }
 }

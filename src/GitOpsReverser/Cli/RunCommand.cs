@@ -17,7 +17,7 @@ internal static class RunCommand
         var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current context)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where local clones and the fingerprint key live (required)." };
         var ns = new Option<string?>("--namespace") { Description = "The operator's namespace: WatchRules there act cluster-wide." };
-        var healthPort = new Option<int?>("--health-port") { Description = "Port of /healthz and /readyz; 0 turns them off (default 8081)." };
+        var healthPort = new Option<int?>("--health-port") { Description = "Port of /healthz, /livez and /readyz (default 8081)." };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of /metrics in Prometheus format; 0 turns it off (default 8080)." };
         var listenAddress = new Option<string?>("--listen-address") { Description = "Address of the health and metrics endpoints (default 0.0.0.0)." };
         var allowLocal = new Option<bool>("--allow-local-repositories") { Description = "Accept GitRepoConfig URLs that are local paths (tests, playgrounds)." };
@@ -85,10 +85,10 @@ internal static class RunCommand
 
                 return InvalidSettingsExitCode;
             }
-            catch (Exception exception) when (exception is System.Net.HttpListenerException || exception.InnerException is System.Net.HttpListenerException)
+            catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
             {
-                var reason = (exception as System.Net.HttpListenerException ?? exception.InnerException)!.Message;
-                await Console.Error.WriteLineAsync($"error: cannot listen for health or metrics requests: {reason}");
+                // Kestrel: "Failed to bind to address http://0.0.0.0:8081: address already in use."
+                await Console.Error.WriteLineAsync($"error: cannot listen for health or metrics requests: {exception.Message}");
                 return InvalidSettingsExitCode;
             }
 

@@ -23,11 +23,14 @@ internal sealed class OperatorOptions : IValidatableObject
     /// </summary>
     public string? Namespace { get; set; }
 
-    /// <summary>The address the health and metrics endpoints listen on. Default <c>0.0.0.0</c> (all interfaces, as probes need).</summary>
+    /// <summary>
+    /// The address the health and metrics endpoints listen on. Default <c>0.0.0.0</c> (all interfaces, as
+    /// probes need); <c>::</c> listens on IPv6 and IPv4.
+    /// </summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>The port of <c>/healthz</c> and <c>/readyz</c>; 0 turns them off. Default 8081.</summary>
-    [Range(0, 65535, ErrorMessage = "Operator:HealthPort (--health-port) must be between 0 and 65535")]
+    /// <summary>The port of <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c>. Default 8081.</summary>
+    [Range(1, 65535, ErrorMessage = "Operator:HealthPort (--health-port) must be between 1 and 65535")]
     public int HealthPort { get; set; } = 8081;
 
     /// <summary>The port of <c>/metrics</c> (Prometheus format); 0 turns it off. Default 8080.</summary>
@@ -47,7 +50,7 @@ internal sealed class OperatorOptions : IValidatableObject
             yield return new ValidationResult($"Operator:ListenAddress (--listen-address) \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
         }
 
-        if (HealthPort != 0 && HealthPort == MetricsPort)
+        if (HealthPort == MetricsPort)
         {
             yield return new ValidationResult("Operator:HealthPort and Operator:MetricsPort must differ", [nameof(HealthPort)]);
         }

@@ -8,10 +8,15 @@ internal sealed class OperatorOptionsValidator : IValidateOptions<OperatorOption
 {
     public ValidateOptionsResult Validate(string? name, OperatorOptions options)
     {
+        var failures = Validate(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Every problem with <paramref name="options"/>, one message each; empty when they are valid.</summary>
+    public static IReadOnlyList<string> Validate(OperatorOptions options)
+    {
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(results.Select(result => result.ErrorMessage ?? "invalid operator settings"));
+        return [.. results.Select(result => result.ErrorMessage ?? "invalid operator settings")];
     }
 }

@@ -5,7 +5,6 @@ using GitOpsReverser.Watching;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace GitOpsReverser.Hosting;
 
@@ -13,9 +12,9 @@ internal static class OperatorServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the operator: options (validated at start), the Kubernetes connection, the sanitizer with
-    /// the persisted fingerprint key, the control loop, the health endpoints and Prometheus metrics.
+    /// the persisted fingerprint key and the control loop. The HTTP endpoints are <see cref="HttpEndpoints"/>.
     /// </summary>
-    public static IServiceCollection AddOperator(this IServiceCollection services, OperatorOptions settings)
+    public static IServiceCollection AddOperator(this IServiceCollection services)
     {
         services.AddOptions<OperatorOptions>()
             .BindConfiguration(OperatorOptions.Section)
@@ -37,19 +36,6 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton<WatchMetrics>();
         services.AddSingleton<RuleController>();
         services.AddHostedService(provider => provider.GetRequiredService<RuleController>());
-        services.AddHostedService<HealthServer>();
-        if (settings.MetricsPort != 0)
-        {
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(GitMetrics.MeterName)
-                .AddPrometheusHttpListener(listener =>
-                {
-                    listener.Host = HealthServer.ListenerHost(settings.ListenAddress);
-                    listener.Port = settings.MetricsPort;
-                    listener.ScrapeEndpointPath = "/metrics";
-                }));
-        }
-
         return services;
     }
 

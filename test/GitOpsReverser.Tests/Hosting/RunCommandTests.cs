@@ -12,7 +12,7 @@ public sealed partial class RunCommandTests
     {
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.Combine("kubeconfig"), "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n");
-        await using var process = OperatorProcess.StartRaw(["run", "--kubeconfig", temp.Combine("kubeconfig"), "--health-port", "0", "--metrics-port", "0"]);
+        await using var process = OperatorProcess.StartRaw(["run", "--kubeconfig", temp.Combine("kubeconfig")]);
 
         (await process.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(1);
         process.Output.Should().Be("error: Operator:DataDirectory (--data-dir) is required: the folder for local clones and the fingerprint key\n");
@@ -22,7 +22,7 @@ public sealed partial class RunCommandTests
     public async Task Run_MissingKubeconfigOrBadPort_ExitsWithAClearError()
     {
         using var temp = new TempDirectory();
-        await using (var missing = OperatorProcess.StartRaw(["run", "--kubeconfig", temp.Combine("nope"), "--data-dir", temp.Combine("data"), "--health-port", "0", "--metrics-port", "0"]))
+        await using (var missing = OperatorProcess.StartRaw(["run", "--kubeconfig", temp.Combine("nope"), "--data-dir", temp.Combine("data")]))
         {
             (await missing.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(1);
             missing.Output.Should().Contain("error: cannot read the Kubernetes connection from " + temp.Combine("nope"));
@@ -30,7 +30,23 @@ public sealed partial class RunCommandTests
 
         await using var badPort = OperatorProcess.StartRaw(["run", "--data-dir", temp.Combine("data"), "--health-port", "70000"]);
         (await badPort.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(1);
-        badPort.Output.Should().Contain("Operator:HealthPort (--health-port) must be between 0 and 65535");
+        badPort.Output.Should().Contain("Operator:HealthPort (--health-port) must be between 1 and 65535");
+    }
+
+    [Test]
+    public async Task Run_PortInUse_ExitsWithAClearError()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        using var occupied = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupied.Start();
+        var port = ((System.Net.IPEndPoint)occupied.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var process = OperatorProcess.StartRaw(
+            ["run", "--kubeconfig", bed.KubeconfigPath, "--data-dir", bed.DataDirectory, "--listen-address", "127.0.0.1", "--health-port", port,
+                "--metrics-port", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        (await process.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(1);
+        process.Output.Should().Contain($"error: cannot listen for health or metrics requests: Failed to bind to address http://127.0.0.1:{port}: address already in use.");
     }
 
     [Test]

@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace GitOpsReverser.Hosting;
+
+/// <summary>
+/// The operator's one HTTP server, Kestrel: <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c> on the
+/// health port, <c>/metrics</c> (Prometheus text) on the metrics port, both on the listen address.
+/// Requests are told apart by the port they arrived on, so a port-forward or proxy in front changes nothing.
+/// </summary>
+internal static class HttpEndpoints
+{
+    private const string ReadinessTag = "ready";
+
+    /// <summary>The operator's version, as <c>gitops-reverser --version</c> prints it.</summary>
+    public static string BuildVersion { get; } =
+        typeof(HttpEndpoints).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    /// <summary>Kestrel's listeners, the readiness check and the Prometheus exporter.</summary>
+    public static void AddHttpEndpoints(this WebApplicationBuilder builder, OperatorOptions settings)
+    {
+        var address = IPAddress.Parse(settings.ListenAddress);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(address, settings.HealthPort);
+            if (settings.MetricsPort != 0)
+            {
+                kestrel.Listen(address, settings.MetricsPort);
+            }
+        });
+        builder.Services.AddHealthChecks().AddCheck<OperatorReadiness>("operator", tags: [ReadinessTag]);
+        if (settings.MetricsPort != 0)
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
+                .WithMetrics(metrics => metrics.AddMeter(Git.GitMetrics.MeterName).AddPrometheusExporter());
+        }
+    }
+
+    /// <summary>The request pipeline: health on the health port, metrics on the metrics port, 404 for anything else.</summary>
+    public static void MapHttpEndpoints(this WebApplication app, OperatorOptions settings)
+    {
+        var liveness = new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync("ok") };
+        app.UseHealthChecks("/healthz", settings.HealthPort, liveness);
+        app.UseHealthChecks("/livez", settings.HealthPort, liveness);
+        app.UseHealthChecks("/readyz", settings.HealthPort, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessTag),
+            ResponseWriter = WriteAsync("ready"),
+        });
+        if (settings.MetricsPort != 0)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Connection.LocalPort == settings.MetricsPort && context.Request.Path == "/metrics");
+        }
+
+        app.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return context.Response.WriteAsync("not found\n");
+        });
+    }
+
+    // A short text body: the healthy word, or "not ready: " and why.
+    private static Func<HttpContext, HealthReport, Task> WriteAsync(string healthy) => (context, report) =>
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var reasons = report.Entries.Values.Where(entry => entry.Status != HealthStatus.Healthy).Select(entry => entry.Description);
+        return context.Response.WriteAsync(report.Status == HealthStatus.Healthy ? $"{healthy}\n" : $"not ready: {string.Join("; ", reasons)}\n");
+    };
+}

@@ -1,0 +1,13 @@
+using GitOpsReverser.Rules;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GitOpsReverser.Hosting;
+
+/// <summary>Ready once the operator's objects are listed and every repository has finished its first sync.</summary>
+internal sealed class OperatorReadiness(RuleController controller) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(controller.Ready
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("waiting for the first sync of every repository"));
+}
