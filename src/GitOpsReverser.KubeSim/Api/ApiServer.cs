@@ -13,7 +13,8 @@ namespace GitOpsReverser.KubeSim.Api;
 /// endpoints, discovery, OpenAPI, then resources by verb. Every failure becomes a Status object.
 /// </summary>
 internal sealed partial class ApiServer(
-    ResourceCatalog catalog, ObjectStore store, ObjectWriter writer, Authenticator authenticator, FaultInjector faults, KubeSimOptions options)
+    ResourceCatalog catalog, ObjectStore store, ObjectWriter writer, Authenticator authenticator, Authorizer authorizer, FaultInjector faults,
+    KubeSimOptions options)
 {
     private static readonly UserInfo Anonymous = new("kubesim-admin", ["system:masters", "system:authenticated"], "anonymous");
 
@@ -81,6 +82,15 @@ internal sealed partial class ApiServer(
             throw injected;
         }
 
+        if (segments is ["api"] or ["api", _] or ["apis"] or ["apis", _] or ["apis", _, _] or ["openapi", ..])
+        {
+            var request = RequestAttributes.NonResource(context.Request.Method.ToLowerInvariant(), path);
+            if (!authorizer.Authorize(user, request).Allowed)
+            {
+                throw new ApiException(403, "Forbidden", $"forbidden: {request.DeniedMessage(user)}", new JsonObject());
+            }
+        }
+
         switch (segments)
         {
             case ["api"]:
@@ -137,8 +147,9 @@ internal sealed partial class ApiServer(
     private async Task HandleResourceAsync(HttpContext context, UserInfo user, RequestTarget target)
     {
         var type = catalog.Find(target.Group, target.Version, target.Resource);
+        var createSubresource = type?.CreateSubresources.FirstOrDefault(subresource => subresource.Name == target.Subresource);
         if (type is null || target.Extra || (target.Namespace is not null && !type.Namespaced)
-            || (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus)))
+            || (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus) && createSubresource is null))
         {
             throw NotFoundPath();
         }
@@ -156,12 +167,24 @@ internal sealed partial class ApiServer(
             "DELETE" => target.Name is null ? "deletecollection" : "delete",
             _ => throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource"),
         };
-        if (authenticator.IsDenied(user, verb, type.Plural, target.Namespace))
+        var attributes = new RequestAttributes(verb, type.Group, type.Plural, target.Subresource, target.Name, target.Namespace);
+        if (!authorizer.Authorize(user, attributes).Allowed)
         {
-            throw Forbidden(user, verb, type, target);
+            throw Forbidden(user, attributes, type);
         }
 
         var ns = type.Namespaced ? target.Namespace ?? "" : "";
+        if (type.IsReview || createSubresource is not null)
+        {
+            if (verb != "create")
+            {
+                throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+            }
+
+            await (type.IsReview ? CreateReviewAsync(context, user, type) : CreateTokenAsync(context, type, ns, RequireName(target)));
+            return;
+        }
+
         switch (verb)
         {
             case "get":
@@ -432,12 +455,9 @@ internal sealed partial class ApiServer(
     private static ApiException NotFoundPath() =>
         new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
 
-    private static ApiException Forbidden(UserInfo user, string verb, ResourceType type, RequestTarget target)
+    private static ApiException Forbidden(UserInfo user, RequestAttributes attributes, ResourceType type)
     {
-        var subject = target.Name is null ? type.QualifiedResource : $"{type.QualifiedResource} \"{target.Name}\"";
-        var scope = target.Namespace is null ? "at the cluster scope" : $"in the namespace \"{target.Namespace}\"";
-        return new ApiException(403, "Forbidden",
-            $"{subject} is forbidden: User \"{user.Username}\" cannot {verb} resource \"{type.Plural}\" in API group \"{type.Group}\" {scope}",
-            Status.Details(type, target.Name ?? ""));
+        var subject = attributes.Name is null ? type.QualifiedResource : $"{type.QualifiedResource} \"{attributes.Name}\"";
+        return new ApiException(403, "Forbidden", $"{subject} is forbidden: {attributes.DeniedMessage(user)}", Status.Details(type, attributes.Name ?? ""));
     }
 }

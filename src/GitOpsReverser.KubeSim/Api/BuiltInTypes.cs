@@ -15,7 +15,10 @@ internal static class BuiltInTypes
         Row("", "v1", "configmaps", "ConfigMap", shortNames: ["cm"], fields: ["data", "binaryData", "immutable"]),
         Row("", "v1", "secrets", "Secret", fields: ["data", "stringData", "type", "immutable"]),
         Row("", "v1", "serviceaccounts", "ServiceAccount", shortNames: ["sa"],
-            fields: ["secrets", "imagePullSecrets", "automountServiceAccountToken"]),
+            fields: ["secrets", "imagePullSecrets", "automountServiceAccountToken"]) with
+        {
+            CreateSubresources = [new CreateSubresource("token", "authentication.k8s.io", "v1", "TokenRequest")],
+        },
         Row("", "v1", "services", "Service", shortNames: ["svc"], status: true, categories: ["all"], fields: WorkloadFields),
         Row("", "v1", "pods", "Pod", shortNames: ["po"], status: true, categories: ["all"], fields: WorkloadFields),
         Row("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", shortNames: ["pvc"], status: true, fields: WorkloadFields),
@@ -50,6 +53,10 @@ internal static class BuiltInTypes
             shortNames: ["crd", "crds"], status: true, generation: true, fields: ["spec", "status"]),
         Row("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration",
             cluster: true, generation: true, fields: ["webhooks"]),
+        Row("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", shortNames: ["pdb"], status: true, generation: true,
+            fields: WorkloadFields),
+        Review("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+        Review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"),
     ];
 
     /// <summary>Fields of ObjectMeta, checked by strict field validation for every kind.</summary>
@@ -59,6 +66,9 @@ internal static class BuiltInTypes
         "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers",
         "managedFields",
     };
+
+    private static ResourceType Review(string group, string plural, string kind) =>
+        Row(group, "v1", plural, kind, cluster: true, fields: ["spec", "status"]) with { Verbs = ["create"], IsReview = true };
 
     private static ResourceType Row(
         string group,

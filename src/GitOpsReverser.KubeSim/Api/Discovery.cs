@@ -65,7 +65,7 @@ internal static class Discovery
                 ["singularName"] = type.Singular,
                 ["namespaced"] = type.Namespaced,
                 ["kind"] = type.Kind,
-                ["verbs"] = Strings(ResourceType.AllVerbs),
+                ["verbs"] = Strings(type.Verbs),
             };
             if (type.ShortNames.Count > 0)
             {
@@ -78,6 +78,20 @@ internal static class Discovery
             }
 
             resources.Add(resource);
+            foreach (var subresource in type.CreateSubresources)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = $"{type.Plural}/{subresource.Name}",
+                    ["singularName"] = "",
+                    ["namespaced"] = type.Namespaced,
+                    ["group"] = subresource.Group,
+                    ["version"] = subresource.Version,
+                    ["kind"] = subresource.Kind,
+                    ["verbs"] = Strings(["create"]),
+                });
+            }
+
             if (type.HasStatus)
             {
                 resources.Add(new JsonObject
@@ -119,7 +133,7 @@ internal static class Discovery
                         ["responseKind"] = kind,
                         ["scope"] = type.Namespaced ? "Namespaced" : "Cluster",
                         ["singularResource"] = type.Singular,
-                        ["verbs"] = Strings(ResourceType.AllVerbs),
+                        ["verbs"] = Strings(type.Verbs),
                     };
                     if (type.ShortNames.Count > 0)
                     {
@@ -131,14 +145,35 @@ internal static class Discovery
                         resource["categories"] = Strings(type.Categories);
                     }
 
+                    var subresources = new JsonArray();
                     if (type.HasStatus)
                     {
-                        resource["subresources"] = new JsonArray(new JsonObject
+                        subresources.Add(new JsonObject
                         {
                             ["subresource"] = "status",
                             ["responseKind"] = kind.DeepClone(),
                             ["verbs"] = Strings(["get", "patch", "update"]),
                         });
+                    }
+
+                    foreach (var subresource in type.CreateSubresources)
+                    {
+                        subresources.Add(new JsonObject
+                        {
+                            ["subresource"] = subresource.Name,
+                            ["responseKind"] = new JsonObject
+                            {
+                                ["group"] = subresource.Group,
+                                ["version"] = subresource.Version,
+                                ["kind"] = subresource.Kind,
+                            },
+                            ["verbs"] = Strings(["create"]),
+                        });
+                    }
+
+                    if (subresources.Count > 0)
+                    {
+                        resource["subresources"] = subresources;
                     }
 
                     resources.Add(resource);

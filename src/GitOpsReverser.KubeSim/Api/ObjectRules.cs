@@ -49,6 +49,22 @@ internal static partial class ObjectRules
                 causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {LabelMessage}"));
             }
         }
+        else if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC objects need only a valid path segment: "system:discovery" is a fine ClusterRole name.
+            var problem = name switch
+            {
+                "." => "may not be '.'",
+                ".." => "may not be '..'",
+                _ when name.Contains('/', StringComparison.Ordinal) => "may not contain '/'",
+                _ when name.Contains('%', StringComparison.Ordinal) => "may not contain '%'",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {problem}"));
+            }
+        }
         else if (name.Length > 253 || !SubdomainPattern().IsMatch(name))
         {
             causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {SubdomainMessage}"));

@@ -5,9 +5,8 @@ namespace GitOpsReverser.KubeSim.Api;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf encoding (<c>application/vnd.kubernetes.protobuf</c>) that
-/// kubectl's imperative commands send (<c>kubectl create namespace|configmap|secret|serviceaccount</c>):
-/// the <c>k8s\0</c> envelope, ObjectMeta, and the bodies of Namespace, ConfigMap, Secret and
-/// ServiceAccount. Other kinds are refused with 415, and clients then send JSON (<c>-f</c> files always do).
+/// kubectl's typed clients send: the <c>k8s\0</c> envelope (TypeMeta, raw message), then the message
+/// through its <see cref="ProtobufSchemas">schema</see>. Kinds without a schema are refused with 415.
 /// </summary>
 internal static class ProtobufBody
 {
@@ -22,13 +21,13 @@ internal static class ProtobufBody
         }
 
         string? apiVersion = null, kind = null;
-        byte[]? raw = null;
-        foreach (var (field, value) in Fields(body.AsMemory(4)))
+        var raw = ReadOnlyMemory<byte>.Empty;
+        foreach (var (field, value, _) in Fields(body.AsMemory(4)))
         {
             switch (field)
             {
                 case 1:
-                    foreach (var (typeField, typeValue) in Fields(value))
+                    foreach (var (typeField, typeValue, _) in Fields(value))
                     {
                         if (typeField == 1)
                         {
@@ -42,116 +41,75 @@ internal static class ProtobufBody
 
                     break;
                 case 2:
-                    raw = value.ToArray();
+                    raw = value;
                     break;
             }
         }
 
+        var schema = ProtobufSchemas.For(apiVersion, kind) ?? throw ApiException.UnsupportedMediaType(ContentType, ["application/json", "application/yaml"]);
         var obj = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind };
-        var message = raw ?? [];
-        switch ((apiVersion, kind))
+        foreach (var (name, value) in Message(raw, schema))
         {
-            case ("v1", "Namespace") or ("v1", "ServiceAccount"):
-                // Imperative kubectl sends only metadata for these two.
-                foreach (var (field, value) in Fields(message))
-                {
-                    if (field == 1)
-                    {
-                        obj["metadata"] = ObjectMeta(value);
-                    }
-                }
-
-                break;
-            case ("v1", "ConfigMap"):
-                foreach (var (field, value) in Fields(message))
-                {
-                    switch (field)
-                    {
-                        case 1:
-                            obj["metadata"] = ObjectMeta(value);
-                            break;
-                        case 2:
-                            MapEntry(obj, "data", value, bytes: false);
-                            break;
-                        case 3:
-                            MapEntry(obj, "binaryData", value, bytes: true);
-                            break;
-                        case 4:
-                            obj["immutable"] = value.Length > 0;
-                            break;
-                    }
-                }
-
-                break;
-            case ("v1", "Secret"):
-                foreach (var (field, value) in Fields(message))
-                {
-                    switch (field)
-                    {
-                        case 1:
-                            obj["metadata"] = ObjectMeta(value);
-                            break;
-                        case 2:
-                            MapEntry(obj, "data", value, bytes: true);
-                            break;
-                        case 3:
-                            obj["type"] = Text(value);
-                            break;
-                        case 4:
-                            MapEntry(obj, "stringData", value, bytes: false);
-                            break;
-                    }
-                }
-
-                break;
-            default:
-                throw ApiException.UnsupportedMediaType(ContentType, ["application/json", "application/yaml"]);
+            obj[name] = value?.DeepClone();
         }
 
         obj["metadata"] ??= new JsonObject();
         return obj;
     }
 
-    private static JsonObject ObjectMeta(ReadOnlyMemory<byte> message)
+    private static JsonObject Message(ReadOnlyMemory<byte> message, ProtobufSchema schema)
     {
-        var metadata = new JsonObject();
-        foreach (var (field, value) in Fields(message))
+        var result = new JsonObject();
+        foreach (var (number, value, varint) in Fields(message))
         {
-            switch (field)
+            if (!schema.TryGet(number, out var field))
             {
-                case 1 when value.Length > 0:
-                    metadata["name"] = Text(value);
-                    break;
-                case 2 when value.Length > 0:
-                    metadata["generateName"] = Text(value);
-                    break;
-                case 3 when value.Length > 0:
-                    metadata["namespace"] = Text(value);
-                    break;
-                case 11:
-                    MapEntry(metadata, "labels", value, bytes: false);
-                    break;
-                case 12:
-                    MapEntry(metadata, "annotations", value, bytes: false);
-                    break;
-                case 14:
-                    if (metadata["finalizers"] is not JsonArray finalizers)
-                    {
-                        metadata["finalizers"] = finalizers = [];
-                    }
+                continue;
+            }
 
-                    finalizers.Add(Text(value));
+            switch (field.Shape)
+            {
+                case ProtobufSchema.Shape.Text when value.Length > 0:
+                    result[field.Name] = Text(value);
+                    break;
+                case ProtobufSchema.Shape.Number:
+                    result[field.Name] = (long)varint;
+                    break;
+                case ProtobufSchema.Shape.Flag:
+                    result[field.Name] = varint != 0;
+                    break;
+                case ProtobufSchema.Shape.Nested:
+                    result[field.Name] = Message(value, field.Message!);
+                    break;
+                case ProtobufSchema.Shape.TextList:
+                    ArrayOf(result, field.Name).Add(Text(value));
+                    break;
+                case ProtobufSchema.Shape.NestedList:
+                    ArrayOf(result, field.Name).Add(Message(value, field.Message!));
+                    break;
+                case ProtobufSchema.Shape.TextMap or ProtobufSchema.Shape.BytesMap:
+                    MapEntry(result, field.Name, value, bytes: field.Shape == ProtobufSchema.Shape.BytesMap);
                     break;
             }
         }
 
-        return metadata;
+        return result;
+    }
+
+    private static JsonArray ArrayOf(JsonObject target, string name)
+    {
+        if (target[name] is not JsonArray array)
+        {
+            target[name] = array = [];
+        }
+
+        return array;
     }
 
     private static void MapEntry(JsonObject target, string field, ReadOnlyMemory<byte> entry, bool bytes)
     {
         string key = "", value = "";
-        foreach (var (entryField, entryValue) in Fields(entry))
+        foreach (var (entryField, entryValue, _) in Fields(entry))
         {
             if (entryField == 1)
             {
@@ -173,10 +131,10 @@ internal static class ProtobufBody
 
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
 
-    // Length-delimited fields with their payload; varints come back as their raw bytes (non-empty means true).
-    private static List<(int Field, ReadOnlyMemory<byte> Value)> Fields(ReadOnlyMemory<byte> message)
+    // Every field with its payload (length-delimited) or its value (varint); fixed-width fields are skipped.
+    private static List<(int Field, ReadOnlyMemory<byte> Value, ulong Varint)> Fields(ReadOnlyMemory<byte> message)
     {
-        var fields = new List<(int, ReadOnlyMemory<byte>)>();
+        var fields = new List<(int, ReadOnlyMemory<byte>, ulong)>();
         var span = message.Span;
         var position = 0;
         while (position < span.Length)
@@ -186,9 +144,7 @@ internal static class ProtobufBody
             switch ((int)(tag & 7))
             {
                 case 0:
-                    var start = position;
-                    var number = ReadVarint(span, ref position);
-                    fields.Add((field, number == 0 ? ReadOnlyMemory<byte>.Empty : message[start..position]));
+                    fields.Add((field, ReadOnlyMemory<byte>.Empty, ReadVarint(span, ref position)));
                     break;
                 case 1:
                     position += 8;
@@ -200,7 +156,7 @@ internal static class ProtobufBody
                         throw ApiException.BadRequest("protobuf body is truncated");
                     }
 
-                    fields.Add((field, message.Slice(position, length)));
+                    fields.Add((field, message.Slice(position, length), 0));
                     position += length;
                     break;
                 case 5:

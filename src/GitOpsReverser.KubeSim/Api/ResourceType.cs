@@ -22,6 +22,15 @@ internal sealed record ResourceType(
     public static readonly IReadOnlyList<string> AllVerbs =
         ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
+    /// <summary>The verbs discovery announces. Default: every verb.</summary>
+    public IReadOnlyList<string> Verbs { get; init; } = AllVerbs;
+
+    /// <summary>Subresources that only take <c>create</c> (a ServiceAccount's <c>token</c>).</summary>
+    public IReadOnlyList<CreateSubresource> CreateSubresources { get; init; } = [];
+
+    /// <summary>A review (SelfSubjectAccessReview, SelfSubjectReview): created, answered, never stored.</summary>
+    public bool IsReview { get; init; }
+
     /// <summary>Top-level fields a built-in kind knows besides apiVersion, kind and metadata (null for custom resources).</summary>
     public IReadOnlySet<string>? KnownFields { get; init; }
 

@@ -73,12 +73,13 @@ internal sealed class KubeSimServer : IAsyncDisposable
     public static async Task<KubeSimServer> StartAsync(KubeSimOptions options, CancellationToken cancellationToken = default)
     {
         var users = options.UsersFile is null ? null : UsersFile.Load(options.UsersFile);
-        var authenticator = new Authenticator(users);
         var catalog = new ResourceCatalog();
         var store = new ObjectStore(options.HistoryLimit);
+        var authenticator = new Authenticator(users, new ServiceAccountTokens(store, TimeProvider.System));
+        var authorizer = new Authorizer(authenticator, new RbacAuthorizer(store));
         var faults = new FaultInjector(store);
         var writer = new ObjectWriter(store, catalog, new AdmissionDispatcher(store), TimeProvider.System);
-        var api = new ApiServer(catalog, store, writer, authenticator, faults, options);
+        var api = new ApiServer(catalog, store, writer, authenticator, authorizer, faults, options);
         var certificateAuthority = options.PlainHttp ? null : CertificateAuthority.Create();
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -112,6 +113,15 @@ internal sealed class KubeSimServer : IAsyncDisposable
             var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = name } };
             ns["metadata"]!["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name };
             await writer.CreateAsync(namespaces, "", ns, admin, cancellationToken);
+        }
+
+        foreach (var (plural, objects) in new[] { ("clusterroles", BootstrapPolicy.ClusterRoles()), ("clusterrolebindings", BootstrapPolicy.ClusterRoleBindings()) })
+        {
+            var type = catalog.Find("rbac.authorization.k8s.io", "v1", plural)!;
+            foreach (var obj in objects)
+            {
+                await writer.CreateAsync(type, "", obj, admin, cancellationToken);
+            }
         }
 
         return server;

@@ -3,16 +3,18 @@ using System.Security.Cryptography;
 namespace GitOpsReverser.KubeSim.Security;
 
 /// <summary>
-/// Bearer-token authentication and the simple deny-rule authorization that makes 401 and 403
-/// testable. Without a users file there is one administrator with a generated token.
+/// Bearer-token authentication: the users file's tokens (without one, one administrator with a
+/// generated token) and ServiceAccount tokens from the TokenRequest subresource; and the users file's
+/// deny rules, which authorize its users. ServiceAccounts are authorized by RBAC.
 /// </summary>
 internal sealed class Authenticator
 {
     private readonly Dictionary<string, UserInfo> byToken = new(StringComparer.Ordinal);
     private readonly List<UsersFile.DenyRule> deny;
 
-    public Authenticator(UsersFile? file)
+    public Authenticator(UsersFile? file, ServiceAccountTokens serviceAccountTokens)
     {
+        ServiceAccountTokens = serviceAccountTokens;
         foreach (var entry in file?.Users ?? [])
         {
             if (string.IsNullOrEmpty(entry.Token) || string.IsNullOrEmpty(entry.Name))
@@ -32,6 +34,8 @@ internal sealed class Authenticator
         DefaultToken = (file?.Users.FirstOrDefault()?.Token) ?? byToken.Keys.First();
         deny = file?.Deny ?? [];
     }
+
+    public ServiceAccountTokens ServiceAccountTokens { get; }
 
     /// <summary>The token written into the kubeconfig: the users file's first user, or the generated administrator.</summary>
     public string DefaultToken { get; }
@@ -56,10 +60,16 @@ internal sealed class Authenticator
             return null;
         }
 
+        var token = authorizationHeader[prefix.Length..].Trim();
         lock (byToken)
         {
-            return byToken.GetValueOrDefault(authorizationHeader[prefix.Length..].Trim());
+            if (byToken.TryGetValue(token, out var user))
+            {
+                return user;
+            }
         }
+
+        return ServiceAccountTokens.Authenticate(token);
     }
 
     /// <summary>True when a deny rule matches this user, verb, resource and namespace.</summary>
