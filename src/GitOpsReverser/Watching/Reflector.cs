@@ -9,7 +9,8 @@ namespace GitOpsReverser.Watching;
 /// One list-and-watch loop for one resource type, as client-go's reflector: a paged list, then a
 /// watch from the list's resourceVersion with bookmarks. A dropped or silent stream resumes from
 /// the last resourceVersion seen; 410 Gone relists and reports objects that vanished meanwhile as
-/// deletions; failures back off exponentially with jitter; 403 is reported and retried slowly.
+/// deletions; failures (401 and every other error answer included) back off exponentially with
+/// jitter; 403 is reported and retried slowly. Only cancellation ends the loop.
 /// <see cref="RequestRelist"/> ends the current watch and lists again (a rule changed and its
 /// repository must see every object); each list reports the ticket it started under.
 /// </summary>
@@ -97,8 +98,10 @@ internal sealed class Reflector(
                 status = status with { LastError = $"the API server does not serve {resource}" };
                 await Task.Delay(options.MaxBackoff, time, cancellationToken);
             }
-            catch (Exception exception) when (IsTransient(exception))
+            catch (Exception exception) when (IsTransient(exception) || exception is KubernetesApiException)
             {
+                // Transient failures, and error answers only a change elsewhere cures (401 until a rotated
+                // token is read, 400): back off and try again; the loop never ends on its own.
                 failures++;
                 var delay = exception is KubernetesApiException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
                 Log.Failed(logger, resource.ToString(), exception.Message, delay.TotalMilliseconds);

@@ -81,10 +81,10 @@ public sealed class ReflectorTests
 
     private Task DeleteAsync(string name) => SendAsync(HttpMethod.Delete, $"api/v1/namespaces/{ns}/configmaps/{name}");
 
-    private (Reflector Reflector, ModelHandler Model, CancellationTokenSource Stop, Task Run) Start(ReflectorOptions? options = null)
+    private (Reflector Reflector, ModelHandler Model, CancellationTokenSource Stop, Task Run) Start(ReflectorOptions? options = null, HttpClient? client = null)
     {
         var model = new ModelHandler();
-        var reflector = new Reflector(new KubernetesApi(http), ConfigMaps, model,
+        var reflector = new Reflector(new KubernetesApi(client ?? http), ConfigMaps, model,
             options ?? new ReflectorOptions { PageSize = 3, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200) },
             TimeProvider.System, NullLogger.Instance);
         var stop = new CancellationTokenSource();
@@ -203,6 +203,59 @@ public sealed class ReflectorTests
     }
 
     [Test]
+    public async Task RefusedCredentials_AreRetried_UntilTheTokenProviderHasAValidToken()
+    {
+        await PutAsync("a", "1");
+        var tokens = new SwitchableToken(await ServiceAccountTokenAsync());
+        using var client = KubernetesHttp.Create(new KubernetesClientConfiguration
+        {
+            Host = sim.Url.ToString(),
+            SslCaCerts = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(sim.CaPem!)],
+            TokenProvider = tokens,
+        });
+        var (reflector, model, stop, run) = Start(client: client);
+        await ConvergesAsync(model, "the ServiceAccount's token is accepted");
+
+        // The account goes away with its token; the dropped watch comes back to 401s.
+        await SendAsync(HttpMethod.Delete, $"api/v1/namespaces/{ns}/serviceaccounts/reader");
+        sim.Faults.CloseWatches();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (reflector.Status.LastError?.Contains("401", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        reflector.Status.LastError.Should().Contain("401 Unauthorized");
+        run.IsCompleted.Should().BeFalse("a refused token is retried, not the end of the reflector");
+
+        // A new token, as a rotated token file: the next attempt uses it and the watch catches up.
+        tokens.Current = await ServiceAccountTokenAsync();
+        await PutAsync("b", "1");
+        await ConvergesAsync(model, "the reflector resumes with the new token");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    // A ServiceAccount "reader" bound to cluster-admin, and a token for it from the TokenRequest subresource.
+    private async Task<string> ServiceAccountTokenAsync()
+    {
+        await SendAsync(HttpMethod.Post, $"api/v1/namespaces/{ns}/serviceaccounts",
+            new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = new JsonObject { ["name"] = "reader" } });
+        await SendAsync(HttpMethod.Patch, $"apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{ns}-reader?fieldManager=test", new JsonObject
+        {
+            ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+            ["kind"] = "ClusterRoleBinding",
+            ["metadata"] = new JsonObject { ["name"] = $"{ns}-reader" },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = "cluster-admin" },
+            ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "reader", ["namespace"] = ns }),
+        }, "application/apply-patch+yaml");
+        using var response = await http.PostAsync($"api/v1/namespaces/{ns}/serviceaccounts/reader/token",
+            new StringContent("""{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}""", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!["token"]!;
+    }
+
+    [Test]
     public async Task HangingList_TimesOut_AndIsRetried()
     {
         await PutAsync("a", "1");
@@ -251,6 +304,15 @@ public sealed class ReflectorTests
     }
 
     /// <summary>Applies reflector events to a dictionary of key → resourceVersion.</summary>
+    // What an in-cluster token file is to KubernetesClient's TokenFileAuth: read again for every request here.
+    private sealed class SwitchableToken(string initial) : k8s.Authentication.ITokenProvider
+    {
+        public volatile string Current = initial;
+
+        public Task<System.Net.Http.Headers.AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Current));
+    }
+
     private sealed class ModelHandler : IReflectorHandler
     {
         private readonly Dictionary<string, string> objects = new(StringComparer.Ordinal);
