@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Repository {Repository}: packed the clone after {Commits} commits in {Milliseconds} ms")]
     public static partial void Packed(ILogger logger, string repository, int commits, long milliseconds);
+
+    [LoggerMessage(6, LogLevel.Information, "Repository {Repository}: stopped with {Unpushed} unpushed commits (pushed by the next run)")]
+    public static partial void Stopped(ILogger logger, string repository, int unpushed);
 }

@@ -183,8 +183,39 @@ internal sealed class RepoWorker : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: what was committed stays in the clone and is pushed by the next run.
+            await PushBeforeStopAsync();
         }
+    }
+
+    /// <summary>How long a stopping worker tries to push the commits it made (a rolling update's SIGTERM).</summary>
+    public static readonly TimeSpan StopPushTimeout = TimeSpan.FromSeconds(10);
+
+    // Stopping: nothing more is committed, but what was committed is pushed if the remote takes it within
+    // StopPushTimeout and is not failing anyway; whatever remains stays in the clone for the next run.
+    private async Task PushBeforeStopAsync()
+    {
+        using var limit = new CancellationTokenSource(StopPushTimeout, time);
+        try
+        {
+            if (push!.IsRunning)
+            {
+                await push.Running!.WaitAsync(limit.Token);
+                await FinishPushAsync(limit.Token);
+            }
+
+            if (unpushed > 0 && nextPushAttempt <= time.GetUtcNow() && !push.IsRunning)
+            {
+                StartPush(limit.Token);
+                await push.Running!.WaitAsync(limit.Token);
+                await FinishPushAsync(limit.Token);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or GitRemoteException or LibGit2SharpException or IOException)
+        {
+            // The remote is slow or away: the commits wait in the clone.
+        }
+
+        Log.Stopped(logger, options.Id, unpushed);
     }
 
     public void Dispose()

@@ -262,6 +262,20 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task Stop_PushesWhatWasCommitted_WithoutWaitingForTheBatchingWindow()
+    {
+        // Options() batches pushes for 10 minutes.
+        await using (var worker = RunningWorker.Start(Options()))
+        {
+            await worker.PutAsync("one.yaml", "1\n", name: "one");
+            await worker.PutAsync("two.yaml", "2\n", name: "two");
+            (await worker.WaitUntilIdleAsync(allowPending: true)).PendingCommits.Should().Be(2, "the batching window holds the push back");
+        }
+
+        GitCli.Log(remote).Should().Equal("[UPDATE] ConfigMap/two in ns/prod by user/alice", "[UPDATE] ConfigMap/one in ns/prod by user/alice");
+    }
+
+    [Test]
     public async Task StoppedClone_BehindTheRemote_MovesUpToItAtStart()
     {
         await using (var first = RunningWorker.Start(Options()))
