@@ -17,7 +17,11 @@ public sealed class GitHttpServer : IDisposable
     private readonly Process fcgiwrap;
     private readonly Process nginx;
 
-    public GitHttpServer(string username, string password, string bearerToken = "test-bearer-token")
+    /// <param name="username">The basic-auth user.</param>
+    /// <param name="password">Its password.</param>
+    /// <param name="bearerToken">The token <c>/bearer/</c> accepts.</param>
+    /// <param name="moreAddress">An address to listen on besides 127.0.0.1 (plain HTTP, the same port): a test's pod network.</param>
+    public GitHttpServer(string username, string password, string bearerToken = "test-bearer-token", IPAddress? moreAddress = null)
     {
         RepositoriesRoot = directory.Combine("repos");
         Directory.CreateDirectory(RepositoriesRoot);
@@ -58,6 +62,7 @@ public sealed class GitHttpServer : IDisposable
               scgi_temp_path {{directory.Combine("scgi")}};
               server {
                 listen 127.0.0.1:{{Port}};
+                {{(moreAddress is null ? "" : $"listen {moreAddress}:{Port};")}}
                 listen 127.0.0.1:{{TlsPort}} ssl;
                 ssl_certificate {{directory.Combine("server.crt")}};
                 ssl_certificate_key {{directory.Combine("server.key")}};
@@ -96,6 +101,9 @@ public sealed class GitHttpServer : IDisposable
     public string RepositoriesRoot { get; }
 
     public string UrlFor(string repository) => $"http://127.0.0.1:{Port}/{repository}";
+
+    /// <summary>The plain-HTTP URL of a repository through another address the server listens on.</summary>
+    public string UrlFor(string repository, IPAddress address) => $"http://{address}:{Port}/{repository}";
 
     /// <summary>A new bare repository served as <c>/&lt;name&gt;</c>, pushable over HTTP.</summary>
     public string CreateRepository(string name)

@@ -414,10 +414,23 @@ internal sealed partial class ApiServer(
         return node as JsonObject ?? throw ApiException.BadRequest("the body of the request must be a JSON object");
     }
 
+    // A DELETE's optional DeleteOptions body, in JSON or (typed clients such as Helm's) protobuf.
     private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+
+        var contentType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        if (contentType == ProtobufBody.ContentType)
+        {
+            return ProtobufBody.Decode(buffer.ToArray());
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
         return string.IsNullOrWhiteSpace(text) ? null : ParseJson(text) as JsonObject;
     }
 

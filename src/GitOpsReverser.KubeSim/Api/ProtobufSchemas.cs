@@ -5,7 +5,7 @@ namespace GitOpsReverser.KubeSim.Api;
 /// <summary>
 /// The kinds whose protobuf bodies KubeSim decodes: those kubectl's imperative commands send that way
 /// (<c>create namespace|configmap|secret|serviceaccount|role|rolebinding|clusterrole|clusterrolebinding|token</c>,
-/// <c>auth can-i</c>, <c>auth whoami</c>).
+/// <c>auth can-i</c>, <c>auth whoami</c>), and the DeleteOptions typed clients (Helm) send with a DELETE.
 /// </summary>
 internal static class ProtobufSchemas
 {
@@ -62,5 +62,12 @@ internal static class ProtobufSchemas
                 .Field(2, "nonResourceAttributes", Nested, new ProtobufSchema().Field(1, "path", Text).Field(2, "verb", Text))),
     };
 
-    public static ProtobufSchema? For(string? apiVersion, string? kind) => Kinds.GetValueOrDefault((apiVersion ?? "", kind ?? ""));
+    // Sent with a DELETE, under the apiVersion of the resource's group.
+    private static readonly ProtobufSchema DeleteOptions = new ProtobufSchema()
+        .Field(1, "gracePeriodSeconds", Number)
+        .Field(2, "preconditions", Nested, new ProtobufSchema().Field(1, "uid", Text).Field(2, "resourceVersion", Text))
+        .Field(3, "orphanDependents", Flag).Field(4, "propagationPolicy", Text).Field(5, "dryRun", TextList);
+
+    public static ProtobufSchema? For(string? apiVersion, string? kind) =>
+        kind == "DeleteOptions" ? DeleteOptions : Kinds.GetValueOrDefault((apiVersion ?? "", kind ?? ""));
 }

@@ -6,6 +6,12 @@ internal sealed record KubeSimOptions
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Addresses to listen on besides 127.0.0.1, on the same port and in the serving certificate (a test's
+    /// private pod network, so processes in their own network namespace reach KubeSim). Default none.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPAddress> MoreAddresses { get; init; } = [];
+
     /// <summary>Serve plain HTTP instead of HTTPS; requests without a token then act as the administrator.</summary>
     public bool PlainHttp { get; init; }
 

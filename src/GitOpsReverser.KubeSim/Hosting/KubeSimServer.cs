@@ -80,21 +80,27 @@ internal sealed class KubeSimServer : IAsyncDisposable
         var faults = new FaultInjector(store);
         var writer = new ObjectWriter(store, catalog, new AdmissionDispatcher(store), TimeProvider.System);
         var api = new ApiServer(catalog, store, writer, authenticator, authorizer, faults, options);
-        var certificateAuthority = options.PlainHttp ? null : CertificateAuthority.Create();
+        var certificateAuthority = options.PlainHttp ? null : CertificateAuthority.Create(moreAddresses: options.MoreAddresses);
+
+        // Every address shares one port: pick it first when more than one listener needs it.
+        var port = options.Port == 0 && options.MoreAddresses.Count > 0 ? FreePort() : options.Port;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            foreach (var address in options.MoreAddresses.Prepend(IPAddress.Loopback))
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                if (certificateAuthority is not null)
+                kestrel.Listen(address, port, listen =>
                 {
-                    listen.UseHttps(certificateAuthority.ServingCertificate);
-                }
-            });
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    if (certificateAuthority is not null)
+                    {
+                        listen.UseHttps(certificateAuthority.ServingCertificate);
+                    }
+                });
+            }
         });
         var app = builder.Build();
         app.Run(api.HandleAsync);
@@ -102,7 +108,7 @@ internal sealed class KubeSimServer : IAsyncDisposable
 
         var server = new KubeSimServer(app, certificateAuthority, store, faults, authenticator, catalog);
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First(address => address.Contains("127.0.0.1", StringComparison.Ordinal));
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         api.ServerAddress = $"127.0.0.1:{server.Url.Port}";
 
@@ -125,6 +131,13 @@ internal sealed class KubeSimServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

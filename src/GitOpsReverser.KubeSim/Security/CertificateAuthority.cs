@@ -5,7 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace GitOpsReverser.KubeSim.Security;
 
 /// <summary>
-/// A CA generated at start-up and the serving certificate it signs for 127.0.0.1 and localhost.
+/// A CA generated at start-up and the serving certificate it signs for 127.0.0.1, localhost and any
+/// further addresses KubeSim listens on.
 /// Clients trust the CA through the kubeconfig's <c>certificate-authority-data</c>.
 /// </summary>
 internal sealed class CertificateAuthority : IDisposable
@@ -22,7 +23,7 @@ internal sealed class CertificateAuthority : IDisposable
 
     public string CertificatePem => Certificate.ExportCertificatePem();
 
-    public static CertificateAuthority Create(string commonName = "kubesim-ca")
+    public static CertificateAuthority Create(string commonName = "kubesim-ca", IEnumerable<IPAddress>? moreAddresses = null)
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -38,6 +39,10 @@ internal sealed class CertificateAuthority : IDisposable
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
+        foreach (var address in moreAddresses ?? [])
+        {
+            names.AddIpAddress(address);
+        }
         servingRequest.CertificateExtensions.Add(names.Build());
         servingRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         servingRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
