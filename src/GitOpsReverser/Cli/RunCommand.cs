@@ -21,9 +21,10 @@ internal static class RunCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of /metrics in Prometheus format; 0 turns it off (default 8080)." };
         var listenAddress = new Option<string?>("--listen-address") { Description = "Address of the health and metrics endpoints (default 0.0.0.0)." };
         var allowLocal = new Option<bool>("--allow-local-repositories") { Description = "Accept GitRepoConfig URLs that are local paths (tests, playgrounds)." };
+        var leaderElection = new Option<bool>("--leader-election") { Description = "Elect one leader through the Lease gitops-reverser in --namespace; only it watches and commits." };
         var command = new Command("run", "Run the operator: watch the rules, capture what they select, commit it to Git.")
         {
-            kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal,
+            kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal, leaderElection,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,6 +47,11 @@ internal static class RunCommand
             if (parseResult.GetValue(allowLocal))
             {
                 Set(nameof(OperatorOptions.AllowLocalRepositories), true);
+            }
+
+            if (parseResult.GetValue(leaderElection))
+            {
+                Set(nameof(OperatorOptions.LeaderElection), true);
             }
 
             return await RunAsync(overrides, cancellationToken);

@@ -40,6 +40,21 @@ internal sealed class OperatorOptions : IValidatableObject
     /// <summary>Accept GitRepoConfig URLs that are local paths or <c>file://</c> (tests, playgrounds). Default false.</summary>
     public bool AllowLocalRepositories { get; set; }
 
+    /// <summary>
+    /// Elect one leader through the Lease <c>gitops-reverser</c> in <see cref="Namespace"/>: only the leader
+    /// watches and commits. Default false (one process on a laptop); the Helm chart turns it on.
+    /// </summary>
+    public bool LeaderElection { get; set; }
+
+    /// <summary>How long a standby waits, after it last saw the Lease change, before it takes over. Default 15 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the leader keeps trying to renew before it stops writing; shorter than the lease duration. Default 10 s.</summary>
+    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the Lease is renewed or, by a standby, tried. Default 2 s.</summary>
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -53,6 +68,13 @@ internal sealed class OperatorOptions : IValidatableObject
         if (HealthPort == MetricsPort)
         {
             yield return new ValidationResult("Operator:HealthPort and Operator:MetricsPort must differ", [nameof(HealthPort)]);
+        }
+
+        if (!(RetryPeriod > TimeSpan.Zero && RetryPeriod < RenewDeadline && RenewDeadline < LeaseDuration))
+        {
+            yield return new ValidationResult(
+                "Operator:RetryPeriod, Operator:RenewDeadline and Operator:LeaseDuration must grow in that order (defaults 2 s, 10 s, 15 s)",
+                [nameof(LeaseDuration)]);
         }
 
         if (StatusInterval < TimeSpan.FromSeconds(1))

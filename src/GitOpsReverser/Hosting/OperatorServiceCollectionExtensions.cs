@@ -34,8 +34,9 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton(provider => new KubernetesApi(provider.GetRequiredService<HttpClient>()));
         services.AddSingleton<GitMetrics>();
         services.AddSingleton<WatchMetrics>();
-        services.AddSingleton<RuleController>();
-        services.AddHostedService(provider => provider.GetRequiredService<RuleController>());
+        services.AddSingleton<IKubernetes>(provider => new Kubernetes(provider.GetRequiredService<KubernetesClientConfiguration>()));
+        services.AddSingleton<Leadership>();
+        services.AddHostedService(provider => provider.GetRequiredService<Leadership>());
         return services;
     }
 

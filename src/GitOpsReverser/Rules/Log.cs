@@ -34,4 +34,22 @@ internal static partial class Log
 
     [LoggerMessage(210, LogLevel.Warning, "{Repository}: the local clone failed twice in a row and was moved to {Path}; a fresh clone replaces it")]
     public static partial void CloneMovedAside(ILogger logger, string repository, string path);
+
+    [LoggerMessage(211, LogLevel.Information, "Leader election: {Identity} is a candidate for the Lease {Namespace}/{Lease}")]
+    public static partial void Candidate(ILogger logger, string identity, string @namespace, string lease);
+
+    [LoggerMessage(212, LogLevel.Information, "Leader election: {Identity} leads; watching and committing")]
+    public static partial void Leading(ILogger logger, string identity);
+
+    [LoggerMessage(213, LogLevel.Information, "Leader election: the leader is {Leader}")]
+    public static partial void NewLeader(ILogger logger, string leader);
+
+    [LoggerMessage(214, LogLevel.Warning, "Leader election: {Identity} stopped leading (stopping: {Stopping}); it no longer watches or commits")]
+    public static partial void StoppedLeading(ILogger logger, string identity, bool stopping);
+
+    [LoggerMessage(215, LogLevel.Warning, "Leader election: {Message}")]
+    public static partial void ElectionFailed(ILogger logger, string message);
+
+    [LoggerMessage(216, LogLevel.Information, "Leader election: released the Lease {Lease}")]
+    public static partial void Released(ILogger logger, string lease);
 }

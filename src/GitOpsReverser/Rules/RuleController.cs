@@ -214,7 +214,8 @@ internal sealed class RuleController : BackgroundService
                 activeRules.Add((rule, capture, resources, resolved.Where(item => item.Wildcard).Select(item => item.Resource).ToHashSet(), owned));
 
                 var forbidden = resources.Where(resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden).ToList();
-                problems.AddRange(forbidden.Select(resource => $"the operator may not list or watch {resource} (RBAC)"));
+                // The API server's own words name the verb, the resource and the operator's identity.
+                problems.AddRange(forbidden.Select(resource => $"{resource}: {reflectors[resource].Reflector.Status.LastError ?? "forbidden"} (grant it in the operator's ClusterRole)"));
                 var fields = new JsonObject
                 {
                     ["resolvedResources"] = new JsonArray([.. resources.Select(resource => (JsonNode)resource.ToString())]),

@@ -109,7 +109,7 @@ public sealed class LiveRulesTests
 
         var condition = await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "secrets-and-configs", "False");
         condition["reason"]!.ToString().Should().Be("Forbidden");
-        condition["message"]!.ToString().Should().Contain("the operator may not list or watch secrets");
+        condition["message"]!.ToString().Should().Contain("secrets: 403 Forbidden: secrets is forbidden: User \"gitops-reverser\" cannot list resource \"secrets\" in API group \"\" at the cluster scope");
         var commits = GitCli.Log(bed.Remote).Count;
         (await bed.KubectlAsync("create configmap visible --from-literal=a=b")).ShouldSucceed();
         (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/visible in ns/default by user/kubectl-create");
