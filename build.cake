@@ -7,6 +7,9 @@ var configuration = Argument("configuration", "Release");
 var solution = File("./GitOpsReverser.sln");
 var resultsDirectory = Directory("./artifacts/test-results");
 
+// What eng/publish.sh makes of the operator: the image's /app, and what the end-to-end tests start.
+var publishDirectory = Directory("./artifacts/publish/gitops-reverser");
+
 // build.sh prints this file after Cake's own report, so that the summary is the run's last line.
 var summaryFile = File("./artifacts/test-summary.txt");
 
@@ -44,6 +47,22 @@ Task("Format")
         }
     });
 
+Task("Publish")
+    .IsDependentOn("Build")
+    .Does(() =>
+    {
+        // The same command the Dockerfile runs; the end-to-end tests run this output as the chart's container would.
+        CleanDirectory(publishDirectory);
+        var exitCode = StartProcess("bash", new ProcessSettings
+        {
+            Arguments = new ProcessArgumentBuilder().Append("eng/publish.sh").AppendQuoted(publishDirectory.Path.FullPath),
+        });
+        if (exitCode != 0)
+        {
+            throw new CakeException("eng/publish.sh failed.");
+        }
+    });
+
 Task("TestTools")
     .Does(() =>
     {
@@ -58,6 +77,7 @@ Task("TestTools")
 Task("Test")
     .IsDependentOn("TestTools")
     .IsDependentOn("Build")
+    .IsDependentOn("Publish")
     .IsDependentOn("Format")
     .Does(() =>
     {

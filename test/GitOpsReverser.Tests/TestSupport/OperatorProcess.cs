@@ -4,16 +4,19 @@ using System.Text;
 namespace GitOpsReverser.Tests.TestSupport;
 
 /// <summary>
-/// <c>gitops-reverser run</c> as a real process, bound to 127.0.0.1 on free ports, its output kept for
-/// failure messages. Stopped with SIGTERM (graceful) or SIGKILL, always by its process id.
+/// <c>gitops-reverser run</c> as a real process: the published operator (<c>eng/publish.sh</c>, what the
+/// image holds), bound to 127.0.0.1 on free ports, its output kept for failure messages. Stopped with
+/// SIGTERM (graceful) or SIGKILL, always by its process id.
 /// </summary>
 internal sealed class OperatorProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private int disposed;
 
-    private OperatorProcess(Process process, int healthPort, int metricsPort)
+    private OperatorProcess(Process process, int healthPort, int metricsPort, string address)
     {
+        Address = address;
         this.process = process;
         HealthPort = healthPort;
         MetricsPort = metricsPort;
@@ -24,6 +27,9 @@ internal sealed class OperatorProcess : IAsyncDisposable
     }
 
     public int HealthPort { get; }
+
+    /// <summary>Where its endpoints are reached: 127.0.0.1, or a pod's address.</summary>
+    public string Address { get; }
 
     public int MetricsPort { get; }
 
@@ -40,18 +46,33 @@ internal sealed class OperatorProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The operator's process id (wrappers such as <see cref="Kubelet"/>'s exec into it).</summary>
+    public int Id => process.Id;
+
     public int ExitCode => process.ExitCode;
 
-    /// <summary>Starts <c>gitops-reverser</c> with <paramref name="arguments"/> and nothing else.</summary>
-    public static OperatorProcess StartRaw(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, int healthPort = 0, int metricsPort = 0)
+    /// <summary>The published operator, as <c>./build.sh --target=Test</c> (or <c>--target=Publish</c>) leaves it.</summary>
+    public static string PublishedDll
     {
-        var start = new ProcessStartInfo("dotnet")
+        get
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gitops-reverser.dll"));
+            var path = Path.Combine(Kubectl.RepositoryRoot, "artifacts", "publish", "gitops-reverser", "gitops-reverser.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run ./build.sh --target=Publish (the test target does)");
+        }
+    }
+
+    /// <summary>Starts <c>gitops-reverser</c> with <paramref name="arguments"/> and nothing else.</summary>
+    public static OperatorProcess StartRaw(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, int healthPort = 0, int metricsPort = 0) =>
+        Start(new ProcessStartInfo("dotnet") { ArgumentList = { PublishedDll } }, arguments, environment, healthPort, metricsPort);
+
+    /// <summary>Starts <paramref name="start"/> (the published operator, possibly wrapped) with <paramref name="arguments"/> appended.</summary>
+    public static OperatorProcess Start(
+        ProcessStartInfo start, IEnumerable<string> arguments, IDictionary<string, string>? environment, int healthPort, int metricsPort,
+        string address = "127.0.0.1")
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -62,7 +83,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new OperatorProcess(Process.Start(start)!, healthPort, metricsPort);
+        return new OperatorProcess(Process.Start(start)!, healthPort, metricsPort, address);
     }
 
     /// <summary>Runs the operator against <paramref name="kubeconfig"/>, accepting local repositories.</summary>
@@ -88,7 +109,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         try
         {
-            using var response = await client.GetAsync($"http://127.0.0.1:{port}{path}");
+            using var response = await client.GetAsync($"http://{Address}:{port}{path}");
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
         }
         catch (HttpRequestException)
@@ -147,8 +168,14 @@ internal sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process (SIGTERM, then SIGKILL after 30 s); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             await StopAsync();
