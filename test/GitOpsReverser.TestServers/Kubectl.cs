@@ -41,13 +41,7 @@ public sealed class Kubectl(string binary, string kubeconfig, string cacheDirect
 
     public async Task<KubectlResult> RunAsync(string arguments, string? stdin = null, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(Binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Binary);
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(kubeconfig);
         start.ArgumentList.Add("--cache-dir");
@@ -63,27 +57,7 @@ public sealed class Kubectl(string binary, string kubeconfig, string cacheDirect
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {arguments} did not finish within 60 s");
-        }
-
-        return new KubectlResult(process.ExitCode, await output, await error);
+        return await ToolRun.RunAsync(start, stdin, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Starts a long-running kubectl (a watch) whose output is collected until it is stopped.</summary>
@@ -134,10 +108,10 @@ public sealed class Kubectl(string binary, string kubeconfig, string cacheDirect
     }
 }
 
-/// <summary>What a kubectl run printed and returned.</summary>
+/// <summary>What a run of kubectl (or helm) printed and returned.</summary>
 public sealed record KubectlResult(int ExitCode, string Output, string Error)
 {
-    /// <summary>Throws, failing the test, unless kubectl exited with 0.</summary>
-    public KubectlResult ShouldSucceed() =>
-        ExitCode == 0 ? this : throw new InvalidOperationException($"kubectl should succeed but exited with {ExitCode}; stderr: {Error}");
+    /// <summary>Throws, failing the test, unless the command exited with 0.</summary>
+    public KubectlResult ShouldSucceed(string? because = null) =>
+        ExitCode == 0 ? this : throw new InvalidOperationException($"the command should succeed{(because is null ? "" : $" ({because})")} but exited with {ExitCode}; stderr: {Error}");
 }

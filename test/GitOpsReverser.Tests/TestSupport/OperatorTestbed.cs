@@ -53,13 +53,26 @@ internal sealed class OperatorTestbed : IAsyncDisposable
 
     public OperatorProcess? Operator { get; private set; }
 
-    /// <summary>Starts KubeSim (with a users file whose first user is an admin, when given), installs the CRDs and the operator's namespace.</summary>
-    public static async Task<OperatorTestbed> StartAsync(string? usersFile = null)
+    /// <summary>
+    /// Starts KubeSim (with a users file whose first user is an admin, when given; also listening on
+    /// <paramref name="podNetwork"/>'s host address, when given) and installs the CRDs and the operator's
+    /// namespace, unless <paramref name="installCrds"/> is false (the Helm chart installs both).
+    /// </summary>
+    public static async Task<OperatorTestbed> StartAsync(string? usersFile = null, bool installCrds = true, PodNetwork? podNetwork = null)
     {
-        var sim = await KubeSimServer.StartAsync(new KubeSimOptions { BookmarkInterval = TimeSpan.FromMilliseconds(500), UsersFile = usersFile });
+        var sim = await KubeSimServer.StartAsync(new KubeSimOptions
+        {
+            BookmarkInterval = TimeSpan.FromMilliseconds(500),
+            UsersFile = usersFile,
+            MoreAddresses = podNetwork is null ? [] : [podNetwork.HostAddress],
+        });
         var testbed = new OperatorTestbed(sim, new TempDirectory());
-        (await testbed.Kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
-        (await testbed.Kubectl.RunAsync($"create namespace {OperatorNamespace}")).ShouldSucceed();
+        if (installCrds)
+        {
+            (await testbed.Kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
+            (await testbed.Kubectl.RunAsync($"create namespace {OperatorNamespace}")).ShouldSucceed();
+        }
+
         return testbed;
     }
 
@@ -115,6 +128,20 @@ internal sealed class OperatorTestbed : IAsyncDisposable
 
         Operator = OperatorProcess.Start(kubeconfig, DataDirectory, OperatorNamespace);
         await Operator.WaitReadyAsync();
+    }
+
+    /// <summary>Makes <paramref name="process"/> the operator this testbed reports and stops (one a <see cref="Kubelet"/> started).</summary>
+    public void Attach(OperatorProcess process) => Operator = process;
+
+    /// <summary>
+    /// Serves the remote over smart HTTP through <paramref name="server"/> (as <c>/audit.git</c>) and
+    /// returns its URL on <paramref name="address"/>, where the server must listen.
+    /// </summary>
+    public string ServeRemote(GitHttpServer server, System.Net.IPAddress address)
+    {
+        GitCli.Run(Remote, "config", "http.receivepack", "true");
+        Directory.CreateSymbolicLink(Path.Combine(server.RepositoriesRoot, "audit.git"), Remote);
+        return server.UrlFor("audit.git", address);
     }
 
     public async Task StopOperatorAsync()
