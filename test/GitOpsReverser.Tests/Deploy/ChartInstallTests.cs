@@ -19,7 +19,10 @@ public sealed class ChartInstallTests
         typo.ExitCode.Should().NotBe(0);
         typo.Error.Should().Contain("at '/replicaCount': got string, want integer");
 
-        (await helm.RunAsync("install", "gitops-reverser", Helm.Chart, "-n", Namespace, "--create-namespace")).ShouldSucceed();
+        var install = (await helm.RunAsync("install", "gitops-reverser", Helm.Chart, "-n", Namespace, "--create-namespace")).ShouldSucceed();
+        install.Output.Should().Contain("kubectl create secret generic audit-repo-credentials -n gitops-reverser-system")
+            .And.Contain("kind: GitRepoConfig").And.Contain("kind: WatchRule").And.Contain("kubectl get gitrepoconfigs,watchrules -A",
+                "NOTES.txt tells the next steps");
 
         (await bed.KubectlAsync("get crd gitrepoconfigs.configbutler.ai watchrules.configbutler.ai clusterwatchrules.configbutler.ai")).ShouldSucceed();
         (await bed.KubectlAsync($"get serviceaccount/gitops-reverser deployment/gitops-reverser service/gitops-reverser-metrics role/gitops-reverser rolebinding/gitops-reverser secret/gitops-reverser-fingerprint-key -n {Namespace}")).ShouldSucceed();

@@ -53,6 +53,12 @@ public sealed class ChartPodTests
             $"configmaps is forbidden: User \"system:serviceaccount:{Namespace}:gitops-reverser\" cannot watch resource \"configmaps\" in API group \"\" at the cluster scope");
         pod.HasExited.Should().BeFalse();
         (await pod.GetAsync(pod.HealthPort, "/livez")).Code.Should().Be(200);
+
+        // SIGTERM, as a rolling update sends it: the leader gives its Lease up, so a standby need not wait.
+        await pod.StopAsync();
+        pod.ExitCode.Should().Be(0);
+        pod.Output.Should().Contain("Leader election: released the Lease gitops-reverser");
+        (await bed.KubectlAsync($"get lease gitops-reverser -n {Namespace}")).Error.Should().Contain("NotFound");
     }
 
     [Test]

@@ -34,6 +34,34 @@ public sealed partial class RunCommandTests
     }
 
     [Test]
+    public async Task Run_OnAnIpv6Address_ServesHealthThere()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        var health = LoopbackPorts.Free();
+        await using var process = OperatorProcess.StartRaw(
+            ["run", "--kubeconfig", bed.KubeconfigPath, "--data-dir", bed.DataDirectory, "--listen-address", "::1",
+                "--health-port", health.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--metrics-port", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        using var client = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                (await client.GetStringAsync($"http://[::1]:{health}/healthz")).Should().Be("ok\n");
+                break;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        process.Output.Should().Contain($"Now listening on: http://[::1]:{health}");
+    }
+
+    [Test]
     public async Task Run_PortInUse_ExitsWithAClearError()
     {
         await using var bed = await OperatorTestbed.StartAsync();

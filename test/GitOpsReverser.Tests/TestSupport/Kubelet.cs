@@ -8,15 +8,16 @@ namespace GitOpsReverser.Tests.TestSupport;
 
 /// <summary>
 /// Runs the operator container of an installed Deployment the way a kubelet runs the chart's pod, with
-/// the published operator (<see cref="OperatorProcess.PublishedDll"/>) standing in for the image's
-/// <c>/app</c>: in a pod of a <see cref="PodNetwork"/>; in a mount namespace of its own with the root
+/// the published operator (<see cref="OperatorProcess.PublishedDll"/>) bound at <c>/app</c> as the image
+/// holds it: in a pod of a <see cref="PodNetwork"/>; in a mount namespace of its own with the root
 /// file system read-only (<c>readOnlyRootFilesystem</c>) and each emptyDir volume a fresh tmpfs; the
 /// ServiceAccount's token (from TokenRequest), the cluster's CA and the namespace at
 /// <c>/var/run/secrets/kubernetes.io/serviceaccount</c>; <c>KUBERNETES_SERVICE_HOST</c> and <c>_PORT</c>
 /// pointing at KubeSim; the container's args and env (fieldRef and secretKeyRef resolved) and nothing of
 /// the test's environment but the image's <c>ENV</c>; as the pod's <c>runAsUser</c>/<c>runAsGroup</c>.
 /// The process id is the operator's: stop it with SIGTERM or SIGKILL like any <see cref="OperatorProcess"/>.
-/// Needs root (namespaces, mounts). Creates each volume's mount point on the host when missing (empty).
+/// Needs root (namespaces, mounts). Creates <c>/app</c> and each volume's mount point on the host when
+/// missing (empty directories).
 /// </summary>
 internal static class Kubelet
 {
@@ -60,7 +61,11 @@ internal static class Kubelet
         var volumes = (pod["volumes"] as JsonArray ?? []).ToDictionary(volume => (string)volume!["name"]!, volume => volume!.AsObject());
         var user = (int?)pod["securityContext"]?["runAsUser"] ?? 65532;
         var group = (int?)pod["securityContext"]?["runAsGroup"] ?? 65532;
+        // The image's /app is the published operator, bound in before anything (such as /tmp, where a
+        // checkout may live) is covered by a volume.
         var script = new StringBuilder("set -e\n")
+            .AppendLine("mkdir -p /app")
+            .AppendLine($"mount --bind {Quote(Path.GetDirectoryName(OperatorProcess.PublishedDll)!)} /app")
             .AppendLine("mount -t tmpfs -o mode=0755 tmpfs /run")
             .AppendLine($"mkdir -p {ServiceAccountDirectory}")
             .AppendLine($"cp {Quote(secrets)}/token {Quote(secrets)}/ca.crt {Quote(secrets)}/namespace {ServiceAccountDirectory}/");
@@ -84,9 +89,10 @@ internal static class Kubelet
             script.AppendLine($"awk '{{print $2}}' /proc/self/mounts | while read -r m; do case \"$m\" in {keep}) ;; *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;; esac; done");
         }
 
-        var command = new List<string> { "/usr/share/dotnet/dotnet", OperatorProcess.PublishedDll };
+        // The Dockerfile's WORKDIR and ENTRYPOINT.
+        var command = new List<string> { "/usr/share/dotnet/dotnet", "/app/gitops-reverser.dll" };
         command.AddRange((container["args"] as JsonArray ?? []).Select(argument => (string)argument!));
-        script.Append($"exec setpriv --reuid={user} --regid={group} --clear-groups --inh-caps=-all env -i ")
+        script.AppendLine("cd /app").Append($"exec setpriv --reuid={user} --regid={group} --clear-groups --inh-caps=-all env -i ")
             .Append(string.Join(' ', environment.Select(pair => Quote($"{pair.Key}={pair.Value}"))))
             .Append(' ')
             .AppendLine(string.Join(' ', command.Select(Quote)));
