@@ -198,7 +198,8 @@ internal static class Discovery
         };
     }
 
-    // Groups in first-seen order, each with its versions in first-seen order (the first is preferred).
+    // Groups in first-seen order, each with its versions by Kubernetes' version priority: the first,
+    // the preferred version, is the highest across every CRD of the group, as the API server chooses it.
     private static List<KeyValuePair<string, List<string>>> Groups(IReadOnlyList<ResourceType> types)
     {
         var groups = new List<KeyValuePair<string, List<string>>>();
@@ -213,6 +214,11 @@ internal static class Discovery
             {
                 groups[index].Value.Add(type.Version);
             }
+        }
+
+        foreach (var (_, versions) in groups)
+        {
+            versions.Sort(VersionOrder.Instance);
         }
 
         return groups;

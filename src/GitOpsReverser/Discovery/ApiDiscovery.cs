@@ -3,31 +3,47 @@ using System.Text.Json.Nodes;
 namespace GitOpsReverser.Discovery;
 
 /// <summary>
-/// Reads the API server's legacy discovery documents: the core group's <c>/api/v1</c> and, for every
-/// named group, its preferred version. Subresources (<c>pods/status</c>) are left out. Run it again to
-/// see CRDs installed or removed since.
+/// Reads the API server's legacy discovery documents: the core group's <c>/api/v1</c> and every served
+/// version of every named group, as <c>kubectl api-resources</c> does. Each kind is
+/// <see cref="DiscoveredResource.Preferred"/> in one version: the group's preferred version when it serves
+/// the kind, else the highest-priority version that does (a group may serve some kinds in <c>v1</c> only and
+/// others in <c>v1alpha1</c> only). Subresources (<c>pods/status</c>) are left out. Run it again to see CRDs
+/// installed or removed since.
 /// </summary>
 internal sealed class ApiDiscovery(HttpClient http)
 {
     public async Task<IReadOnlyList<DiscoveredResource>> DiscoverAsync(CancellationToken cancellationToken)
     {
         var resources = new List<DiscoveredResource>();
-        resources.AddRange(await ResourcesAsync("api/v1", "", "v1", cancellationToken));
+        resources.AddRange(await ResourcesAsync("api/v1", "", "v1", true, cancellationToken));
         var groups = await GetAsync("apis", cancellationToken);
         foreach (var group in groups["groups"] as JsonArray ?? [])
         {
             var name = (string?)group?["name"] ?? "";
-            var version = (string?)group?["preferredVersion"]?["version"];
-            if (name.Length > 0 && version is not null)
+            var preferred = (string?)group?["preferredVersion"]?["version"];
+            var versions = (group?["versions"] as JsonArray ?? []).Select(version => (string?)version?["version"]).OfType<string>()
+                .OrderBy(version => version == preferred ? 0 : 1).ThenBy(version => version, VersionPriority.Instance).ToList();
+            if (name.Length == 0)
             {
-                resources.AddRange(await ResourcesAsync($"apis/{name}/{version}", name, version, cancellationToken));
+                continue;
+            }
+
+            // Versions in the order a kind's version is chosen: the preferred one, then by priority.
+            var seenKinds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var version in versions)
+            {
+                foreach (var resource in await ResourcesAsync($"apis/{name}/{version}", name, version, false, cancellationToken))
+                {
+                    resources.Add(resource with { Preferred = seenKinds.Add(resource.Kind) });
+                }
             }
         }
 
         return resources;
     }
 
-    private async Task<IEnumerable<DiscoveredResource>> ResourcesAsync(string path, string group, string version, CancellationToken cancellationToken)
+    private async Task<IEnumerable<DiscoveredResource>> ResourcesAsync(
+        string path, string group, string version, bool preferred, CancellationToken cancellationToken)
     {
         JsonObject list;
         try
@@ -36,7 +52,7 @@ internal sealed class ApiDiscovery(HttpClient http)
         }
         catch (HttpRequestException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            // A group removed between the two requests (a CRD deleted meanwhile).
+            // A group or version removed between the two requests (a CRD deleted meanwhile).
             return [];
         }
 
@@ -45,7 +61,11 @@ internal sealed class ApiDiscovery(HttpClient http)
             .Where(resource => !((string?)resource["name"] ?? "/").Contains('/', StringComparison.Ordinal))
             .Select(resource => new DiscoveredResource(group, version, (string)resource["name"]!, (string?)resource["kind"] ?? "",
                 resource["namespaced"]?.GetValue<bool>() ?? false,
-                [.. (resource["verbs"] as JsonArray ?? []).Select(verb => (string?)verb ?? "")]));
+                [.. (resource["verbs"] as JsonArray ?? []).Select(verb => (string?)verb ?? "")])
+            {
+                Preferred = preferred,
+            })
+            .ToList();
     }
 
     private async Task<JsonObject> GetAsync(string path, CancellationToken cancellationToken)

@@ -7,6 +7,12 @@ internal sealed record DiscoveredResource(string Group, string Version, string P
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>
+    /// True for the one version a wildcard rule captures its kind in (the group's preferred version, or the
+    /// highest-priority version serving the kind); a rule that names another served version gets that one.
+    /// </summary>
+    public bool Preferred { get; init; } = true;
+
     /// <summary>True when a reflector can follow it: it can be listed and watched.</summary>
     public bool Watchable => Verbs.Contains("list") && Verbs.Contains("watch");
 

@@ -2,7 +2,8 @@ namespace GitOpsReverser.Discovery;
 
 /// <summary>
 /// Turns a rule's <c>apiVersion</c> and <c>kind</c> (either may be <c>*</c>) into the discovered
-/// resources to watch. A wildcard kind leaves out the noisy kinds (Events of both groups, Pods,
+/// resources to watch: <c>*</c> takes each kind in its one preferred version, a named apiVersion exactly
+/// that version. A wildcard kind leaves out the noisy kinds (Events of both groups, Pods,
 /// ReplicaSets, Endpoints, EndpointSlices, Leases, ControllerRevisions) unless they are named.
 /// </summary>
 internal static class ResourceSelection
@@ -18,7 +19,7 @@ internal static class ResourceSelection
         var anyKind = kind == "*";
         return [.. discovered.Where(resource =>
             resource.Watchable
-            && (anyVersion || string.Equals(resource.ApiVersion, apiVersion, StringComparison.Ordinal))
+            && (anyVersion ? resource.Preferred : string.Equals(resource.ApiVersion, apiVersion, StringComparison.Ordinal))
             && (anyKind ? !NoisyKinds.Contains(resource.Kind) : string.Equals(resource.Kind, kind, StringComparison.OrdinalIgnoreCase)))];
     }
 }

@@ -218,7 +218,7 @@ internal sealed class RuleController : BackgroundService
                 problems.AddRange(forbidden.Select(resource => $"{resource}: {reflectors[resource].Reflector.Status.LastError ?? "forbidden"} (grant it in the operator's ClusterRole)"));
                 var fields = new JsonObject
                 {
-                    ["resolvedResources"] = new JsonArray([.. resources.Select(resource => (JsonNode)resource.ToString())]),
+                    ["resolvedResources"] = new JsonArray([.. resources.Select(resource => (JsonNode)$"{resource}/{resource.Version}")]),
                     ["trackedObjects"] = capture.Cache.CountWhere(owned.Contains),
                 };
                 var reason = forbidden.Count > 0 ? "Forbidden" : problems.Count > 0 ? "UnknownKind" : capture.Synced ? "Capturing" : "Syncing";

@@ -70,6 +70,34 @@ public sealed class DiscoveryTests : KubeSimTestBase
     }
 
     [Test]
+    public async Task GroupOfSeveralCrds_PrefersItsHighestPriorityVersion_AndServesEveryKind()
+    {
+        var (crds, group) = Crds.SplitGroup();
+        foreach (var crd in crds)
+        {
+            await Http.CreateAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        }
+
+        var document = await Http.GetAsync($"/apis/{group}");
+        ((string?)document["preferredVersion"]!["version"]).Should().Be("v1", "GA wins over beta and alpha, whatever the CRDs' names");
+        document["versions"]!.AsArray().Select(version => (string?)version!["version"]).Should().Equal("v1", "v1beta1", "v1alpha1");
+        var kubectl = new TestServers.Kubectl(TestServers.Kubectl.Installed, Sim.KubeconfigPath, Path.Combine(Sim.Directory, "cache-versions"));
+        var resources = await kubectl.RunAsync($"api-resources --api-group={group} -o name");
+        resources.ShouldSucceed();
+        resources.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().BeEquivalentTo(
+            $"doohickeys.{group}", $"gadgets.{group}", $"gizmos.{group}");
+    }
+
+    [Test]
+    public void VersionOrder_IsTheApiServersPriority()
+    {
+        string[] versions = ["v1alpha1", "v11alpha2", "foo1", "v10beta3", "v1", "v12alpha1", "v2", "foo10", "v1beta2", "v3beta1", "v10", "v1beta1"];
+
+        versions.Order(VersionOrder.Instance).Should().Equal(
+            "v10", "v2", "v1", "v10beta3", "v3beta1", "v1beta2", "v1beta1", "v12alpha1", "v11alpha2", "v1alpha1", "foo1", "foo10");
+    }
+
+    [Test]
     public async Task Crd_WithBadNames_IsInvalid()
     {
         var (crd, _) = Crds.Widget();

@@ -32,6 +32,32 @@ internal static class Crds
         return (crd, group);
     }
 
+    /// <summary>
+    /// A fresh group built as prometheus-operator's and the Gateway API's are: three namespaced kinds, each
+    /// served in one version only (Gadget in v1, Gizmo in v1beta1, Doohickey in v1alpha1). The alphabetically
+    /// first CRD is the alpha one.
+    /// </summary>
+    public static (IReadOnlyList<JsonObject> Crds, string Group) SplitGroup()
+    {
+        var group = $"g{Guid.NewGuid():N}"[..10] + ".example.com";
+        JsonObject Crd(string plural, string kind, string version) => JsonNode.Parse("""
+            {
+              "apiVersion": "apiextensions.k8s.io/v1",
+              "kind": "CustomResourceDefinition",
+              "metadata": {"name": "PLURAL.GROUP"},
+              "spec": {
+                "group": "GROUP",
+                "scope": "Namespaced",
+                "names": {"plural": "PLURAL", "singular": "SINGULAR", "kind": "KIND"},
+                "versions": [{"name": "VERSION", "served": true, "storage": true,
+                  "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]
+              }
+            }
+            """.Replace("PLURAL", plural).Replace("GROUP", group).Replace("SINGULAR", kind.ToLowerInvariant()).Replace("KIND", kind)
+            .Replace("VERSION", version))!.AsObject();
+        return ([Crd("doohickeys", "Doohickey", "v1alpha1"), Crd("gadgets", "Gadget", "v1"), Crd("gizmos", "Gizmo", "v1beta1")], group);
+    }
+
     public static JsonObject WidgetObject(string group, string name, int size, string version = "v1") => new()
     {
         ["apiVersion"] = $"{group}/{version}",

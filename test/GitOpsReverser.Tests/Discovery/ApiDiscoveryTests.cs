@@ -69,6 +69,47 @@ public sealed class ApiDiscoveryTests
 
         var after = await discovery.DiscoverAsync(CancellationToken.None);
         ResourceSelection.Resolve(after, "*", "*").Should().Contain(r => r.Kind == "Gadget" && r.Group == group);
-        ResourceSelection.Resolve(before, "*", "*").Should().NotContain(r => r.Kind == "Gadget");
+        ResourceSelection.Resolve(before, "*", "*").Should().NotContain(r => r.Kind == "Gadget" && r.Group == group);
+    }
+
+    [Test]
+    public async Task KindsServedInDifferentVersions_AreEachWatchedOnce_AndANamedVersionIsWatchedAsNamed()
+    {
+        // As monitoring.coreos.com: kinds only in v1, only in v1beta1, only in v1alpha1, and one in two versions.
+        var group = $"g{Guid.NewGuid():N}"[..10] + ".example.com";
+        foreach (var (plural, kind, versions) in new[]
+        {
+            ("doohickeys", "Doohickey", new[] { "v1alpha1" }), ("gadgets", "Gadget", ["v1"]), ("gizmos", "Gizmo", ["v1beta1"]),
+            ("widgets", "Widget", ["v1beta1", "v1"]),
+        })
+        {
+            var crd = new JsonObject
+            {
+                ["apiVersion"] = "apiextensions.k8s.io/v1",
+                ["kind"] = "CustomResourceDefinition",
+                ["metadata"] = new JsonObject { ["name"] = $"{plural}.{group}" },
+                ["spec"] = new JsonObject
+                {
+                    ["group"] = group,
+                    ["scope"] = "Namespaced",
+                    ["names"] = new JsonObject { ["plural"] = plural, ["kind"] = kind },
+                    ["versions"] = new JsonArray([.. versions.Select((version, index) => (JsonNode)new JsonObject
+                    {
+                        ["name"] = version, ["served"] = true, ["storage"] = index == 0,
+                    })]),
+                },
+            };
+            using var response = await http.PostAsync("apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                new StringContent(crd.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+
+        var discovered = await new ApiDiscovery(http).DiscoverAsync(CancellationToken.None);
+
+        ResourceSelection.Resolve(discovered, "*", "*").Where(r => r.Group == group).Select(r => $"{r.Kind} {r.Version}")
+            .Should().BeEquivalentTo("Doohickey v1alpha1", "Gadget v1", "Gizmo v1beta1", "Widget v1");
+        ResourceSelection.Resolve(discovered, $"{group}/v1beta1", "Widget").Should().ContainSingle().Which.Version.Should().Be("v1beta1");
+        ResourceSelection.Resolve(discovered, $"{group}/v1beta1", "*").Select(r => r.Kind).Should().BeEquivalentTo("Gizmo", "Widget");
+        ResourceSelection.Resolve(discovered, $"{group}/v1", "Gizmo").Should().BeEmpty("Gizmo is served in v1beta1 only");
     }
 }

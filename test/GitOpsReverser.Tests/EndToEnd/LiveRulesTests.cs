@@ -82,6 +82,68 @@ public sealed class LiveRulesTests
     }
 
     [Test]
+    public async Task KindsServedInThreeVersionsOfOneGroup_AreAllCaptured_AndANamedVersionToo()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.ApplyAsync(string.Join("---\n", new[] { ("doohickeys", "Doohickey", "v1alpha1"), ("gadgets", "Gadget", "v1"), ("gizmos", "Gizmo", "v1beta1") }
+            .Select(crd => $$"""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: {{crd.Item1}}.multi.example.com}
+                spec:
+                  group: multi.example.com
+                  scope: Namespaced
+                  names: {plural: {{crd.Item1}}, kind: {{crd.Item2}}}
+                  versions:
+                    - name: {{crd.Item3}}
+                      served: true
+                      storage: true
+                      schema:
+                        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+
+                """)))).ShouldSucceed();
+        (await bed.KubectlAsync("create namespace multi")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace multi capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig("named", extra: "  baseFolder: named"))).ShouldSucceed();
+        (await bed.ApplyAsync(WildcardRule)).ShouldSucceed();
+        (await bed.ApplyAsync("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: named-version, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: named
+              resources: [{apiVersion: multi.example.com/v1beta1, kind: Gizmo}]
+              namespaceSelector: {matchLabels: {capture: "yes"}}
+            """)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        (await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "named-version", "True"))["message"]!.ToString()
+            .Should().Contain("capturing 1 resource type(s)");
+
+        (await bed.ApplyAsync("""
+            apiVersion: multi.example.com/v1alpha1
+            kind: Doohickey
+            metadata: {name: d1, namespace: multi}
+            ---
+            apiVersion: multi.example.com/v1
+            kind: Gadget
+            metadata: {name: g1, namespace: multi}
+            ---
+            apiVersion: multi.example.com/v1beta1
+            kind: Gizmo
+            metadata: {name: z1, namespace: multi}
+            """)).ShouldSucceed();
+
+        await WaitUntilAsync(() => Task.FromResult(bed.Files().Count(file => file.Contains("/multi/", StringComparison.Ordinal)) == 4), bed);
+        bed.Files().Where(file => file.Contains("/multi/", StringComparison.Ordinal)).Should().BeEquivalentTo(
+            "namespaces/multi/Doohickey.multi.example.com/d1.yaml", "namespaces/multi/Gadget.multi.example.com/g1.yaml",
+            "namespaces/multi/Gizmo.multi.example.com/z1.yaml", "named/namespaces/multi/Gizmo.multi.example.com/z1.yaml");
+        (await bed.KubectlAsync("get watchrule everything -n gitops-reverser-system -o jsonpath={.status.resolvedResources}")).Output
+            .Should().Contain("doohickeys.multi.example.com/v1alpha1").And.Contain("gadgets.multi.example.com/v1")
+            .And.Contain("gizmos.multi.example.com/v1beta1");
+    }
+
+    [Test]
     public async Task ForbiddenResource_IsReportedOnTheRule_AndTheOtherKindsKeepWorking()
     {
         using var users = new TempDirectory();
