@@ -155,6 +155,8 @@ internal static partial class OperatorBench
     private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, int simPid, string data, string remote)
     {
         var before = await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"");
+        await RemoteCaughtUpAsync(data, remote);
+        var commitsBefore = CommitCount(remote);
         var cpuBefore = CpuSeconds(operatorPid);
         var othersBefore = (Children: CpuSeconds(operatorPid, children: true), Sim: CpuSeconds(simPid), Bench: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var writes = 0;
@@ -183,13 +185,19 @@ internal static partial class OperatorBench
         var children = CpuSeconds(operatorPid, children: true) - othersBefore.Children;
         var simulator = CpuSeconds(simPid) - othersBefore.Sim;
         var bench = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - othersBefore.Bench;
+        var commits = CommitCount(remote) - commitsBefore;
+        var coalesced = await MetricAsync(metrics, "gitops_reverser_git_changes_coalesced_total", "repository=");
         Report($"sustained: {writes:N0} changes written in {written.TotalSeconds:F1} s ({writes / written.TotalSeconds:F0}/s, KubeSim's limit with 16 writers); "
+            + $"{commits:N0} commits on the remote for them ({(double)commits / writes:F3} commits per change, {coalesced:N0} changes coalesced); "
             + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end; "
             + $"the operator used {cpu:F1} CPU-seconds, {cpu * 1000 / writes:F2} ms per change ({writes / cpu:F0} changes per CPU-second); "
             + $"all pushed by {pushed.TotalSeconds:F1} s ({writes / pushed.TotalSeconds:F0} changes/s to the remote); "
             + $"CPU per change until then: the operator {operatorUntilPushed * 1000 / writes:F2} ms, its git children (the remote's receive-pack) {children * 1000 / writes:F2} ms, "
             + $"KubeSim {simulator * 1000 / writes:F2} ms, the 16 writers (this process) {bench * 1000 / writes:F2} ms");
     }
+
+    private static int CommitCount(string remote) =>
+        int.Parse(GitCli.Run(remote, "rev-list", "--count", "main").Trim(), CultureInfo.InvariantCulture);
 
     // One change every 1/rate s; the times the local branch and the remote branch moved, read by watching their ref files.
     private static async Task LatencyAsync(HttpClient http, string data, string remote, int objects, int rate, int seconds)

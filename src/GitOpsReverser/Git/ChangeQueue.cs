@@ -1,49 +1,65 @@
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// The RepoWorker's input: at most one pending change per path (a newer change to a path replaces
-/// the older one in its place, so different paths keep their order), bounded by the number of
-/// distinct paths. When it is full, producers wait: memory is bounded by objects, never by events.
+/// The RepoWorker's input, in arrival order: every change is its own entry, so every change becomes its
+/// own commit, until the entries hold <c>maxBytes</c>. Past that bound a change to a path that already
+/// waits is folded into that path's latest entry (it then stands for more than one change, and its
+/// commit says how many); a change to any other path waits until the worker has taken enough. Memory
+/// stays bounded by the byte bound plus one entry per object, never by the number of events.
 /// </summary>
-internal sealed class ChangeQueue(int capacity)
+internal sealed class ChangeQueue(long maxBytes, Action? coalesced = null)
 {
     private readonly Lock gate = new();
-    private readonly LinkedList<string> order = new();
-    private readonly Dictionary<string, (LinkedListNode<string> Node, GitChange Change)> pending = new(StringComparer.Ordinal);
+    private readonly LinkedList<QueuedChange> order = new();
+    private readonly Dictionary<string, LinkedListNode<QueuedChange>> latestByPath = new(StringComparer.Ordinal);
     private TaskCompletionSource changed = New();
+    private long bytes;
 
+    /// <summary>Entries waiting.</summary>
     public int Count
     {
         get
         {
             lock (gate)
             {
-                return pending.Count;
+                return order.Count;
             }
         }
     }
 
-    /// <summary>How many changes were folded into a newer change to the same path.</summary>
+    /// <summary>What the waiting entries hold, by <see cref="QueuedChange.Bytes"/>.</summary>
+    public long Bytes => Interlocked.Read(ref bytes);
+
+    /// <summary>The bound past which changes to one path are folded together.</summary>
+    public long MaxBytes => maxBytes;
+
+    /// <summary>How many changes were folded into an earlier entry for the same path.</summary>
     public long Coalesced { get; private set; }
 
     public async ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
     {
+        var entry = new QueuedChange(change, 1);
         while (true)
         {
             Task wait;
             lock (gate)
             {
-                if (pending.TryGetValue(change.Path, out var existing))
+                if (order.Count == 0 || bytes + entry.Bytes <= maxBytes)
                 {
-                    pending[change.Path] = (existing.Node, change);
-                    Coalesced++;
+                    var node = order.AddLast(entry);
+                    latestByPath[change.Path] = node;
+                    Interlocked.Add(ref bytes, entry.Bytes);
                     Signal();
                     return;
                 }
 
-                if (pending.Count < capacity)
+                if (change.Resync is null && latestByPath.TryGetValue(change.Path, out var latest) && latest.Value.Change.Resync is null)
                 {
-                    pending[change.Path] = (order.AddLast(change.Path), change);
+                    var folded = new QueuedChange(change, latest.Value.Changes + 1);
+                    Interlocked.Add(ref bytes, folded.Bytes - latest.Value.Bytes);
+                    latest.Value = folded;
+                    Coalesced++;
+                    coalesced?.Invoke();
                     Signal();
                     return;
                 }
@@ -55,19 +71,24 @@ internal sealed class ChangeQueue(int capacity)
         }
     }
 
-    public bool TryDequeue(out GitChange change)
+    public bool TryDequeue(out QueuedChange entry)
     {
         lock (gate)
         {
             if (order.First is not { } first)
             {
-                change = null!;
+                entry = null!;
                 return false;
             }
 
             order.RemoveFirst();
-            change = pending[first.Value].Change;
-            pending.Remove(first.Value);
+            entry = first.Value;
+            if (latestByPath.TryGetValue(entry.Change.Path, out var latest) && latest == first)
+            {
+                latestByPath.Remove(entry.Change.Path);
+            }
+
+            Interlocked.Add(ref bytes, -entry.Bytes);
             Signal();
             return true;
         }
@@ -78,7 +99,7 @@ internal sealed class ChangeQueue(int capacity)
     {
         lock (gate)
         {
-            return pending.Count > 0 ? Task.CompletedTask : changed.Task.WaitAsync(cancellationToken);
+            return order.Count > 0 ? Task.CompletedTask : changed.Task.WaitAsync(cancellationToken);
         }
     }
 

@@ -19,7 +19,8 @@ namespace GitOpsReverser.Git;
 /// </summary>
 internal static class CommitMessage
 {
-    public static string Default(ChangeDescription change)
+    /// <summary>The default message; <paramref name="coalesced"/> above 1 adds <c>- Coalesced: N changes</c>.</summary>
+    public static string Default(ChangeDescription change, int coalesced = 1)
     {
         var operation = CommitMessageValues.Operation(change);
         var resource = $"{change.Object.Kind}/{change.Object.Name}";
@@ -48,6 +49,34 @@ internal static class CommitMessage
         if (!string.IsNullOrEmpty(change.ResourceVersion))
         {
             message.Append("- Resource Version: ").Append(change.ResourceVersion).Append('\n');
+        }
+
+        if (coalesced > 1)
+        {
+            message.Append("- Coalesced: ").Append(coalesced).Append(" changes\n");
+        }
+
+        return message.ToString();
+    }
+
+    /// <summary>A template's message, with <c>Coalesced: N changes</c> after it when it stands for folded changes.</summary>
+    public static string WithCoalesced(string message, int coalesced) =>
+        coalesced > 1 ? $"{message.TrimEnd('\n')}\n\nCoalesced: {coalesced} changes\n" : message;
+
+    /// <summary>A commit window's commit: <c>[BATCH] N changes</c>, then every change's subject in order, each with its own operation.</summary>
+    public static string Batch(IReadOnlyList<(ChangeDescription Description, int Changes)> changes)
+    {
+        var message = new StringBuilder();
+        message.Append("[BATCH] ").Append(changes.Count).Append(" changes\n\n");
+        foreach (var (description, count) in changes)
+        {
+            message.Append("- ").Append(Default(description).Split('\n')[0]);
+            if (count > 1)
+            {
+                message.Append(" (coalesced: ").Append(count).Append(" changes)");
+            }
+
+            message.Append('\n');
         }
 
         return message.ToString();

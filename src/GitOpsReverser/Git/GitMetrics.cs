@@ -23,15 +23,23 @@ internal sealed class GitMetrics
         events = meter.CreateCounter<long>("gitops_reverser_git_changes_total", description: "Changes the Git pipeline processed, by outcome");
         commits = meter.CreateCounter<long>("gitops_reverser_git_commits_total", description: "Commits made");
         conflicts = meter.CreateCounter<long>("gitops_reverser_git_conflicts_total", description: "Pending changes met by newer remote commits, by resolution");
+        coalesced = meter.CreateCounter<long>("gitops_reverser_git_changes_coalesced_total",
+            description: "Changes folded into an earlier change to the same object because the queue was past its bound");
         meter.CreateObservableGauge("gitops_reverser_git_commit_queue_size",
-            () => queues.Select(pair => new Measurement<int>(pair.Value(), new KeyValuePair<string, object?>("repository", pair.Key))),
+            () => queues.Select(pair => new Measurement<int>(pair.Value.Size(), new KeyValuePair<string, object?>("repository", pair.Key))),
             description: "Changes waiting to be committed");
+        meter.CreateObservableGauge("gitops_reverser_git_commit_queue_bytes",
+            () => queues.Select(pair => new Measurement<long>(pair.Value.Bytes(), new KeyValuePair<string, object?>("repository", pair.Key))),
+            unit: "By", description: "Bytes of changes waiting to be committed");
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int>> queues = new();
+    private readonly Counter<long> coalesced;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Func<int> Size, Func<long> Bytes)> queues = new();
 
-    /// <summary>Reports <paramref name="size"/> as the queue size of <paramref name="repository"/> until <see cref="UntrackQueue"/>.</summary>
-    public void TrackQueue(string repository, Func<int> size) => queues[repository] = size;
+    /// <summary>Reports the queue of <paramref name="repository"/> (entries and bytes) until <see cref="UntrackQueue"/>.</summary>
+    public void TrackQueue(string repository, Func<int> size, Func<long> bytes) => queues[repository] = (size, bytes);
+
+    public void Coalesced(string repository) => coalesced.Add(1, new TagList { { "repository", repository } });
 
     public void UntrackQueue(string repository) => queues.TryRemove(repository, out _);
 

@@ -121,11 +121,7 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             return;
         }
 
-        bool Has(string text) => reason.Contains(text, StringComparison.OrdinalIgnoreCase);
-        var kind = Has("non-fast-forward") || Has("fetch first") ? GitFailureKind.NonFastForward
-            : Has("failed to lock") || Has("cannot lock") ? GitFailureKind.Transient
-            : GitFailureKind.Rejected;
-        throw new GitRemoteException(kind, "push", Url, $"{target}: {reason}{messages}");
+        throw new GitRemoteException(PushRejection.Classify(reason, report.Messages), "push", Url, $"{target}: {reason}{messages}");
     }
 
     private static bool IsAncestor(Repository repository, ObjectId ancestor, ObjectId commit) =>

@@ -23,4 +23,11 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Repository {Repository}: stopped with {Unpushed} unpushed commits (pushed by the next run)")]
     public static partial void Stopped(ILogger logger, string repository, int unpushed);
+
+    [LoggerMessage(7, LogLevel.Warning,
+        "Repository {Repository}: {Bytes} bytes of changes wait (bound {MaxBytes}): changes to one object are folded into one commit ({Total} so far)")]
+    public static partial void Coalescing(ILogger logger, string repository, long bytes, long maxBytes, long total);
+
+    [LoggerMessage(8, LogLevel.Information, "Repository {Repository}: {Object} was created and deleted within {Changes} folded changes; nothing to commit")]
+    public static partial void CoalescedToNothing(ILogger logger, string repository, string @object, int changes);
 }

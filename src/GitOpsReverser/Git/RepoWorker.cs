@@ -6,8 +6,9 @@ using Polly.CircuitBreaker;
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// One repository configuration's Git pipeline: a bounded, coalescing queue of changes, commits
-/// built in the object database of a bare clone under the data directory, batched pushes guarded by
+/// One repository configuration's Git pipeline: a queue of changes bounded in bytes (one commit per
+/// change below the bound, changes to one object folded together above it), commits built in the
+/// object database of a bare clone under the data directory, batched pushes guarded by
 /// Polly (retries with jittered backoff, a circuit breaker), and last-writer-wins replay when the
 /// branch moved. Commits are durable before they are pushed: a restart pushes what is left.
 /// </summary>
@@ -35,6 +36,8 @@ internal sealed class RepoWorker : IDisposable
     private readonly SemaphoreSlim wakeUp = new(0, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action> requests = new();
     private long resyncs;
+    private long coalesced;
+    private DateTimeOffset lastCoalescingLog = DateTimeOffset.MinValue;
     private volatile RepoWorkerStatus status = new(null, null, 0, 0, null, Started: false);
 
     public RepoWorker(RepoWorkerOptions options, TimeProvider time, GitMetrics metrics, ILogger<RepoWorker> logger)
@@ -43,7 +46,7 @@ internal sealed class RepoWorker : IDisposable
         this.time = time;
         this.metrics = metrics;
         this.logger = logger;
-        queue = new ChangeQueue(options.QueueCapacity);
+        queue = new ChangeQueue(options.QueueBytes, Coalesced);
         url = options.Url;
         if (SshRemoteUrl.IsSsh(url))
         {
@@ -54,18 +57,26 @@ internal sealed class RepoWorker : IDisposable
         remote = new GitRemote(url, options.Credentials);
         pipeline = RemotePipeline.Build(time);
         packing = new ClonePacking(options, metrics, logger);
-        metrics.TrackQueue(options.Id, () => queue.Count);
+        metrics.TrackQueue(options.Id, () => queue.Count, () => queue.Bytes);
     }
 
     public string Id => options.Id;
 
     /// <summary>The current status; <see cref="RepoWorkerStatus.QueuedChanges"/> counts changes taken but not yet committed too.</summary>
-    public RepoWorkerStatus Status => status with { QueuedChanges = queue.Count + Volatile.Read(ref inFlight) };
+    public RepoWorkerStatus Status => status with
+    {
+        QueuedChanges = queue.Count + Volatile.Read(ref inFlight),
+        QueuedBytes = queue.Bytes,
+        CoalescedChanges = Interlocked.Read(ref coalesced),
+    };
 
     /// <summary>Where the bare clone lives.</summary>
     public string ClonePath => Path.Combine(options.DataDirectory, "repos", options.Id);
 
-    /// <summary>Queues a change; waits while the queue holds <see cref="RepoWorkerOptions.QueueCapacity"/> other paths.</summary>
+    /// <summary>
+    /// Queues a change. Past <see cref="RepoWorkerOptions.QueueBytes"/> it is folded into a waiting change to the
+    /// same path, or waits for room.
+    /// </summary>
     public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken) => queue.EnqueueAsync(change, cancellationToken);
 
     /// <summary>
@@ -279,9 +290,9 @@ internal sealed class RepoWorker : IDisposable
         {
             // Under a backlog the queue never empties: stop when a push is due or has ended, so pushes
             // stay as batched as configured instead of growing with the backlog.
-            while (!BackgroundWorkDue() && TryTake(out var change))
+            while (!BackgroundWorkDue() && TryTake(out var entry))
             {
-                CommitChanges(change.Resync ?? [change], resync: change.Resync is not null);
+                Commit(entry);
                 Interlocked.Decrement(ref inFlight);
             }
 
@@ -294,31 +305,34 @@ internal sealed class RepoWorker : IDisposable
         }
 
         await Task.Delay(options.CommitWindow, time, cancellationToken);
-        var batch = new List<GitChange>();
+        var batch = new List<QueuedChange>();
         var taken = 0;
-        while (TryTake(out var change))
+        while (TryTake(out var entry))
         {
             taken++;
-            if (change.Resync is { } resync)
+            if (entry.Change.Resync is not null)
             {
                 // A resync stays one commit of its own, after what was queued before it.
                 CommitChanges(batch, resync: false);
-                CommitChanges(resync, resync: true);
+                Commit(entry);
                 batch.Clear();
                 continue;
             }
 
-            batch.Add(change);
+            batch.Add(entry);
         }
 
         CommitChanges(batch, resync: false);
         Interlocked.Add(ref inFlight, -taken);
     }
 
-    private bool TryTake(out GitChange change)
+    private void Commit(QueuedChange entry) =>
+        CommitChanges(entry.Change.Resync is { } resync ? [.. resync.Select(change => new QueuedChange(change, 1))] : [entry], entry.Change.Resync is not null);
+
+    private bool TryTake(out QueuedChange entry)
     {
         Interlocked.Increment(ref inFlight);
-        if (queue.TryDequeue(out change))
+        if (queue.TryDequeue(out entry))
         {
             return true;
         }
@@ -327,18 +341,31 @@ internal sealed class RepoWorker : IDisposable
         return false;
     }
 
-    private void CommitChanges(IReadOnlyList<GitChange> changes, bool resync)
+    // Applies the entries to the tree in order and commits what changed: one change, a [BATCH] listing each
+    // change with its own operation, or a [RESYNC]. An entry that stands for folded changes takes its
+    // operation from what the branch holds: created and updated is a CREATE, updated and deleted a DELETE,
+    // created and deleted no change at all.
+    private void CommitChanges(IReadOnlyList<QueuedChange> entries, bool resync)
     {
-        var applied = new List<GitChange>();
-        foreach (var change in changes)
+        var applied = new List<(ChangeDescription Description, int Changes)>();
+        foreach (var (change, changes) in entries)
         {
+            var existed = clone!.Tree.Get(change.Path) is not null;
             var changed = change.IsDeletion
-                ? clone!.Tree.Remove(change.Path)
-                : clone!.Tree.Set(change.Path, clone.WriteBlob(change.Content!));
+                ? clone.Tree.Remove(change.Path)
+                : clone.Tree.Set(change.Path, clone.WriteBlob(change.Content!));
             metrics.Event(options.Id, changed ? "committed" : "unchanged");
             if (changed)
             {
-                applied.Add(change);
+                var operation = changes == 1 ? change.Description.Operation
+                    : change.IsDeletion ? ChangeOperation.Delete
+                    : existed ? ChangeOperation.Update : ChangeOperation.Create;
+                applied.Add((change.Description with { Operation = operation }, changes));
+            }
+            else if (changes > 1)
+            {
+                Log.CoalescedToNothing(logger, options.Id, $"{change.Description.Object.Kind}/{change.Description.Object.Name}", changes);
+                metrics.Event(options.Id, "coalesced-to-nothing");
             }
         }
 
@@ -350,8 +377,8 @@ internal sealed class RepoWorker : IDisposable
         var now = time.GetUtcNow();
         var committer = new Signature(options.CommitterName, options.CommitterEmail, now);
         var commit = resync
-            ? clone!.Commit(CommitMessage.Resync(applied.Select(change => change.Description).ToList()), committer, committer)
-            : clone!.Commit(Message(applied), Author(applied, committer), committer);
+            ? clone!.Commit(CommitMessage.Resync([.. applied.Select(change => change.Description)]), committer, committer)
+            : clone!.Commit(Message(applied), Author([.. applied.Select(change => change.Description)], committer), committer);
         if (commit is null)
         {
             return;
@@ -369,28 +396,43 @@ internal sealed class RepoWorker : IDisposable
         Publish();
     }
 
-    private string Message(IReadOnlyList<GitChange> changes)
+    private string Message(IReadOnlyList<(ChangeDescription Description, int Changes)> changes)
     {
         if (changes.Count == 1)
         {
-            return options.MessageTemplate?.Render(changes[0].Description) ?? CommitMessage.Default(changes[0].Description);
+            var (description, count) = changes[0];
+            return options.MessageTemplate is { } template
+                ? CommitMessage.WithCoalesced(template.Render(description), count)
+                : CommitMessage.Default(description, count);
         }
 
-        var lines = changes.Select(change => "- " + CommitMessage.Default(change.Description).Split('\n')[0]);
-        return $"[BATCH] {changes.Count} changes\n\n{string.Join('\n', lines)}\n";
+        return CommitMessage.Batch(changes);
+    }
+
+    // The queue is past its bound and folded a change into an earlier one: counted, and said at most once a minute.
+    private void Coalesced()
+    {
+        var total = Interlocked.Increment(ref coalesced);
+        metrics.Coalesced(options.Id);
+        var now = time.GetUtcNow();
+        if (now - lastCoalescingLog >= TimeSpan.FromMinutes(1))
+        {
+            lastCoalescingLog = now;
+            Log.Coalescing(logger, options.Id, queue.Bytes, queue.MaxBytes, total);
+        }
     }
 
     // The author is the user who made the change, when known, at the time of the change: the
     // conflict rules compare that time with the remote's commits.
-    private static Signature Author(IReadOnlyList<GitChange> changes, Signature committer)
+    private static Signature Author(IReadOnlyList<ChangeDescription> changes, Signature committer)
     {
-        if (changes.Count != 1 || changes[0].Description.User is not { Length: > 0 } user)
+        if (changes.Count != 1 || changes[0].User is not { Length: > 0 } user)
         {
-            return changes.Count == 1 ? new Signature(committer.Name, committer.Email, changes[0].Description.Timestamp) : committer;
+            return changes.Count == 1 ? new Signature(committer.Name, committer.Email, changes[0].Timestamp) : committer;
         }
 
         var email = user.Contains('@', StringComparison.Ordinal) ? user : $"{user}@kubernetes";
-        return new Signature(user, email, changes[0].Description.Timestamp);
+        return new Signature(user, email, changes[0].Timestamp);
     }
 
     // Commits go on while the push runs; the next push carries what they add. A push carries at most

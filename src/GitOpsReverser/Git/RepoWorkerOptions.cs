@@ -38,8 +38,11 @@ internal sealed record RepoWorkerOptions
     /// <summary>Push at the latest this long after the oldest unpushed commit. Default 10 s.</summary>
     public TimeSpan PushMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How many distinct paths may wait in the queue. Default 100,000.</summary>
-    public int QueueCapacity { get; init; } = 100_000;
+    /// <summary>
+    /// How many bytes of changes (their content, roughly) may wait to be committed before changes to one object
+    /// are folded into one commit. Default 64 MiB.
+    /// </summary>
+    public long QueueBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>After a successful push, pack the clone once this many commits were made since the last packing. Default 10,000.</summary>
     public int CompactAfterCommits { get; init; } = 10_000;

@@ -19,4 +19,10 @@ internal sealed record RepoWorkerStatus(
 
     /// <summary>True while the clone's loose objects are being packed beside commits.</summary>
     public bool Packing { get; init; }
+
+    /// <summary>What the waiting changes hold, in bytes.</summary>
+    public long QueuedBytes { get; init; }
+
+    /// <summary>Changes folded into an earlier change to the same object since the worker started (the queue was past its bound).</summary>
+    public long CoalescedChanges { get; init; }
 }

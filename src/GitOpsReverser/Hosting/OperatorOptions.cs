@@ -55,6 +55,14 @@ internal sealed class OperatorOptions : IValidatableObject
     /// <summary>How often the Lease is renewed or, by a standby, tried. Default 2 s.</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Per repository, how many bytes of changes (their sanitized YAML, roughly) may wait to be committed. Below
+    /// it every change is its own commit; past it, changes to one object are folded into one commit that says
+    /// how many it stands for. Default 64 MiB.
+    /// </summary>
+    [Range(64 * 1024, long.MaxValue, ErrorMessage = "Operator:QueueBytes must be at least 65536")]
+    public long QueueBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 

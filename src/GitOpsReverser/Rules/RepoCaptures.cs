@@ -153,6 +153,7 @@ internal sealed class RepoCaptures(
                 CommitWindow = spec.CommitWindow,
                 PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
                 PushMaxCommits = spec.PushMaxCommits ?? 50,
+                QueueBytes = options.QueueBytes,
             },
             time,
             metrics,
@@ -190,7 +191,12 @@ internal sealed class RepoCaptures(
     private static ObjectStatus Status(ResourceKey key, long generation, RepoCapture capture)
     {
         var worker = capture.Worker.Status;
-        var fields = new JsonObject { ["pendingCommits"] = worker.PendingCommits };
+        var fields = new JsonObject
+        {
+            ["pendingCommits"] = worker.PendingCommits,
+            ["queuedChanges"] = worker.QueuedChanges,
+            ["coalescedChanges"] = worker.CoalescedChanges,
+        };
         if (worker.LastCommit is { } commit)
         {
             fields["lastCommit"] = commit;

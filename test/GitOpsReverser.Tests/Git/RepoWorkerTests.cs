@@ -99,14 +99,82 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
-    public async Task QueuedChanges_CoalescePerPath_KeepingTheOrderOfPaths()
+    public async Task QueuedChanges_BelowTheBound_AreEachTheirOwnCommit_InOrder()
     {
         using var worker = RunningWorker.Create(Options());
-        await worker.EnqueueAsync(RunningWorker.Change("a.yaml", "a1"u8.ToArray(), "a", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
-        await worker.EnqueueAsync(RunningWorker.Change("b.yaml", "b1"u8.ToArray(), "b", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
+        await worker.EnqueueAsync(RunningWorker.Change("a.yaml", "a1"u8.ToArray(), "a", "u", null, GitOpsReverser.Git.ChangeOperation.Create), default);
+        await worker.EnqueueAsync(RunningWorker.Change("b.yaml", "b1"u8.ToArray(), "b", "u", null, GitOpsReverser.Git.ChangeOperation.Create), default);
         await worker.EnqueueAsync(RunningWorker.Change("a.yaml", "a2"u8.ToArray(), "a", "u", null, GitOpsReverser.Git.ChangeOperation.Update), default);
-        worker.Status.QueuedChanges.Should().Be(2);
+        await worker.EnqueueAsync(RunningWorker.Change("a.yaml", null, "a", "u", null, GitOpsReverser.Git.ChangeOperation.Delete), default);
+        worker.Status.QueuedChanges.Should().Be(4);
 
+        await RunUntilPushedAsync(worker);
+
+        GitCli.Log(remote, "%s").Should().Equal(
+            "[DELETE] ConfigMap/a in ns/prod by user/u", "[UPDATE] ConfigMap/a in ns/prod by user/u",
+            "[CREATE] ConfigMap/b in ns/prod by user/u", "[CREATE] ConfigMap/a in ns/prod by user/u");
+        worker.Status.CoalescedChanges.Should().Be(0);
+    }
+
+    [Test]
+    public async Task QueuedChanges_PastTheBound_FoldPerObject_WithOperationsAsTheBranchSeesThem()
+    {
+        // b.yaml is on the branch; a.yaml and c.yaml are not.
+        await using (var seed = RunningWorker.Start(Options()))
+        {
+            await seed.PutAsync("b.yaml", "b1\n", name: "b", operation: GitOpsReverser.Git.ChangeOperation.Create);
+            await seed.WaitUntilIdleAsync();
+        }
+
+        using var meters = new TestMeterFactory();
+        long coalescedMetric = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "gitops_reverser_git_changes_coalesced_total")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref coalescedMetric, value));
+        listener.Start();
+
+        GitChange Change(string path, string? content, string name, GitOpsReverser.Git.ChangeOperation operation) =>
+            RunningWorker.Change(path, content is null ? null : System.Text.Encoding.UTF8.GetBytes(content), name, "u", null, operation);
+        GitChange[] first = [Change("a.yaml", "a1\n", "a", GitOpsReverser.Git.ChangeOperation.Create), Change("b.yaml", "b2\n", "b", GitOpsReverser.Git.ChangeOperation.Update),
+            Change("c.yaml", "c1\n", "c", GitOpsReverser.Git.ChangeOperation.Create)];
+        var bound = first.Sum(change => new QueuedChange(change, 1).Bytes);
+        using var worker = RunningWorker.Create(Options() with { QueueBytes = bound }, meters);
+        foreach (var change in first)
+        {
+            await worker.EnqueueAsync(change, default);
+        }
+
+        // At the bound: each of these folds into its object's waiting change.
+        await worker.EnqueueAsync(Change("a.yaml", "a2\n", "a", GitOpsReverser.Git.ChangeOperation.Update), default);
+        await worker.EnqueueAsync(Change("b.yaml", null, "b", GitOpsReverser.Git.ChangeOperation.Delete), default);
+        await worker.EnqueueAsync(Change("c.yaml", "c2\n", "c", GitOpsReverser.Git.ChangeOperation.Update), default);
+        await worker.EnqueueAsync(Change("c.yaml", null, "c", GitOpsReverser.Git.ChangeOperation.Delete), default);
+        (worker.Status.QueuedChanges, worker.Status.CoalescedChanges).Should().Be((3, 4));
+        worker.Status.QueuedBytes.Should().BeLessThanOrEqualTo(bound, "memory stays within the bound");
+
+        await RunUntilPushedAsync(worker);
+
+        GitCli.Log(remote, "%s").Should().Equal(
+            "[DELETE] ConfigMap/b in ns/prod by user/u", "[CREATE] ConfigMap/a in ns/prod by user/u", "[CREATE] ConfigMap/b in ns/prod by user/alice");
+        GitCli.Run(remote, "log", "-1", "--format=%B", "main").Should().Contain("- Operation: DELETE\n").And.Contain("- Coalesced: 2 changes\n");
+        GitCli.Run(remote, "log", "-1", "--format=%B", "main~1").Should().Contain("- Operation: CREATE\n").And.Contain("- Coalesced: 2 changes\n");
+        GitCli.Show(remote, "main", "a.yaml").Should().Be("a2\n");
+        GitCli.Files(remote).Should().Equal("a.yaml");
+        listener.RecordObservableInstruments();
+        Interlocked.Read(ref coalescedMetric).Should().Be(4);
+    }
+
+    // Runs a worker created with RunningWorker.Create until everything it holds is committed and pushed.
+    private static async Task RunUntilPushedAsync(RepoWorker worker)
+    {
         using var stop = new CancellationTokenSource();
         var run = worker.RunAsync(stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -119,8 +187,6 @@ public sealed class RepoWorkerTests
 
         await stop.CancelAsync();
         await run;
-        GitCli.Log(remote, "%s").Should().Equal("[UPDATE] ConfigMap/b in ns/prod by user/u", "[UPDATE] ConfigMap/a in ns/prod by user/u");
-        GitCli.Show(remote, "main", "a.yaml").Should().Be("a2");
     }
 
     [Test]
@@ -143,16 +209,22 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
-    public async Task CommitWindow_GroupsChangesIntoOneCommit()
+    public async Task CommitWindow_GroupsChangesIntoOneCommit_ListingEveryChangeInOrder()
     {
         await using var worker = RunningWorker.Start(Options() with { CommitWindow = TimeSpan.FromMilliseconds(300) });
 
-        await worker.PutAsync("x.yaml", "x\n", name: "x");
-        await worker.PutAsync("y.yaml", "y\n", name: "y");
+        await worker.PutAsync("x.yaml", "x\n", name: "x", operation: GitOpsReverser.Git.ChangeOperation.Create);
+        await worker.PutAsync("y.yaml", "y\n", name: "y", operation: GitOpsReverser.Git.ChangeOperation.Create);
+        await worker.PutAsync("x.yaml", "x2\n", name: "x");
+        await worker.DeleteAsync("y.yaml", name: "y");
         await worker.WaitUntilIdleAsync();
 
-        GitCli.Log(remote).Should().Equal("[BATCH] 2 changes");
-        GitCli.Files(remote).Should().Equal("x.yaml", "y.yaml");
+        GitCli.Log(remote).Should().Equal("[BATCH] 4 changes");
+        GitCli.Run(remote, "log", "-1", "--format=%b", "main").Should().Be(
+            "- [CREATE] ConfigMap/x in ns/prod by user/alice\n- [CREATE] ConfigMap/y in ns/prod by user/alice\n" +
+            "- [UPDATE] ConfigMap/x in ns/prod by user/alice\n- [DELETE] ConfigMap/y in ns/prod by user/alice\n\n");
+        GitCli.Files(remote).Should().Equal(["x.yaml"], "the files hold the final state");
+        GitCli.Show(remote, "main", "x.yaml").Should().Be("x2\n");
     }
 
     [Test]

@@ -87,10 +87,16 @@ internal sealed class OperatorProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the operator against <paramref name="kubeconfig"/>, accepting local repositories.</summary>
-    public static OperatorProcess Start(string kubeconfig, string dataDirectory, string ns)
+    public static OperatorProcess Start(string kubeconfig, string dataDirectory, string ns, IDictionary<string, string>? settings = null)
     {
         var health = LoopbackPorts.Free();
         var metrics = LoopbackPorts.Free();
+        var environment = new Dictionary<string, string> { ["GITOPS_REVERSER_Operator__StatusInterval"] = "00:00:02" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         return StartRaw(
             [
                 "run", "--kubeconfig", kubeconfig, "--data-dir", dataDirectory, "--namespace", ns,
@@ -98,9 +104,16 @@ internal sealed class OperatorProcess : IAsyncDisposable
                 "--metrics-port", metrics.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--listen-address", "127.0.0.1", "--allow-local-repositories",
             ],
-            new Dictionary<string, string> { ["GITOPS_REVERSER_Operator__StatusInterval"] = "00:00:02" },
+            environment,
             health,
             metrics);
+    }
+
+    /// <summary>Sends a signal (SIGSTOP, SIGCONT) to the process.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     /// <summary>GETs a path of the health or metrics endpoint; (0, "") while nothing listens.</summary>

@@ -15,7 +15,7 @@ internal sealed class OperatorTestbed : IAsyncDisposable
     public const string OperatorNamespace = "gitops-reverser-system";
     public const string SeedCommit = "Seed: README and another team's folder";
 
-    private OperatorTestbed(KubeSimServer sim, TempDirectory temp)
+    private OperatorTestbed(KubeSimServer sim, TempDirectory temp, string? sharedRemote)
     {
         Sim = sim;
         Temp = temp;
@@ -23,6 +23,12 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         File.WriteAllText(KubeconfigPath, sim.Kubeconfig());
         Kubectl = new Kubectl(Kubectl.Installed, KubeconfigPath, temp.Combine("kubectl-cache"));
         Http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+        if (sharedRemote is not null)
+        {
+            Remote = sharedRemote;
+            return;
+        }
+
         Remote = GitCli.InitBare(temp.Combine("remote.git"));
         GitCli.Run(Remote, "config", "receive.denyNonFastForwards", "true");
         var work = temp.Combine("seed");
@@ -56,9 +62,11 @@ internal sealed class OperatorTestbed : IAsyncDisposable
     /// <summary>
     /// Starts KubeSim (with a users file whose first user is an admin, when given; also listening on
     /// <paramref name="podNetwork"/>'s host address, when given) and installs the CRDs and the operator's
-    /// namespace, unless <paramref name="installCrds"/> is false (the Helm chart installs both).
+    /// namespace, unless <paramref name="installCrds"/> is false (the Helm chart installs both). With
+    /// <paramref name="sharedRemote"/> (another testbed's), the operator writes to that remote: two clusters, one repository.
     /// </summary>
-    public static async Task<OperatorTestbed> StartAsync(string? usersFile = null, bool installCrds = true, PodNetwork? podNetwork = null)
+    public static async Task<OperatorTestbed> StartAsync(
+        string? usersFile = null, bool installCrds = true, PodNetwork? podNetwork = null, string? sharedRemote = null)
     {
         var sim = await KubeSimServer.StartAsync(new KubeSimOptions
         {
@@ -66,7 +74,7 @@ internal sealed class OperatorTestbed : IAsyncDisposable
             UsersFile = usersFile,
             MoreAddresses = podNetwork is null ? [] : [podNetwork.HostAddress],
         });
-        var testbed = new OperatorTestbed(sim, new TempDirectory());
+        var testbed = new OperatorTestbed(sim, new TempDirectory(), sharedRemote);
         if (installCrds)
         {
             (await testbed.Kubectl.RunAsync($"apply -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed();
@@ -116,8 +124,11 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Starts the operator, as the user of <paramref name="token"/> when given, and waits until it is ready.</summary>
-    public async Task StartOperatorAsync(string? token = null)
+    /// <summary>
+    /// Starts the operator, as the user of <paramref name="token"/> when given and with more
+    /// <paramref name="settings"/> (environment variables), and waits until it is ready.
+    /// </summary>
+    public async Task StartOperatorAsync(string? token = null, IDictionary<string, string>? settings = null)
     {
         var kubeconfig = KubeconfigPath;
         if (token is not null)
@@ -126,7 +137,7 @@ internal sealed class OperatorTestbed : IAsyncDisposable
             await File.WriteAllTextAsync(kubeconfig, Sim.Kubeconfig(token));
         }
 
-        Operator = OperatorProcess.Start(kubeconfig, DataDirectory, OperatorNamespace);
+        Operator = OperatorProcess.Start(kubeconfig, DataDirectory, OperatorNamespace, settings);
         await Operator.WaitReadyAsync();
     }
 
