@@ -15,6 +15,9 @@ internal sealed class ServiceAccountTokens(ObjectStore store, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Token> tokens = new(StringComparer.Ordinal);
 
+    // Every request with a token checks its account's uid: each stored version is parsed once.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<StoredObject, string> uids = [];
+
     /// <summary>A new token for the ServiceAccount, valid for <paramref name="lifetime"/>; returns it and when it expires.</summary>
     public (string Token, DateTimeOffset Expires) Issue(string ns, string name, string uid, TimeSpan lifetime)
     {
@@ -39,7 +42,7 @@ internal sealed class ServiceAccountTokens(ObjectStore store, TimeProvider time)
         }
 
         var account = store.Get(ServiceAccounts, StoredObject.KeyOf(token.Namespace, token.Name));
-        if (account is null || (string?)account.ToJsonObject()["metadata"]?["uid"] != token.Uid)
+        if (account is null || uids.GetValue(account, stored => (string?)stored.ToJsonObject()["metadata"]?["uid"] ?? "") != token.Uid)
         {
             return null;
         }

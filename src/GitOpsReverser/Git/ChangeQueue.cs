@@ -33,8 +33,10 @@ internal sealed class ChangeQueue(long maxBytes, Action? coalesced = null)
     /// <summary>The bound past which changes to one path are folded together.</summary>
     public long MaxBytes => maxBytes;
 
+    private long coalescedChanges;
+
     /// <summary>How many changes were folded into an earlier entry for the same path.</summary>
-    public long Coalesced { get; private set; }
+    public long Coalesced => Interlocked.Read(ref coalescedChanges);
 
     public async ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
     {
@@ -58,7 +60,7 @@ internal sealed class ChangeQueue(long maxBytes, Action? coalesced = null)
                     var folded = new QueuedChange(change, latest.Value.Changes + 1);
                     Interlocked.Add(ref bytes, folded.Bytes - latest.Value.Bytes);
                     latest.Value = folded;
-                    Coalesced++;
+                    Interlocked.Increment(ref coalescedChanges);
                     coalesced?.Invoke();
                     Signal();
                     return;

@@ -36,7 +36,6 @@ internal sealed class RepoWorker : IDisposable
     private readonly SemaphoreSlim wakeUp = new(0, 1);
     private readonly System.Collections.Concurrent.ConcurrentQueue<Action> requests = new();
     private long resyncs;
-    private long coalesced;
     private DateTimeOffset lastCoalescingLog = DateTimeOffset.MinValue;
     private volatile RepoWorkerStatus status = new(null, null, 0, 0, null, Started: false);
 
@@ -67,7 +66,7 @@ internal sealed class RepoWorker : IDisposable
     {
         QueuedChanges = queue.Count + Volatile.Read(ref inFlight),
         QueuedBytes = queue.Bytes,
-        CoalescedChanges = Interlocked.Read(ref coalesced),
+        CoalescedChanges = queue.Coalesced,
     };
 
     /// <summary>Where the bare clone lives.</summary>
@@ -348,12 +347,14 @@ internal sealed class RepoWorker : IDisposable
     private void CommitChanges(IReadOnlyList<QueuedChange> entries, bool resync)
     {
         var applied = new List<(ChangeDescription Description, int Changes)>();
+        var tree = clone!.Tree;
         foreach (var (change, changes) in entries)
         {
-            var existed = clone!.Tree.Get(change.Path) is not null;
+            // Only a folded entry needs to know what the branch held before it.
+            var existed = changes > 1 && tree.Get(change.Path) is not null;
             var changed = change.IsDeletion
-                ? clone.Tree.Remove(change.Path)
-                : clone.Tree.Set(change.Path, clone.WriteBlob(change.Content!));
+                ? tree.Remove(change.Path)
+                : tree.Set(change.Path, clone.WriteBlob(change.Content!));
             metrics.Event(options.Id, changed ? "committed" : "unchanged");
             if (changed)
             {
@@ -412,13 +413,12 @@ internal sealed class RepoWorker : IDisposable
     // The queue is past its bound and folded a change into an earlier one: counted, and said at most once a minute.
     private void Coalesced()
     {
-        var total = Interlocked.Increment(ref coalesced);
         metrics.Coalesced(options.Id);
         var now = time.GetUtcNow();
         if (now - lastCoalescingLog >= TimeSpan.FromMinutes(1))
         {
             lastCoalescingLog = now;
-            Log.Coalescing(logger, options.Id, queue.Bytes, queue.MaxBytes, total);
+            Log.Coalescing(logger, options.Id, queue.Bytes, queue.MaxBytes, queue.Coalesced);
         }
     }
 

@@ -5,7 +5,7 @@ namespace GitOpsReverser.Hosting;
 
 /// <summary>
 /// Ready once the operator's objects are listed and every repository has finished its first sync; a
-/// standby (leader election) is ready while it waits.
+/// standby (leader election) once it has seen another process lead.
 /// </summary>
 internal sealed class OperatorReadiness(Leadership leadership) : IHealthCheck
 {

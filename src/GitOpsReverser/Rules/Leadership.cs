@@ -21,7 +21,8 @@ namespace GitOpsReverser.Rules;
 /// graceful stop deletes the Lease it holds, so a standby takes over without waiting.
 /// </summary>
 internal sealed class Leadership(
-    IServiceProvider services, IOptions<OperatorOptions> options, IKubernetes kubernetes, ILogger<Leadership> logger) : BackgroundService
+    IServiceProvider services, IOptions<OperatorOptions> options, IKubernetes kubernetes, TimeProvider time, ILogger<Leadership> logger)
+    : BackgroundService
 {
     /// <summary>The Lease's name; the chart's Role names it.</summary>
     public const string LeaseName = "gitops-reverser";
@@ -36,9 +37,6 @@ internal sealed class Leadership(
     /// got the Lease yet is not called ready).
     /// </summary>
     public bool Ready => controller is { } current ? current.Ready : options.Value.LeaderElection && !leading && otherLeader is not null;
-
-    /// <summary>True while this process leads (always, without leader election, once started).</summary>
-    public bool IsLeader => leading;
 
     /// <summary>This process's identity in the Lease: the pod's name, else host name and process id.</summary>
     public static string Identity =>
@@ -71,9 +69,10 @@ internal sealed class Leadership(
                 RetryPeriod = settings.RetryPeriod,
             });
             var running = Task.CompletedTask;
+            var led = false;
             elector.OnStartedLeading += () =>
             {
-                leading = true;
+                leading = led = true;
                 failures = 0;
                 Log.Leading(logger, Identity);
                 running = RunTermAsync(term.Token);
@@ -91,8 +90,6 @@ internal sealed class Leadership(
                 Log.NewLeader(logger, leader ?? "nobody");
             };
             elector.OnError += exception => Log.ElectionFailed(logger, exception.Message);
-            var led = false;
-            elector.OnStartedLeading += () => led = true;
             try
             {
                 await elector.RunUntilLeadershipLostAsync(election.Token);
@@ -106,7 +103,7 @@ internal sealed class Leadership(
                 // The Lease could not be read or written at all (API server away, RBAC): try again after a pause.
                 failures++;
                 Log.ElectionFailed(logger, exception.Message);
-                await PauseAsync(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), stoppingToken);
+                await PauseAsync(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), time, stoppingToken);
             }
 
             term.Cancel();
@@ -123,11 +120,11 @@ internal sealed class Leadership(
         }
     }
 
-    private static async Task PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private static async Task PauseAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
