@@ -89,13 +89,15 @@ internal static class CommitBench
         var objects = Path.Combine(path, "objects");
         var before = DirectoryBytes(objects);
         var packClock = Stopwatch.StartNew();
-        var packing = clone.StartLoosePacking();
+        var packing = clone.StartPacking(full: false);
         packing.Run();
-        clone.FinishLoosePacking(packing);
+        clone.FinishPacking(packing);
         var loose = packClock.Elapsed;
         var afterLoose = DirectoryBytes(objects);
         packClock.Restart();
-        clone.Compact();
+        packing = clone.StartPacking(full: true);
+        packing.Run();
+        clone.FinishPacking(packing);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    packing of {layout} {size:N0} after {commits} commits: the loose objects {loose.TotalSeconds:F1} s ({loose.TotalMilliseconds / commits:F2} ms per commit), "
             + $"objects {before / 1e6:F0} MB -> {afterLoose / 1e6:F0} MB; then everything, with deltas (every 16th packing) {packClock.Elapsed.TotalSeconds:F1} s, -> {DirectoryBytes(objects) / 1e6:F0} MB"));

@@ -8,8 +8,8 @@ namespace GitOpsReverser.Git;
 /// Pushes one commit of the clone from a second handle on it, on a thread-pool thread, so the worker
 /// goes on committing while the push runs. Objects are immutable and the push reads only the commit
 /// it was given and its ancestors, so it never sees the commits made meanwhile.
-/// Everything that rewrites the clone (packing, conflict replays, fetches) waits until the push has
-/// ended and <see cref="TakeOutcomeAsync"/> has been called, except the packing of loose objects: it
+/// Everything that rewrites the clone (conflict replays, fetches, finishing a packing) waits until the push
+/// has ended and <see cref="TakeOutcomeAsync"/> has been called; a packing itself runs beside it, as it
 /// deletes a loose file only once the pack holding it is complete, and libgit2 rescans the packs on a miss.
 /// </summary>
 internal sealed class BackgroundPush(string clonePath, GitRemote remote, string branch, ResiliencePipeline pipeline) : IDisposable

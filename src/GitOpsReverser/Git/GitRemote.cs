@@ -1,21 +1,29 @@
-using System.Security.Cryptography.X509Certificates;
 using LibGit2Sharp;
 using LibGit2Sharp.Handlers;
 
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// Fetch (LibGit2Sharp) and push (git's push protocol, see <see cref="Push"/>) for one remote, with
-/// credentials from <see cref="GitCredentials"/> and every failure classified (<see cref="GitFailureKind"/>).
+/// Fetch and push for one remote, both through LibGit2Sharp (libgit2's HTTP transport, or the managed
+/// <see cref="SshSmartSubtransport"/> for SSH), with credentials from <see cref="GitCredentials"/>, the
+/// server checked against its CA file (<see cref="Hosting.TlsTrust"/>), and every failure classified
+/// (<see cref="GitFailureKind"/>).
 /// </summary>
 internal sealed class GitRemote(string url, GitCredentials credentials)
 {
     public const string RemoteName = "origin";
 
+    // The commit a push sends: libgit2 pushes references, not ids.
+    private const string PushSource = "refs/gitops-reverser/push";
+
     public string Url { get; } = url;
 
-    // Pushes over HTTP share one connection pool; created on the first.
-    private readonly Lazy<HttpClient> http = new(() => HttpReceivePack.CreateClient(credentials));
+    // libgit2 pushes to a repository on a local path in-process and sets the ref without comparing it
+    // with the value it read, so two pushes to one path at once could both "succeed" with one lost: this
+    // process's pushes to a path take turns. (A server's receive-pack compares and swaps.)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> LocalPushLocks = new(StringComparer.Ordinal);
+
+    private bool IsLocal => Path.IsPathRooted(Url) || Url.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fetches <paramref name="branch"/> into <c>refs/remotes/origin/&lt;branch&gt;</c>; returns false when the remote has no such branch.</summary>
     public bool Fetch(Repository repository, string branch)
@@ -24,10 +32,10 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         {
             CredentialsProvider = CredentialsProvider(),
             CertificateCheck = CertificateCheck(),
+            CustomHeaders = Headers(),
             TagFetchMode = TagFetchMode.None,
             Prune = true,
         };
-        AddHeaders(options.CustomHeaders, headers => options.CustomHeaders = headers);
         try
         {
             Commands.Fetch(repository, RemoteName, [$"+refs/heads/{branch}:refs/remotes/{RemoteName}/{branch}"], options, null);
@@ -45,103 +53,72 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
     }
 
     /// <summary>
-    /// Pushes <paramref name="commit"/> to the remote branch with git's push protocol and a pack of
-    /// its own (<see cref="CommitPack"/>); never forces. A remote branch this clone cannot fast-forward
-    /// is reported as <see cref="GitFailureKind.NonFastForward"/> before anything is sent.
+    /// Pushes <paramref name="commit"/> to the remote branch with libgit2, never forcing: a remote branch
+    /// this clone cannot fast-forward is <see cref="GitFailureKind.NonFastForward"/>, a ref update the
+    /// server refuses is classified by its reason (<see cref="PushRejection"/>).
     /// </summary>
-    /// <returns>What was sent, or null when the remote branch was at <paramref name="commit"/> already.</returns>
-    public CommitPack? Push(Repository repository, ObjectId commit, string branch)
+    public void Push(Repository repository, ObjectId commit, string branch)
     {
         var target = $"refs/heads/{branch}";
-        using var transport = ReceivePackTransport.For(Url, credentials, () => http.Value);
+        repository.Refs.Add(PushSource, commit, allowOverwrite: true);
+        var refused = new List<PushStatusError>();
+        var options = new PushOptions
+        {
+            CredentialsProvider = CredentialsProvider(),
+            CertificateCheck = CertificateCheck(),
+            CustomHeaders = Headers(),
+            OnPushStatusError = refused.Add,
+        };
         try
         {
-            var advertisement = ReceivePackAdvertisement.Read(transport.Advertise());
-            var old = advertisement.Refs.GetValueOrDefault(target);
-            if (old == commit)
+            var remote = repository.Network.Remotes[RemoteName];
+            if (IsLocal)
             {
-                return null;
+                lock (LocalPushLocks.GetOrAdd(Path.GetFullPath(Url.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(Url).LocalPath : Url), _ => new object()))
+                {
+                    repository.Network.Push(remote, $"{PushSource}:{target}", options);
+                }
             }
-
-            if (old is not null && !IsAncestor(repository, old, commit))
+            else
             {
-                throw new GitRemoteException(GitFailureKind.NonFastForward, "push", Url, "the remote branch has commits this clone does not have");
+                repository.Network.Push(remote, $"{PushSource}:{target}", options);
             }
-
-            var filter = new CommitFilter { IncludeReachableFrom = commit, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse };
-            if (old is not null)
-            {
-                filter.ExcludeReachableFrom = old;
-            }
-
-            var commits = repository.Commits.QueryBy(filter).Select(each => each.Id).ToList();
-            using var reader = new RawObjectReader(repository.Info.Path);
-            var contents = CommitPack.ForPush(reader);
-            contents.AddCommits(commits);
-            var sideBand = advertisement.Capabilities.Contains("side-band-64k");
-            var capabilities = string.Join(' ', new[] { "report-status", sideBand ? "side-band-64k" : null,
-                advertisement.Capabilities.Contains("quiet") ? "quiet" : null, "agent=gitops-reverser" }.OfType<string>());
-            var request = new MemoryStream();
-            PktLine.Write(request, $"{(old ?? ObjectId.Zero).Sha} {commit.Sha} {target}\0{capabilities}\n");
-            PktLine.WriteFlush(request);
-            contents.WriteTo(request);
-            var report = ReceivePackReport.Read(transport.Send(new ArraySegment<byte>(request.GetBuffer(), 0, (int)request.Length)), sideBand);
-            transport.Finish();
-            Check(report, target);
-            return contents;
         }
-        catch (GitRemoteException)
+        catch (NonFastForwardException exception)
         {
-            throw;
+            throw new GitRemoteException(GitFailureKind.NonFastForward, "push", Url, $"the remote branch has commits this clone does not have ({exception.Message})", exception);
         }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or InvalidDataException
-                                              or HttpRequestException or TaskCanceledException or Renci.SshNet.Common.SshException
-                                              or System.Net.Sockets.SocketException)
+        catch (LibGit2SharpException exception)
         {
-            var errors = transport.ErrorOutput;
-            throw Classify("push", exception, errors.Length == 0 ? exception.Message : $"{exception.Message}: {errors}");
+            throw Classify("push", exception);
+        }
+
+        if (refused.FirstOrDefault() is { } refusal)
+        {
+            throw new GitRemoteException(PushRejection.Classify(refusal.Message, ""), "push", Url, $"{refusal.Reference}: {refusal.Message}");
         }
     }
 
-    private void Check(ReceivePackReport report, string target)
+    private GitRemoteException Classify(string operation, LibGit2SharpException exception)
     {
-        var messages = report.Messages.Length > 0 ? $" (the remote said: {report.Messages})" : "";
-        if (report.Unpack != "ok")
+        var message = exception.Message;
+        if (Path.IsPathRooted(Url) && !Repository.IsValid(Url))
         {
-            throw new GitRemoteException(GitFailureKind.Rejected, "push", Url, $"the remote could not unpack the push: {report.Unpack}{messages}");
+            // libgit2 words a path with no repository as an unknown protocol.
+            message = $"{Url} does not appear to be a git repository ({message})";
         }
 
-        if (!report.Refs.TryGetValue(target, out var reason))
-        {
-            throw new GitRemoteException(GitFailureKind.Rejected, "push", Url, $"the remote reported nothing for {target}{messages}");
-        }
-
-        if (reason is null)
-        {
-            return;
-        }
-
-        throw new GitRemoteException(PushRejection.Classify(reason, report.Messages), "push", Url, $"{target}: {reason}{messages}");
-    }
-
-    private static bool IsAncestor(Repository repository, ObjectId ancestor, ObjectId commit) =>
-        repository.Lookup<Commit>(ancestor) is { } old
-        && repository.Lookup<Commit>(commit) is { } head
-        && repository.ObjectDatabase.FindMergeBase(old, head)?.Id == ancestor;
-
-    private GitRemoteException Classify(string operation, Exception exception, string? detail = null)
-    {
-        var message = detail ?? exception.Message;
         bool Has(string text) => message.Contains(text, StringComparison.OrdinalIgnoreCase);
-        // Keywords of libgit2's and our transports' messages; HTTP codes only as libgit2 words them,
-        // since a port or a path in the message may contain the same digits.
+
+        // Keywords of libgit2's messages; HTTP codes only as libgit2 words them, since a port or a path in
+        // the message may contain the same digits.
         var kind =
-            exception is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } ? GitFailureKind.Trust
-            : Has("authentication") || Has("status code: 401") || Has("status code: 403") || Has("credentials") || Has("unauthorized")
+            Has("authentication") || Has("status code: 401") || Has("status code: 403") || Has("credentials") || Has("unauthorized")
                 ? GitFailureKind.Authentication
             : Has("certificate") || Has("host key") || Has("hostkey") || Has("known_hosts") ? GitFailureKind.Trust
             : Has("status code: 404") || Has("does not appear to be a git repository") || Has("unsupported url") || Has("invalid url")
-                || Has("could not find repository") || Has("repository not found") ? GitFailureKind.Configuration
+                || Has("could not find repository") || Has("repository not found") || Has("status code: 413")
+                || Has("object-format") || Has("sha256") || Has("unsupported repository format") ? GitFailureKind.Configuration
             : GitFailureKind.Transient;
         return new GitRemoteException(kind, operation, Url, message, exception);
     }
@@ -160,13 +137,7 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         return (_, _, _) => new UsernamePasswordCredentials { Username = credentials.Username ?? "git", Password = credentials.Password ?? "" };
     }
 
-    private void AddHeaders(string[]? existing, Action<string[]> set)
-    {
-        if (credentials.BearerToken is { } token)
-        {
-            set([.. existing ?? [], $"Authorization: Bearer {token}"]);
-        }
-    }
+    private string[]? Headers() => credentials.BearerToken is { } token ? [$"Authorization: Bearer {token}"] : null;
 
     private CertificateCheckHandler? CertificateCheck()
     {
@@ -175,21 +146,8 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             return null;
         }
 
-        var trusted = new X509Certificate2Collection();
-        trusted.ImportFromPem(pem);
+        var roots = Hosting.TlsTrust.ReadRoots(pem);
         return (certificate, _, host) =>
-        {
-            if (certificate is not CertificateX509 x509)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var leaf = X509CertificateLoader.LoadCertificate(x509.Certificate.GetRawCertData());
-            return chain.Build(leaf) && leaf.MatchesHostname(host);
-        };
+            certificate is CertificateX509 x509 && Hosting.TlsTrust.Trusts(roots, x509.Certificate, host);
     }
 }

@@ -6,21 +6,20 @@ namespace GitOpsReverser.Git;
 /// <summary>
 /// The branch's file tree, kept in memory between commits so a commit costs the depth of the changed
 /// path, not the size of the repository. Folders load lazily from the object database; a change
-/// marks the folders on its path dirty; <see cref="Write"/> writes only dirty folders, as raw git tree
-/// objects (LibGit2Sharp's TreeDefinition rebuilds every entry of a folder: 100 ms for 10,000 files).
+/// marks the folders on its path dirty; <see cref="Write"/> writes only dirty folders, as git tree objects
+/// through the object database (LibGit2Sharp's TreeDefinition rebuilds every entry of a folder: 100 ms for
+/// 10,000 files).
 /// A folder whose entries only changed ids (the usual update) keeps its serialized bytes and has
 /// those ids patched in place; only inserts and removals re-serialize it.
 /// </summary>
 internal sealed class GitTreeState
 {
     private Repository repository;
-    private readonly string objectsDirectory;
     private readonly Folder root;
 
     private GitTreeState(Repository repository, Folder root)
     {
         this.repository = repository;
-        objectsDirectory = Path.Combine(repository.Info.Path, "objects");
         this.root = root;
     }
 
@@ -164,7 +163,7 @@ internal sealed class GitTreeState
         return Walk(folder, prefix.Length == 0 ? "" : prefix + "/");
     }
 
-    /// <summary>Bytes of tree objects this instance has written (uncompressed loose objects on disk).</summary>
+    /// <summary>Bytes of tree objects this instance has written (before compression).</summary>
     public long BytesWritten { get; private set; }
 
     /// <summary>True when the tree holds no file.</summary>
@@ -215,7 +214,7 @@ internal sealed class GitTreeState
 
         folder.Patched.Clear();
         folder.Restructured = false;
-        folder.Id = LooseObjects.Write(objectsDirectory, "tree", folder.Bytes);
+        folder.Id = repository.ObjectDatabase.Write<Tree>(folder.Bytes);
         BytesWritten += folder.Bytes!.Length;
         return folder.Id;
     }

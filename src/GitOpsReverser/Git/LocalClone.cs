@@ -41,6 +41,14 @@ internal sealed class LocalClone : IDisposable
     /// <summary>The tree of <see cref="Head"/>, with the changes of the next commit applied as they come.</summary>
     public GitTreeState Tree { get; private set; }
 
+    // libgit2 hashes every object it reads again (with its slower, collision-detecting SHA-1), which git
+    // leaves to fsck; packing reads each version of every folder, and spent most of its time hashing.
+    private static readonly Lazy<bool> Settings = new(() =>
+    {
+        GlobalSettings.SetStrictHashVerification(false);
+        return true;
+    });
+
     /// <summary>Opens the clone at <paramref name="path"/>, creating a bare repository with an <c>origin</c> remote when there is none.</summary>
     public static LocalClone Open(string path, string url, string branch)
     {
@@ -50,7 +58,7 @@ internal sealed class LocalClone : IDisposable
             Repository.Init(path, isBare: true);
         }
 
-        LibGit2Settings.EnsureApplied();
+        _ = Settings.Value;
 
         // HEAD names the branch even before it exists (an unborn branch in a new clone).
         File.WriteAllText(Path.Combine(path, "HEAD"), $"ref: refs/heads/{branch}\n");
@@ -107,13 +115,13 @@ internal sealed class LocalClone : IDisposable
             return null;
         }
 
-        var bytes = LooseObjects.CommitBytes(treeId, HeadId is null ? [] : [HeadId], author, committer, message);
-        var commitId = LooseObjects.Write(ObjectsFolder, "commit", bytes);
-        Repository.Refs.Add(BranchRef, commitId, allowOverwrite: true);
-        HeadId = commitId;
+        Commit[] parents = HeadId is null ? [] : [Repository.Lookup<Commit>(HeadId)];
+        var commit = Repository.ObjectDatabase.CreateCommit(author, committer, message, Repository.Lookup<Tree>(treeId), parents, prettifyMessage: false);
+        Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
+        HeadId = commit.Id;
         headTreeId = treeId;
         CommitsSinceCompaction++;
-        return commitId;
+        return commit.Id;
     }
 
     /// <summary>Points the branch (and the in-memory tree) at <paramref name="commit"/>.</summary>
@@ -140,75 +148,32 @@ internal sealed class LocalClone : IDisposable
     /// <summary>Marks the remote branch as being at <paramref name="commit"/> (after a successful push of it).</summary>
     public void MarkPushed(ObjectId commit) => Repository.Refs.Add(RemoteRef, commit, allowOverwrite: true);
 
-    /// <summary>Commits made since the last <see cref="Compact"/> (or since the clone was opened).</summary>
+    /// <summary>Commits made since the last packing (or since the clone was opened).</summary>
     public int CommitsSinceCompaction { get; private set; }
 
     /// <summary>Roughly how many bytes of loose objects (trees and blobs) were written since the last packing.</summary>
     public long LooseBytesSinceCompaction { get; private set; }
 
-    /// <summary>After this many incremental packs, the next packing rewrites everything into one pack.</summary>
+    /// <summary>After this many packs, the next packing rewrites every object into one pack.</summary>
     public const int MaximumPacks = 16;
 
-    /// <summary>Whether the next packing walks every commit (see <see cref="Compact"/>) rather than packing the loose objects beside commits.</summary>
-    public bool NextPackingIsFull =>
-        Directory.Exists(PacksFolder) && Directory.GetFiles(PacksFolder, "pack-*.pack").Length >= MaximumPacks;
+    private string PacksFolder => Path.Combine(Repository.Info.Path, "objects", "pack");
 
-    private string ObjectsFolder => Path.Combine(Repository.Info.Path, "objects");
+    /// <summary>A packing of the objects written so far, to run on another thread (<see cref="ClonePack.Run"/>), then <see cref="FinishPacking"/>.</summary>
+    public ClonePack StartPacking() =>
+        StartPacking(full: Directory.Exists(PacksFolder) && Directory.GetFiles(PacksFolder, "pack-*.pack").Length >= MaximumPacks);
 
-    private string PacksFolder => Path.Combine(ObjectsFolder, "pack");
+    /// <summary>A packing of the loose objects, or of every object when <paramref name="full"/>.</summary>
+    public ClonePack StartPacking(bool full) => new(Repository.Info.Path, full, CommitsSinceCompaction, LooseBytesSinceCompaction);
 
     /// <summary>
-    /// Rewrites the clone into one pack of everything the branch and the remote branch reach, as
-    /// <see cref="CommitPack"/> writes it (each commit's changes as deltas against their previous
-    /// versions), so the cost follows the changes, never commits × files. Objects no ref reaches (left
-    /// behind by conflict replays) go. It runs on the worker's thread, as it deletes packs that commits
-    /// may read; the packings between two of these pack only the loose objects, beside commits
-    /// (<see cref="StartLoosePacking"/>).
+    /// After <paramref name="packing"/> ran, while no push runs: the handle learns the new pack, the packs
+    /// a full packing replaced go, and the counters keep what came since.
     /// </summary>
-    public void Compact()
-    {
-        var objects = ObjectsFolder;
-        Directory.CreateDirectory(PacksFolder);
-        var oldPacks = Directory.GetFiles(PacksFolder, "pack-*");
-        var heads = new[] { HeadId, RemoteHead?.Id }.OfType<ObjectId>().Distinct().ToList();
-        if (heads.Count == 0)
-        {
-            return;
-        }
-
-        var commits = Repository.Commits
-            .QueryBy(new CommitFilter { IncludeReachableFrom = heads, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse })
-            .Select(commit => commit.Id);
-        string pack;
-        using (var reader = new RawObjectReader(Repository.Info.Path))
-        {
-            var contents = CommitPack.ForRepack(reader);
-            contents.AddCommits(commits);
-            pack = PackWriter.Save(objects, contents.ToArray(), contents.Index);
-        }
-
-        foreach (var folder in Directory.GetDirectories(objects).Where(folder => Path.GetFileName(folder).Length == 2))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        foreach (var old in oldPacks.Where(old => Path.ChangeExtension(old, ".pack") != pack))
-        {
-            File.Delete(old);
-        }
-
-        Reopen();
-        CommitsSinceCompaction = 0;
-        LooseBytesSinceCompaction = 0;
-    }
-
-    /// <summary>A packing of the loose objects there are now, to run on another thread; then <see cref="FinishLoosePacking"/>.</summary>
-    public LoosePacking StartLoosePacking() => new(Repository.Info.Path, HeadId, CommitsSinceCompaction, LooseBytesSinceCompaction);
-
-    /// <summary>After <paramref name="packing"/> ran: the handle learns the new pack, and the counters keep what came since.</summary>
-    public void FinishLoosePacking(LoosePacking packing)
+    public void FinishPacking(ClonePack packing)
     {
         Reopen();
+        packing.DeleteReplacedPacks();
         CommitsSinceCompaction -= packing.Commits;
         LooseBytesSinceCompaction -= packing.LooseBytes;
     }
@@ -222,11 +187,11 @@ internal sealed class LocalClone : IDisposable
         Tree.Rebind(Repository);
     }
 
-    /// <summary>Writes <paramref name="content"/> as a loose blob (a no-op when that file exists) and returns its id.</summary>
+    /// <summary>Writes <paramref name="content"/> as a blob and returns its id.</summary>
     public ObjectId WriteBlob(byte[] content)
     {
         LooseBytesSinceCompaction += content.Length;
-        return LooseObjects.Write(ObjectsFolder, "blob", content);
+        return Repository.ObjectDatabase.Write<Blob>(content);
     }
 
     public void Dispose() => Repository.Dispose();

@@ -177,7 +177,7 @@ internal sealed class RepoWorker : IDisposable
                     await FinishPushAsync(cancellationToken);
                 }
 
-                if (packing.HasEnded)
+                if (packing.CanFinish(push))
                 {
                     await packing.FinishAsync(clone, push);
                     Publish();
@@ -260,7 +260,7 @@ internal sealed class RepoWorker : IDisposable
 
     // Whether the commit loop should stop so that a push can start, or an ended push or packing be finished.
     private bool BackgroundWorkDue() =>
-        packing.HasEnded
+        packing.CanFinish(push!)
         || (push!.IsRunning ? push.HasEnded : unpushed > 0 && time.GetUtcNow() >= PushDue());
 
     private async Task WaitForWorkAsync(CancellationToken cancellationToken)
@@ -485,7 +485,7 @@ internal sealed class RepoWorker : IDisposable
         oldestUnpushed = unpushed > 0 ? firstCommitDuringPush ?? time.GetUtcNow() : null;
         consecutiveFailures = 0;
         status = status with { LastPushTime = time.GetUtcNow(), LastError = null };
-        packing.AfterPush(clone, push!);
+        packing.AfterPush(clone);
         Publish();
     }
 

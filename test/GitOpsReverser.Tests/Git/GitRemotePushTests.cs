@@ -4,10 +4,9 @@ using LibGit2Sharp;
 namespace GitOpsReverser.Tests.Git;
 
 /// <summary>
-/// <see cref="GitRemote.Push"/> with its own pack and git's push protocol, against a real
-/// <c>git receive-pack</c> on a local bare repository (HTTP and SSH: <see cref="HttpRemoteTests"/>,
-/// <see cref="SshRemoteTests"/>). Git itself checks every pack: the push is accepted only when each
-/// object and delta resolves, and <c>fsck --strict</c> runs on the remote afterwards.
+/// <see cref="GitRemote.Push"/> through libgit2 to a local bare repository (HTTP and SSH, with hooks:
+/// <see cref="HttpRemoteTests"/>, <see cref="SshRemoteTests"/>); <c>fsck --strict</c> runs on the remote
+/// after every push.
 /// </summary>
 [Category("Integration")]
 public sealed class GitRemotePushTests
@@ -26,7 +25,7 @@ public sealed class GitRemotePushTests
         Write(work, "ns-b/secrets/three.yaml", Text(70_000, 'c'));
         Write(work, "top.yaml", "top\n");
         Commit(work, "first");
-        Push(push, work).Should().NotBeNull("the remote had no branch");
+        Push(push, work);
         Check(remote, work);
 
         // Several commits in one push: an edit in a folder, a large file changed at its end, a new
@@ -40,13 +39,12 @@ public sealed class GitRemotePushTests
         File.Delete(Path.Combine(work, "top.yaml"));
         Write(work, "top.yaml/inside.yaml", "a file where a file was\n");
         Commit(work, "remove and swap");
-        var contents = Push(push, work);
+        Push(push, work);
 
-        contents.Should().NotBeNull();
-        contents!.Deltas.Should().BeGreaterThanOrEqualTo(5, "the edited files and their folders go as deltas against their parents' versions");
         Check(remote, work);
         GitCli.Log(remote).Should().Equal("remove and swap", "append and add", "edit", "first");
-        Push(push, work).Should().BeNull("the remote branch is at the commit already");
+        Push(push, work);
+        GitCli.Log(remote).Should().HaveCount(4, "a push of the commit the remote branch is at changes nothing");
     }
 
     [Test]
@@ -77,23 +75,6 @@ public sealed class GitRemotePushTests
     }
 
     [Test]
-    public void Push_RefusedByAHook_IsRejectedWithTheHooksMessage()
-    {
-        using var temp = new TempDirectory();
-        var remote = GitCli.InitBare(temp.Combine("remote.git"));
-        GitCli.WriteHook(remote, "#!/bin/sh\necho 'main is protected' >&2\nexit 1\n");
-        var work = temp.Combine("work");
-        GitCli.Run(temp.Path, "init", "--quiet", "--initial-branch=main", work);
-        Write(work, "a.yaml", "a\n");
-        Commit(work, "first");
-
-        var failure = FluentActions.Invoking(() => Push(new GitRemote(remote, GitCredentials.None), work)).Should().Throw<GitRemoteException>().Which;
-
-        failure.Kind.Should().Be(GitFailureKind.Rejected);
-        failure.Message.Should().Contain("refs/heads/main").And.Contain("hook declined").And.Contain("main is protected");
-    }
-
-    [Test]
     public void Push_ToAPathWithNoRepository_IsAConfigurationFailure()
     {
         using var temp = new TempDirectory();
@@ -109,10 +90,15 @@ public sealed class GitRemotePushTests
         failure.Message.Should().Contain("does not appear to be a git repository");
     }
 
-    private static CommitPack? Push(GitRemote remote, string work)
+    private static void Push(GitRemote remote, string work)
     {
         using var repository = new Repository(work);
-        return remote.Push(repository, repository.Head.Tip.Id, "main");
+        if (repository.Network.Remotes[GitRemote.RemoteName] is null)
+        {
+            repository.Network.Remotes.Add(GitRemote.RemoteName, remote.Url);
+        }
+
+        remote.Push(repository, repository.Head.Tip.Id, "main");
     }
 
     // The remote's branch is the work tree's, every file has the same bytes, and git finds nothing wrong.
