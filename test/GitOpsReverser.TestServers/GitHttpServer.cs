@@ -72,6 +72,17 @@ public sealed class GitHttpServer : IDisposable
                   fastcgi_param PATH_INFO $1;
             {{backend}}
                 }
+                location ~ ^/moved-301/(.*)$ { auth_basic "git"; auth_basic_user_file {{directory.Combine("htpasswd")}}; return 301 /$1$is_args$args; }
+                location ~ ^/moved-302/(.*)$ { auth_basic "git"; auth_basic_user_file {{directory.Combine("htpasswd")}}; return 302 /$1$is_args$args; }
+                location ~ ^/moved-307/(.*)$ { auth_basic "git"; auth_basic_user_file {{directory.Combine("htpasswd")}}; return 307 /$1$is_args$args; }
+                location ~ ^/moved-308/(.*)$ { auth_basic "git"; auth_basic_user_file {{directory.Combine("htpasswd")}}; return 308 /$1$is_args$args; }
+                location ~ ^/small(/.*)$ {
+                  client_max_body_size 2k;
+                  auth_basic "git";
+                  auth_basic_user_file {{directory.Combine("htpasswd")}};
+                  fastcgi_param PATH_INFO $1;
+            {{backend}}
+                }
                 location / {
                   auth_basic "git";
                   auth_basic_user_file {{directory.Combine("htpasswd")}};
@@ -99,6 +110,15 @@ public sealed class GitHttpServer : IDisposable
     public string BearerUrlFor(string repository) => $"http://127.0.0.1:{Port}/bearer/{repository}";
 
     public string RepositoriesRoot { get; }
+
+    /// <summary>
+    /// The URL of a repository that moved: <c>/moved-CODE/&lt;name&gt;</c> answers (after basic auth)
+    /// <paramref name="status"/> (301, 302, 307 or 308) to <c>/&lt;name&gt;</c>.
+    /// </summary>
+    public string MovedUrlFor(string repository, int status) => $"http://127.0.0.1:{Port}/moved-{status}/{repository}";
+
+    /// <summary>The URL of a repository behind a request body limit of 2 KiB (HTTP 413 above it).</summary>
+    public string SmallBodyUrlFor(string repository) => $"http://127.0.0.1:{Port}/small/{repository}";
 
     public string UrlFor(string repository) => $"http://127.0.0.1:{Port}/{repository}";
 

@@ -12,7 +12,9 @@ public sealed class SshGitServer : IDisposable
     private readonly TempDirectory directory = new("git-ssh-");
     private readonly Process sshd;
 
-    public SshGitServer()
+    /// <param name="gitShell">Whether logins get only what <c>git-shell</c> allows (git's programs), as on a hosted Git server.</param>
+    /// <param name="noThin">Whether receive-pack advertises <c>no-thin</c> and refuses thin packs.</param>
+    public SshGitServer(bool gitShell = false, bool noThin = false)
     {
         Port = LoopbackPorts.Free();
         User = Environment.UserName;
@@ -30,6 +32,20 @@ public sealed class SshGitServer : IDisposable
         RepositoriesRoot = directory.Combine("repos");
         Directory.CreateDirectory(RepositoriesRoot);
         var config = directory.Combine("sshd_config");
+        var noThinCommand = directory.Combine("no-thin.sh");
+        File.WriteAllText(noThinCommand, """
+            #!/bin/sh
+            case "$SSH_ORIGINAL_COMMAND" in
+              git-receive-pack\ *) eval "exec git receive-pack --reject-thin-pack-for-testing ${SSH_ORIGINAL_COMMAND#git-receive-pack }" ;;
+              *) eval "exec $SSH_ORIGINAL_COMMAND" ;;
+            esac
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(noThinCommand, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var forceCommand = gitShell ? "ForceCommand /usr/bin/git-shell -c \"$SSH_ORIGINAL_COMMAND\"" : noThin ? $"ForceCommand {noThinCommand}" : "";
         File.WriteAllText(config, $"""
             Port {Port}
             ListenAddress 127.0.0.1
@@ -43,6 +59,7 @@ public sealed class SshGitServer : IDisposable
             StrictModes no
             PermitRootLogin prohibit-password
             LogLevel ERROR
+            {forceCommand}
             """);
         var start = Environment.UserName == "root"
             ? new ProcessStartInfo("unshare", ["-m", "sh", "-c", $"mount -t tmpfs tmpfs /run && mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e -f '{config}'"])
@@ -82,7 +99,11 @@ public sealed class SshGitServer : IDisposable
 
     public string CreateRepository(string name) => GitCli.InitBare(Path.Combine(RepositoriesRoot, name));
 
-    public string UrlFor(string name) => $"ssh://{User}@127.0.0.1:{Port}{Path.Combine(RepositoriesRoot, name)}";
+    public string UrlFor(string name) =>
+        $"ssh://{User}@127.0.0.1:{Port}{string.Join('/', Path.Combine(RepositoriesRoot, name).Split('/').Select(Uri.EscapeDataString))}";
+
+    /// <summary>The URL with its path as users paste it: not escaped (spaces as they are).</summary>
+    public string UnescapedUrlFor(string name) => $"ssh://{User}@127.0.0.1:{Port}{Path.Combine(RepositoriesRoot, name)}";
 
     public void Dispose()
     {

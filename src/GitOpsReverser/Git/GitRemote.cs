@@ -107,6 +107,14 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             // libgit2 words a path with no repository as an unknown protocol.
             message = $"{Url} does not appear to be a git repository ({message})";
         }
+        else if (message.Contains("object format", StringComparison.OrdinalIgnoreCase))
+        {
+            message = $"{message}: the repository uses SHA-256 object ids, which libgit2 cannot write; use a SHA-1 repository";
+        }
+        else if (message.Contains("status code: 413", StringComparison.OrdinalIgnoreCase))
+        {
+            message = $"{message}: the server (or a proxy before it) refuses a request body this large; raise its limit (nginx: client_max_body_size)";
+        }
 
         bool Has(string text) => message.Contains(text, StringComparison.OrdinalIgnoreCase);
 
@@ -118,7 +126,7 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             : Has("certificate") || Has("host key") || Has("hostkey") || Has("known_hosts") ? GitFailureKind.Trust
             : Has("status code: 404") || Has("does not appear to be a git repository") || Has("unsupported url") || Has("invalid url")
                 || Has("could not find repository") || Has("repository not found") || Has("status code: 413")
-                || Has("object-format") || Has("sha256") || Has("unsupported repository format") ? GitFailureKind.Configuration
+                || Has("object format") ? GitFailureKind.Configuration
             : GitFailureKind.Transient;
         return new GitRemoteException(kind, operation, Url, message, exception);
     }
