@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using GitOpsReverser.Watching;
+using GitOpsReverser.Capture;
 
 namespace GitOpsReverser.Benchmarks;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using GitOpsReverser.Kube;
 using GitOpsReverser.TestServers;
-using GitOpsReverser.Watching;
 using k8s;
 
 namespace GitOpsReverser.Benchmarks;

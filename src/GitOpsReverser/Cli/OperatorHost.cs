@@ -1,3 +1,4 @@
+using GitOpsReverser.Control;
 using GitOpsReverser.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using GitOpsReverser.Hosting;
+using GitOpsReverser.Control;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

@@ -6,7 +6,7 @@ namespace GitOpsReverser.Git;
 /// <summary>The Git pipeline's instruments; names match README.md's metrics table.</summary>
 internal sealed class GitMetrics
 {
-    public const string MeterName = "GitOpsReverser";
+    public const string MeterName = "GitOpsReverser.Git";
 
     private readonly Counter<long> operations;
     private readonly Histogram<double> pushDuration;

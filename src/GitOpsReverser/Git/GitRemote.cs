@@ -6,7 +6,7 @@ namespace GitOpsReverser.Git;
 /// <summary>
 /// Fetch and push for one remote, both through LibGit2Sharp (libgit2's HTTP transport, or the managed
 /// <see cref="SshSmartSubtransport"/> for SSH), with credentials from <see cref="GitCredentials"/>, the
-/// server checked against its CA file (<see cref="Hosting.TlsTrust"/>), and every failure classified
+/// server checked against its CA file (<see cref="Kube.TlsTrust"/>), and every failure classified
 /// (<see cref="GitFailureKind"/>).
 /// </summary>
 internal sealed class GitRemote(string url, GitCredentials credentials)
@@ -154,8 +154,8 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             return null;
         }
 
-        var roots = Hosting.TlsTrust.ReadRoots(pem);
+        var roots = Kube.TlsTrust.ReadRoots(pem);
         return (certificate, _, host) =>
-            certificate is CertificateX509 x509 && Hosting.TlsTrust.Trusts(roots, x509.Certificate, host);
+            certificate is CertificateX509 x509 && Kube.TlsTrust.Trusts(roots, x509.Certificate, host);
     }
 }

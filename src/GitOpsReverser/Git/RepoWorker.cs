@@ -12,7 +12,7 @@ namespace GitOpsReverser.Git;
 /// Polly (retries with jittered backoff, a circuit breaker), and last-writer-wins replay when the
 /// branch moved. Commits are durable before they are pushed: a restart pushes what is left.
 /// </summary>
-internal sealed class RepoWorker : IDisposable
+internal sealed class RepoWorker : IRepoPipeline
 {
     private readonly RepoWorkerOptions options;
     private readonly TimeProvider time;

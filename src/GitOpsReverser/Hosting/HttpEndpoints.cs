@@ -1,4 +1,5 @@
 using System.Net;
+using GitOpsReverser.Control;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -42,7 +43,7 @@ internal static class HttpEndpoints
         {
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
-                .WithMetrics(metrics => metrics.AddMeter(Git.GitMetrics.MeterName).AddPrometheusExporter());
+                .WithMetrics(metrics => metrics.AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName).AddPrometheusExporter());
         }
     }
 

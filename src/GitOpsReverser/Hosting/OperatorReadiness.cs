@@ -1,4 +1,4 @@
-using GitOpsReverser.Rules;
+using GitOpsReverser.Control;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace GitOpsReverser.Hosting;

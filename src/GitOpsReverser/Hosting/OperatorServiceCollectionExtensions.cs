@@ -1,7 +1,7 @@
+using GitOpsReverser.Control;
 using GitOpsReverser.Git;
-using GitOpsReverser.Rules;
+using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
-using GitOpsReverser.Watching;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

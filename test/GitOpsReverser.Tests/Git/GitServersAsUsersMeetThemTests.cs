@@ -64,6 +64,30 @@ public sealed class GitServersAsUsersMeetThemTests
     }
 
     [Test]
+    public async Task CredentialsInTheUrl_AreUsed_AndNeverShown()
+    {
+        var bare = http.CreateRepository("userinfo.git");
+        var url = http.UrlFor("userinfo.git").Replace("http://", "http://robot:s3cret-password@", StringComparison.Ordinal);
+        await using (var worker = RunningWorker.Start(Options(url, GitCredentials.None)))
+        {
+            await worker.PutAsync("a.yaml", "with the URL's credentials\n");
+            await worker.WaitUntilIdleAsync();
+        }
+
+        GitCli.Show(bare, "main", "a.yaml").Should().Be("with the URL's credentials\n");
+
+        http.CreateRepository("userinfo-wrong.git");
+        var wrong = http.UrlFor("userinfo-wrong.git").Replace("http://", "http://robot:not-the-password@", StringComparison.Ordinal);
+        await using var failing = RunningWorker.Start(Options(wrong, GitCredentials.None));
+        await failing.PutAsync("a.yaml", "a\n");
+        await failing.WaitUntilIdleAsync(allowPending: true);
+        failing.Worker.RequestPush();
+        var error = await failing.WaitForErrorAsync();
+        error.Kind.Should().Be(GitFailureKind.Authentication);
+        error.Message.Should().NotContain("not-the-password").And.Contain("***@");
+    }
+
+    [Test]
     public async Task AServerThatChecksEveryObject_TakesEveryPush()
     {
         var bare = http.CreateRepository("strict.git");

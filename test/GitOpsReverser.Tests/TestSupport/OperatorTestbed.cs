@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using GitOpsReverser.Kube;
 using GitOpsReverser.KubeSim.Hosting;
-using GitOpsReverser.Watching;
 using k8s;
 
 namespace GitOpsReverser.Tests.TestSupport;

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+
+namespace GitOpsReverser.Api;
+
+/// <summary>
+/// A Kubernetes label selector (<c>matchLabels</c> and <c>matchExpressions</c>) as rules use it for
+/// <c>namespaceSelector</c> and <c>excludeLabels</c>. An empty selector matches everything.
+/// </summary>
+internal sealed class LabelSelector
+{
+    private readonly IReadOnlyList<Requirement> requirements;
+
+    private LabelSelector(IReadOnlyList<Requirement> requirements) => this.requirements = requirements;
+
+    public bool IsEmpty => requirements.Count == 0;
+
+    /// <summary>Reads a selector; throws <see cref="FormatException"/> with a message a user can act on.</summary>
+    public static LabelSelector Parse(JsonNode? node, string field)
+    {
+        var requirements = new List<Requirement>();
+        if (node is null)
+        {
+            return new LabelSelector(requirements);
+        }
+
+        if (node is not JsonObject selector)
+        {
+            throw new FormatException($"{field} must be an object with matchLabels and/or matchExpressions");
+        }
+
+        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
+        {
+            requirements.Add(new Requirement(key, "In", [(string?)value ?? ""]));
+        }
+
+        foreach (var expression in selector["matchExpressions"] as JsonArray ?? [])
+        {
+            var key = (string?)expression?["key"] ?? "";
+            var op = (string?)expression?["operator"] ?? "";
+            var values = (expression?["values"] as JsonArray ?? []).Select(value => (string?)value ?? "").ToList();
+            if (key.Length == 0)
+            {
+                throw new FormatException($"{field}.matchExpressions: every expression needs a key");
+            }
+
+            switch (op)
+            {
+                case "In" or "NotIn" when values.Count == 0:
+                    throw new FormatException($"{field}.matchExpressions: operator {op} on key \"{key}\" needs at least one value");
+                case "Exists" or "DoesNotExist" when values.Count > 0:
+                    throw new FormatException($"{field}.matchExpressions: operator {op} on key \"{key}\" takes no values");
+                case "In" or "NotIn" or "Exists" or "DoesNotExist":
+                    requirements.Add(new Requirement(key, op, values));
+                    break;
+                default:
+                    throw new FormatException($"{field}.matchExpressions: unknown operator \"{op}\" (use In, NotIn, Exists or DoesNotExist)");
+            }
+        }
+
+        return new LabelSelector(requirements);
+    }
+
+    /// <summary>True when every requirement holds for <paramref name="labels"/> (null: no labels).</summary>
+    public bool Matches(JsonObject? labels)
+    {
+        foreach (var requirement in requirements)
+        {
+            var value = (string?)labels?[requirement.Key];
+            var holds = requirement.Operator switch
+            {
+                "In" => value is not null && requirement.Values.Contains(value),
+                "NotIn" => value is null || !requirement.Values.Contains(value),
+                "Exists" => value is not null,
+                _ => value is null,
+            };
+            if (!holds)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override string ToString() =>
+        string.Join(",", requirements.Select(requirement => requirement.Operator switch
+        {
+            "In" when requirement.Values.Count == 1 => $"{requirement.Key}={requirement.Values[0]}",
+            "Exists" => requirement.Key,
+            "DoesNotExist" => "!" + requirement.Key,
+            _ => $"{requirement.Key} {requirement.Operator.ToLowerInvariant()} ({string.Join(",", requirement.Values)})",
+        }));
+
+    private sealed record Requirement(string Key, string Operator, IReadOnlyList<string> Values);
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Git;
+
+namespace GitOpsReverser.Api;
+
+/// <summary>Reads a GitRepoConfig's credentials Secret. Its values never leave <see cref="GitCredentials"/>; only a digest is kept to notice rotation.</summary>
+internal sealed class SecretReader(HttpClient http)
+{
+    /// <summary>The credentials and a digest of the Secret's data; throws <see cref="SpecException"/> when the Secret cannot be read.</summary>
+    public async Task<(GitCredentials Credentials, string Digest)> ReadAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"api/v1/namespaces/{Uri.EscapeDataString(ns)}/secrets/{Uri.EscapeDataString(name)}", cancellationToken);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.NotFound:
+                throw new SpecException("SecretNotFound", $"Secret {ns}/{name} named in secretRef does not exist");
+            case HttpStatusCode.Forbidden:
+                throw new SpecException("SecretForbidden", $"the operator may not read Secret {ns}/{name} (check its RBAC)");
+            case var code when !response.IsSuccessStatusCode:
+                throw new HttpRequestException($"reading Secret {ns}/{name} failed with {(int)code}", null, code);
+        }
+
+        var secret = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (key, value) in (secret?["data"] as JsonObject ?? []).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            try
+            {
+                data[key] = Convert.FromBase64String((string?)value ?? "");
+            }
+            catch (FormatException)
+            {
+                throw new SpecException("InvalidSecret", $"Secret {ns}/{name} has a data value under \"{key}\" that is not base64");
+            }
+
+            digest.AppendData(System.Text.Encoding.UTF8.GetBytes(key));
+            digest.AppendData(data[key]);
+        }
+
+        return (GitCredentials.FromSecretData(data), Convert.ToHexString(digest.GetHashAndReset()));
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text.Json.Nodes;
+using GitOpsReverser.Git;
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Api;
+
+/// <summary>
+/// Reads the operator's custom resources into specs. The CRD schemas catch most mistakes at
+/// <c>kubectl apply</c>; what a schema cannot say (selector operators with or without values,
+/// durations, templates, base folders, a tenant's namespace selector) is refused here with a
+/// <see cref="SpecException"/> whose reason and message become the object's Ready condition.
+/// </summary>
+internal static class SpecReader
+{
+    public const string WatchRuleKind = "WatchRule";
+    public const string ClusterWatchRuleKind = "ClusterWatchRule";
+    public const string GitRepoConfigKind = "GitRepoConfig";
+
+    public static ResourceKey KeyOf(string kind, JsonObject obj) =>
+        new(kind, (string?)obj["metadata"]?["namespace"], (string?)obj["metadata"]?["name"] ?? "");
+
+    public static long GenerationOf(JsonObject obj) => (long?)obj["metadata"]?["generation"] ?? 0;
+
+    /// <summary>Reads a WatchRule or ClusterWatchRule; <paramref name="operatorNamespace"/> decides whether a WatchRule is a tenant's.</summary>
+    public static WatchRuleSpec ReadRule(string kind, JsonObject obj, string operatorNamespace)
+    {
+        var id = KeyOf(kind, obj);
+        var spec = obj["spec"] as JsonObject ?? throw Invalid("spec is missing");
+        ResourceKey repo;
+        string? ownNamespace = null;
+        if (kind == WatchRuleKind)
+        {
+            var name = spec["gitRepoConfigRef"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            repo = new ResourceKey(GitRepoConfigKind, id.Namespace, string.IsNullOrEmpty(name) ? throw Invalid("gitRepoConfigRef must name a GitRepoConfig in the same namespace") : name);
+            if (id.Namespace != operatorNamespace)
+            {
+                ownNamespace = id.Namespace;
+                if (spec["namespaceSelector"] is not null)
+                {
+                    throw new SpecException("NamespaceSelectorNotAllowed",
+                        $"a WatchRule outside the operator's namespace ({operatorNamespace}) captures only its own namespace ({id.Namespace}); " +
+                        "remove namespaceSelector, or ask an administrator for a ClusterWatchRule");
+                }
+            }
+        }
+        else
+        {
+            var reference = spec["gitRepoConfigRef"] as JsonObject;
+            var name = (string?)reference?["name"];
+            var ns = (string?)reference?["namespace"];
+            if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(ns))
+            {
+                throw Invalid("gitRepoConfigRef needs name and namespace");
+            }
+
+            repo = new ResourceKey(GitRepoConfigKind, ns, name);
+        }
+
+        var resources = (spec["resources"] as JsonArray ?? [])
+            .Select(entry => new RuleResource((string?)entry?["apiVersion"] ?? "", (string?)entry?["kind"] ?? ""))
+            .ToList();
+        if (resources.Count == 0 || resources.Any(resource => resource.ApiVersion.Length == 0 || resource.Kind.Length == 0))
+        {
+            throw Invalid("resources must list at least one entry, each with apiVersion and kind (\"*\" allowed)");
+        }
+
+        return new WatchRuleSpec(
+            id,
+            GenerationOf(obj),
+            repo,
+            resources,
+            ownNamespace,
+            spec["namespaceSelector"] is { } selector ? Selector(selector, "namespaceSelector") : null,
+            Selector(spec["excludeLabels"], "excludeLabels"),
+            Operations(spec["operations"]),
+            SecretPolicyOf(spec["secretPolicy"]),
+            (spec["excludeFieldManagers"] as JsonArray ?? []).Select(manager => (string?)manager ?? "").Where(manager => manager.Length > 0).ToHashSet(StringComparer.Ordinal),
+            (bool?)spec["includeOwned"] ?? false,
+            kind == ClusterWatchRuleKind);
+    }
+
+    public static RepoSpec ReadRepo(JsonObject obj)
+    {
+        var id = KeyOf(GitRepoConfigKind, obj);
+        var spec = obj["spec"] as JsonObject ?? throw Invalid("spec is missing");
+        var url = (string?)spec["url"];
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw Invalid("url is required");
+        }
+
+        var baseFolder = (string?)spec["baseFolder"] ?? "";
+        try
+        {
+            _ = new RepositoryLayout(baseFolder);
+        }
+        catch (ArgumentException exception)
+        {
+            throw Invalid(exception.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        var commit = spec["commit"] as JsonObject;
+        var template = (string?)commit?["messageTemplate"];
+        if (template is not null && !CommitMessageTemplate.TryParse(template, out _, out var templateError))
+        {
+            throw Invalid($"commit.messageTemplate: {templateError}");
+        }
+
+        var mode = (string?)commit?["mode"] ?? "PerChange";
+        var window = TimeSpan.Zero;
+        if (mode == "Window")
+        {
+            window = DurationOf(commit?["window"], "commit.window") ?? throw Invalid("commit.mode Window needs commit.window (for example 5s)");
+        }
+        else if (mode != "PerChange")
+        {
+            throw Invalid($"commit.mode \"{mode}\" is not PerChange or Window");
+        }
+
+        var push = spec["push"] as JsonObject;
+        var maxCommits = (int?)push?["maxCommits"];
+        if (maxCommits is < 1)
+        {
+            throw Invalid("push.maxCommits must be at least 1");
+        }
+
+        var branch = (string?)spec["branch"];
+        return new RepoSpec(
+            id,
+            GenerationOf(obj),
+            url.Trim(),
+            string.IsNullOrWhiteSpace(branch) ? "main" : branch.Trim(),
+            (string?)spec["secretRef"]?["name"],
+            baseFolder,
+            (string?)commit?["committer"]?["name"],
+            (string?)commit?["committer"]?["email"],
+            template,
+            window,
+            DurationOf(push?["interval"], "push.interval"),
+            maxCommits);
+    }
+
+    private static LabelSelector Selector(JsonNode? node, string field)
+    {
+        try
+        {
+            return LabelSelector.Parse(node, field);
+        }
+        catch (FormatException exception)
+        {
+            throw new SpecException("InvalidSelector", exception.Message);
+        }
+    }
+
+    private static CaptureOperations Operations(JsonNode? node)
+    {
+        if (node is not JsonArray list)
+        {
+            return CaptureOperations.All;
+        }
+
+        var operations = CaptureOperations.None;
+        foreach (var entry in list)
+        {
+            operations |= (string?)entry switch
+            {
+                "CREATE" => CaptureOperations.Create,
+                "UPDATE" => CaptureOperations.Update,
+                "DELETE" => CaptureOperations.Delete,
+                var other => throw Invalid($"operations: \"{other}\" is not CREATE, UPDATE or DELETE"),
+            };
+        }
+
+        return operations == CaptureOperations.None ? CaptureOperations.All : operations;
+    }
+
+    private static SecretPolicy? SecretPolicyOf(JsonNode? node) =>
+        (string?)node switch
+        {
+            null => null,
+            var text when Enum.TryParse<SecretPolicy>(text, ignoreCase: false, out var policy) && Enum.IsDefined(policy) => policy,
+            var text => throw Invalid($"secretPolicy \"{text}\" is not Fingerprint, Redact or Skip"),
+        };
+
+    private static TimeSpan? DurationOf(JsonNode? node, string field) =>
+        (string?)node switch
+        {
+            null => null,
+            var text when Duration.TryParse(text, out var duration) && duration > TimeSpan.Zero => duration,
+            var text => throw Invalid($"{field} \"{text}\" is not a duration such as 500ms, 10s or 1m"),
+        };
+
+    private static SpecException Invalid(string message) => new("InvalidSpec", message);
+}

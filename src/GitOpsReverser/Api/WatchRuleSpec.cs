@@ -1,0 +1,31 @@
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Api;
+
+/// <summary>
+/// A WatchRule or ClusterWatchRule as the engine uses it. <see cref="OwnNamespace"/> is set for a
+/// tenant's WatchRule (outside the operator's namespace), which captures that namespace only;
+/// otherwise <see cref="NamespaceSelector"/> chooses namespaces (null: all of them). Only a
+/// ClusterWatchRule (<see cref="ClusterScope"/>) captures cluster-scoped kinds.
+/// </summary>
+internal sealed record WatchRuleSpec(
+    ResourceKey Id,
+    long Generation,
+    ResourceKey Repo,
+    IReadOnlyList<RuleResource> Resources,
+    string? OwnNamespace,
+    LabelSelector? NamespaceSelector,
+    LabelSelector ExcludeLabels,
+    CaptureOperations Operations,
+    SecretPolicy? SecretPolicy,
+    IReadOnlySet<string> ExcludeFieldManagers,
+    bool IncludeOwned,
+    bool ClusterScope)
+{
+    /// <summary>True when the rule may capture objects in <paramref name="ns"/> whose labels are <paramref name="namespaceLabels"/>.</summary>
+    public bool CoversNamespace(string ns, System.Text.Json.Nodes.JsonObject? namespaceLabels) =>
+        OwnNamespace is { } own ? own == ns : NamespaceSelector?.Matches(namespaceLabels) ?? true;
+
+    /// <summary>WatchRules capture namespaced kinds only; ClusterWatchRules both.</summary>
+    public bool AllowsClusterScoped => ClusterScope;
+}

@@ -1,0 +1,7 @@
+using GitOpsReverser.Api;
+using GitOpsReverser.Kube;
+
+namespace GitOpsReverser.Capture;
+
+/// <summary>A rule as it applies to one resource type: its spec, its repository, and whether it reached the type through a <c>*</c> kind.</summary>
+internal sealed record ActiveRule(WatchRuleSpec Spec, RepoCapture Capture, WatchedResource Resource, bool ThroughWildcard);

@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Api;
+using GitOpsReverser.Git;
+using GitOpsReverser.Kube;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Capture;
+
+/// <summary>
+/// What one GitRepoConfig captures, between the reflectors and its <see cref="RepoWorker"/>: each object
+/// is sanitized with its rule's secret policy and written as canonical YAML; the <see cref="ResourceCache"/>
+/// drops events whose output did not change; the rest become commits. After a start or a rule change the
+/// capture syncs: until every reflector it needs has listed, objects are collected instead of committed,
+/// then the files under the paths the rules own are compared with them and one <c>[RESYNC]</c> commit
+/// brings the branch to the cluster's state. Files outside those paths are never touched.
+/// </summary>
+internal sealed class RepoCapture : IAsyncDisposable
+{
+    private readonly Sanitizer sanitizer;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly CancellationTokenSource stop = new();
+    private Task? run;
+    private SyncState? sync;
+
+    private readonly Action<int>? resynced;
+    private readonly Action<Exception>? failed;
+
+    /// <summary>
+    /// A capture for <paramref name="spec"/>; <paramref name="resynced"/> runs when a sync ends, with the number
+    /// of changes its resync commit holds, and <paramref name="failed"/> when the worker stops on an error.
+    /// </summary>
+    public RepoCapture(RepoSpec spec, string fingerprint, IRepoPipeline worker, Sanitizer sanitizer, TimeProvider time,
+        Action<int>? resynced = null, Action<Exception>? failed = null)
+    {
+        this.resynced = resynced;
+        this.failed = failed;
+        Spec = spec;
+        Fingerprint = fingerprint;
+        Worker = worker;
+        this.sanitizer = sanitizer;
+        this.time = time;
+        Layout = new RepositoryLayout(spec.BaseFolder);
+        BaseFolder = spec.BaseFolder.Trim().Trim('/');
+    }
+
+    public RepoSpec Spec { get; }
+
+    /// <summary>The spec and credentials this capture was built from; a different one means a new capture.</summary>
+    public string Fingerprint { get; }
+
+    public IRepoPipeline Worker { get; }
+
+    public RepositoryLayout Layout { get; }
+
+    public string BaseFolder { get; }
+
+    public ResourceCache Cache { get; } = new();
+
+    /// <summary>True once a sync has ended with its resync commit queued, and no new sync has begun since.</summary>
+    public bool Synced => sync is null && run is not null && hasSynced;
+
+    private bool hasSynced;
+
+    /// <summary>The failure that stopped the worker, if one did; the controller then replaces this capture.</summary>
+    public Exception? Failure { get; private set; }
+
+    public void Start() => run = Task.Run(async () =>
+    {
+        try
+        {
+            await Worker.RunAsync(stop.Token);
+        }
+        catch (Exception exception) when (!stop.IsCancellationRequested)
+        {
+            Failure = exception;
+            failed?.Invoke(exception);
+        }
+    });
+
+    /// <summary>
+    /// Starts collecting for a resync: <paramref name="tickets"/> names, per resource, the list each
+    /// reflector must complete; <paramref name="owned"/> says which repository paths the rules own.
+    /// </summary>
+    public async Task BeginSyncAsync(IReadOnlyDictionary<WatchedResource, long> tickets, Func<string, bool> owned, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            sync = new SyncState(new Dictionary<WatchedResource, long>(tickets), owned);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        if (tickets.Count == 0)
+        {
+            await FinishSyncIfDoneAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>A reflector finished list number <paramref name="ticket"/>; the last one the sync waits for commits the resync.</summary>
+    public async Task ListedAsync(WatchedResource resource, long ticket, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null && sync.Waiting.TryGetValue(resource, out var needed) && ticket >= needed)
+            {
+                sync.Waiting.Remove(resource);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await FinishSyncIfDoneAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops a sync from waiting for a resource the operator may not list (403): the resync goes ahead
+    /// without it and leaves that kind's files alone, since their objects cannot be seen.
+    /// </summary>
+    public async Task SkipAsync(WatchedResource resource, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null && sync.Waiting.Remove(resource))
+            {
+                sync.Skipped.Add(RepositoryLayout.KindFolder(resource.Kind, resource.Group));
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await FinishSyncIfDoneAsync(cancellationToken);
+    }
+
+    public async Task<string> UpsertAsync(JsonObject obj, WatchRuleSpec rule, CancellationToken cancellationToken)
+    {
+        var (manager, managedAt) = LastManager(obj);
+        var version = (string?)obj["metadata"]?["resourceVersion"];
+        var uid = Guid.TryParse((string?)obj["metadata"]?["uid"], out var parsed) ? parsed : Guid.Empty;
+        SanitizeResult result;
+        try
+        {
+            if (JsonManifestReader.Read(JsonSerializer.SerializeToUtf8Bytes(obj)) is not MappingNode manifest)
+            {
+                return CaptureOutcome.Error;
+            }
+
+            result = sanitizer.Sanitize(manifest, rule.SecretPolicy);
+        }
+        catch (ManifestFormatException)
+        {
+            return CaptureOutcome.Error;
+        }
+
+        if (result.IsSkipped)
+        {
+            return CaptureOutcome.Skipped;
+        }
+
+        var path = Layout.PathFor(result.Identity);
+        var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
+        var rv = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var existed = Cache.TryGet(path, out _, out _);
+            var changed = Cache.Observe(path, uid, rv, yaml);
+            var operation = existed ? ChangeOperation.Update : ChangeOperation.Create;
+            var description = new ChangeDescription(operation, result.Identity, manager, managedAt ?? time.GetUtcNow(), version);
+            if (sync is not null)
+            {
+                sync.Desired[path] = (yaml, description);
+                return CaptureOutcome.Resync;
+            }
+
+            if (!changed)
+            {
+                return CaptureOutcome.Unchanged;
+            }
+
+            if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || !Allows(rule, operation))
+            {
+                return CaptureOutcome.Excluded;
+            }
+
+            await Worker.EnqueueAsync(new GitChange(path, yaml, description), cancellationToken);
+            return CaptureOutcome.Committed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
+    public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, WatchRuleSpec rule, CancellationToken cancellationToken)
+    {
+        var path = Layout.PathFor(identity);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not null)
+            {
+                sync.Desired.Remove(path);
+                Cache.Remove(path);
+                return CaptureOutcome.Resync;
+            }
+
+            if (!Cache.Remove(path))
+            {
+                return CaptureOutcome.Unchanged;
+            }
+
+            if (!Allows(rule, ChangeOperation.Delete))
+            {
+                return CaptureOutcome.Excluded;
+            }
+
+            await Worker.EnqueueAsync(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version)),
+                cancellationToken);
+            return CaptureOutcome.Committed;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        if (run is not null)
+        {
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+            catch (Exception exception) when (Failure is not null || exception is LibGit2Sharp.LibGit2SharpException or IOException)
+            {
+                // Reported through the failed callback already, or a failure while stopping.
+            }
+        }
+
+        // The gate stays usable: an event routed just before removal may still arrive.
+        Worker.Dispose();
+        stop.Dispose();
+    }
+
+    private async Task FinishSyncIfDoneAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (sync is not { Waiting.Count: 0 } done)
+            {
+                return;
+            }
+
+            // Every change queued before the sync began is committed before the files are read.
+            var files = await Worker.ReadFilesAsync(BaseFolder, cancellationToken);
+            var changes = ResyncPlan.Changes(done.Desired, files, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
+            await Worker.EnqueueResyncAsync(changes, cancellationToken);
+            if (changes.Count > 0)
+            {
+                Worker.RequestPush();
+            }
+
+            sync = null;
+            hasSynced = true;
+            resynced?.Invoke(changes.Count);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
+    {
+        ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
+        ChangeOperation.Update => rule.Operations.HasFlag(CaptureOperations.Update),
+        _ => rule.Operations.HasFlag(CaptureOperations.Delete),
+    };
+
+    // The manager of the most recent managedFields entry, and when it wrote.
+    private static (string? Manager, DateTimeOffset? Time) LastManager(JsonObject obj)
+    {
+        string? manager = null;
+        DateTimeOffset? latest = null;
+        foreach (var entry in obj["metadata"]?["managedFields"] as JsonArray ?? [])
+        {
+            if (DateTimeOffset.TryParse((string?)entry?["time"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                && (latest is null || when >= latest))
+            {
+                latest = when;
+                manager = (string?)entry?["manager"];
+            }
+        }
+
+        return (manager, latest);
+    }
+
+    private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
+    {
+        public Dictionary<string, (byte[] Yaml, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Kind folders of resources the sync went ahead without (403): their files are left alone.</summary>
+        public HashSet<string> Skipped { get; } = new(StringComparer.Ordinal);
+    }
+}

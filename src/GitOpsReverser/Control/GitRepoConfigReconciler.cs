@@ -1,0 +1,221 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Api;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Git;
+using GitOpsReverser.Sanitizing;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsReverser.Control;
+
+/// <summary>
+/// One <see cref="RepoCapture"/> per usable GitRepoConfig: created when one appears, replaced when its
+/// spec or Secret changes or its worker failed (with backoff; a clone failing twice in a row is moved
+/// aside), removed when it goes. <paramref name="removing"/> runs before a capture is disposed, so
+/// nothing routes to it any more; <paramref name="changed"/> asks for another reconcile.
+/// </summary>
+internal sealed class GitRepoConfigReconciler(
+    OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
+    Action<RepoCapture> removing, Action changed)
+{
+    private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
+    private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
+    private readonly ILogger logger = loggers.CreateLogger<GitRepoConfigReconciler>();
+
+    public IReadOnlyList<RepoCapture> All
+    {
+        get
+        {
+            lock (captures)
+            {
+                return [.. captures.Values];
+            }
+        }
+    }
+
+    public bool TryGet(ResourceKey key, out RepoCapture capture)
+    {
+        lock (captures)
+        {
+            return captures.TryGetValue(key, out capture!);
+        }
+    }
+
+    /// <summary>Brings the captures in line with <paramref name="objects"/> (the GitRepoConfigs); returns their status.</summary>
+    public async Task<List<ObjectStatus>> ReconcileAsync(IReadOnlyList<JsonObject> objects, CancellationToken cancellationToken)
+    {
+        var statuses = new List<ObjectStatus>();
+        var seen = new HashSet<ResourceKey>();
+        foreach (var obj in objects)
+        {
+            var key = SpecReader.KeyOf(SpecReader.GitRepoConfigKind, obj);
+            seen.Add(key);
+            try
+            {
+                var spec = SpecReader.ReadRepo(obj);
+                if (!options.AllowLocalRepositories && IsLocal(spec.Url))
+                {
+                    throw new SpecException("InvalidSpec",
+                        $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
+                }
+
+                var (credentials, digest) = spec.SecretName is { } secretName
+                    ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
+                    : (GitCredentials.None, "");
+                var fingerprint = $"{spec with { Generation = 0 }}|{digest}";
+                if (TryGet(key, out var failed) && failed.Failure is { } failure)
+                {
+                    await RemoveAsync(key);
+                    RecordFailure(key, failed, failure);
+                }
+
+                if (failures.TryGetValue(key, out var retry) && retry.RetryAt > time.GetUtcNow())
+                {
+                    throw new SpecException("WorkerFailed",
+                        $"the Git worker stopped on an error ({retry.Message}); starting it again at {retry.RetryAt.UtcDateTime:HH:mm:ss}Z");
+                }
+
+                if (!TryGet(key, out var capture) || capture.Fingerprint != fingerprint)
+                {
+                    await RemoveAsync(key);
+                    capture = Create(spec, fingerprint, credentials);
+                    lock (captures)
+                    {
+                        captures[key] = capture;
+                    }
+
+                    capture.Start();
+                    Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
+                }
+
+                if (capture.Synced)
+                {
+                    failures.Remove(key);
+                }
+
+                statuses.Add(Status(key, SpecReader.GenerationOf(obj), capture));
+            }
+            catch (SpecException exception)
+            {
+                await RemoveAsync(key);
+                Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
+                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, new JsonObject()));
+            }
+        }
+
+        foreach (var gone in All.Select(capture => capture.Spec.Id).Where(key => !seen.Contains(key)).ToList())
+        {
+            await RemoveAsync(gone);
+        }
+
+        return statuses;
+    }
+
+    public async Task RemoveAllAsync()
+    {
+        foreach (var capture in All)
+        {
+            await RemoveAsync(capture.Spec.Id);
+        }
+    }
+
+    // Restarts back off (5 s, doubling to 5 minutes); from the second failure in a row the clone is moved
+    // aside, so a damaged clone is replaced by a fresh one (the resync brings it to the cluster's state).
+    private void RecordFailure(ResourceKey key, RepoCapture capture, Exception failure)
+    {
+        var count = failures.TryGetValue(key, out var previous) ? previous.Count + 1 : 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, count - 1)));
+        failures[key] = (count, time.GetUtcNow() + delay, failure.GetBaseException().Message);
+        var clone = capture.Worker.ClonePath;
+        if (count >= 2 && Directory.Exists(clone))
+        {
+            var aside = $"{clone}.broken-{time.GetUtcNow():yyyyMMddHHmmss}";
+            Directory.Move(clone, aside);
+            Log.CloneMovedAside(logger, key.ToString(), aside);
+        }
+    }
+
+    private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials)
+    {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.Url}|{spec.Branch}")))[..8];
+        var worker = new RepoWorker(
+            new RepoWorkerOptions
+            {
+                Id = $"{spec.Id.Namespace}.{spec.Id.Name}.{digest}",
+                Url = spec.Url,
+                Branch = spec.Branch,
+                Credentials = credentials,
+                DataDirectory = options.DataDirectory!,
+                CommitterName = spec.CommitterName ?? "GitOps Reverser",
+                CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
+                MessageTemplate = spec.MessageTemplate is { } template ? CommitMessageTemplate.Parse(template) : null,
+                CommitWindow = spec.CommitWindow,
+                PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
+                PushMaxCommits = spec.PushMaxCommits ?? 50,
+                QueueBytes = options.QueueBytes,
+            },
+            time,
+            metrics,
+            loggers.CreateLogger<RepoWorker>());
+        return new RepoCapture(spec, fingerprint, worker, sanitizer, time,
+            changes =>
+            {
+                Log.Resynced(logger, spec.Id.ToString(), changes);
+                changed();
+            },
+            exception =>
+            {
+                // The next reconcile replaces the capture (see RecordFailure): a new worker reopens the
+                // clone, and a resync commits what the failed one had queued.
+                Log.WorkerFailed(logger, spec.Id.ToString(), exception);
+                changed();
+            });
+    }
+
+    private async Task RemoveAsync(ResourceKey key)
+    {
+        RepoCapture? capture;
+        lock (captures)
+        {
+            if (!captures.Remove(key, out capture))
+            {
+                return;
+            }
+        }
+
+        removing(capture);
+        await capture.DisposeAsync();
+    }
+
+    private static ObjectStatus Status(ResourceKey key, long generation, RepoCapture capture)
+    {
+        var worker = capture.Worker.Status;
+        var fields = new JsonObject
+        {
+            ["pendingCommits"] = worker.PendingCommits,
+            ["queuedChanges"] = worker.QueuedChanges,
+            ["coalescedChanges"] = worker.CoalescedChanges,
+        };
+        if (worker.LastCommit is { } commit)
+        {
+            fields["lastCommit"] = commit;
+        }
+
+        if (worker.LastPushTime is { } pushed)
+        {
+            fields["lastPushTime"] = pushed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return worker switch
+        {
+            { LastError: { } error } => new ObjectStatus(key, generation, false, error.Kind.ToString(), error.Message, fields),
+            { Started: false } => new ObjectStatus(key, generation, null, "Starting", "opening the local clone and fetching the branch", fields),
+            _ => new ObjectStatus(key, generation, true, "Ready",
+                worker.PendingCommits == 0 ? "every commit is pushed" : $"{worker.PendingCommits} commit(s) waiting to be pushed", fields),
+        };
+    }
+
+    private static bool IsLocal(string url) =>
+        url.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || url.StartsWith('/') || url.StartsWith('.') || url.StartsWith('~');
+}

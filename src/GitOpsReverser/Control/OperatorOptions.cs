@@ -1,0 +1,105 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GitOpsReverser.Control;
+
+/// <summary>How <c>gitops-reverser run</c> runs (configuration section <c>Operator</c>; the command line sets the same keys).</summary>
+internal sealed class OperatorOptions : IValidatableObject
+{
+    public const string Section = "Operator";
+
+    /// <summary>A kubeconfig file; default none: <c>KUBECONFIG</c>, <c>~/.kube/config</c>, or the in-cluster configuration.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>The kubeconfig context; default its current context.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>Where local clones and the fingerprint key live (a PVC in production). Required.</summary>
+    [Required(ErrorMessage = "Operator:DataDirectory (--data-dir) is required: the folder for local clones and the fingerprint key")]
+    public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// The operator's own namespace: WatchRules here act cluster-wide, others only in their namespace.
+    /// Default: <c>POD_NAMESPACE</c>, else the in-cluster service account's namespace, else <c>gitops-reverser-system</c>.
+    /// </summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>
+    /// The address the health and metrics endpoints listen on. Default <c>0.0.0.0</c> (all interfaces, as
+    /// probes need); <c>::</c> listens on IPv6 and IPv4.
+    /// </summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The port of <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c>. Default 8081.</summary>
+    [Range(1, 65535, ErrorMessage = "Operator:HealthPort (--health-port) must be between 1 and 65535")]
+    public int HealthPort { get; set; } = 8081;
+
+    /// <summary>The port of <c>/metrics</c> (Prometheus format); 0 turns it off. Default 8080.</summary>
+    [Range(0, 65535, ErrorMessage = "Operator:MetricsPort (--metrics-port) must be between 0 and 65535")]
+    public int MetricsPort { get; set; } = 8080;
+
+    /// <summary>Accept GitRepoConfig URLs that are local paths or <c>file://</c> (tests, playgrounds). Default false.</summary>
+    public bool AllowLocalRepositories { get; set; }
+
+    /// <summary>
+    /// Elect one leader through the Lease <c>gitops-reverser</c> in <see cref="Namespace"/>: only the leader
+    /// watches and commits. Default false (one process on a laptop); the Helm chart turns it on.
+    /// </summary>
+    public bool LeaderElection { get; set; }
+
+    /// <summary>How long a standby waits, after it last saw the Lease change, before it takes over. Default 15 s.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the leader keeps trying to renew before it stops writing; shorter than the lease duration. Default 10 s.</summary>
+    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the Lease is renewed or, by a standby, tried. Default 2 s.</summary>
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Per repository, how many bytes of changes (their sanitized YAML, roughly) may wait to be committed. Below
+    /// it every change is its own commit; past it, changes to one object are folded into one commit that says
+    /// how many it stands for. Default 64 MiB.
+    /// </summary>
+    [Range(64 * 1024, long.MaxValue, ErrorMessage = "Operator:QueueBytes must be at least 65536")]
+    public long QueueBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult($"Operator:ListenAddress (--listen-address) \"{ListenAddress}\" is not an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (HealthPort == MetricsPort)
+        {
+            yield return new ValidationResult("Operator:HealthPort and Operator:MetricsPort must differ", [nameof(HealthPort)]);
+        }
+
+        if (!(RetryPeriod > TimeSpan.Zero && RetryPeriod < RenewDeadline && RenewDeadline < LeaseDuration))
+        {
+            yield return new ValidationResult(
+                "Operator:RetryPeriod, Operator:RenewDeadline and Operator:LeaseDuration must grow in that order (defaults 2 s, 10 s, 15 s)",
+                [nameof(LeaseDuration)]);
+        }
+
+        if (StatusInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Operator:StatusInterval must be at least 1 s", [nameof(StatusInterval)]);
+        }
+    }
+
+    /// <summary>The namespace to use when none is configured.</summary>
+    public static string DefaultNamespace()
+    {
+        if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } pod)
+        {
+            return pod;
+        }
+
+        const string ServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+        return File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : "gitops-reverser-system";
+    }
+}

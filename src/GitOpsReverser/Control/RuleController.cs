@@ -1,0 +1,276 @@
+using GitOpsReverser.Api;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Git;
+using GitOpsReverser.Kube;
+using GitOpsReverser.Sanitizing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GitOpsReverser.Control;
+
+/// <summary>
+/// The operator's control loop. Reflectors follow its own objects (GitRepoConfigs, WatchRules,
+/// ClusterWatchRules), namespaces and CRDs; whenever one changes, the loop reconciles: discovery
+/// resolves the rules' kinds, a <see cref="RepoCapture"/> runs per usable GitRepoConfig, one shared
+/// reflector runs per resource any rule needs (others stop), and a repository whose rules changed
+/// resyncs. Every object's Ready condition says what is wrong, and a bad object never stops the others.
+/// </summary>
+internal sealed class RuleController : BackgroundService
+{
+    private static readonly WatchedResource GitRepoConfigs = new("configbutler.ai", "v1alpha1", "gitrepoconfigs", SpecReader.GitRepoConfigKind, true);
+    private static readonly WatchedResource WatchRules = new("configbutler.ai", "v1alpha1", "watchrules", SpecReader.WatchRuleKind, true);
+    private static readonly WatchedResource ClusterWatchRules = new("configbutler.ai", "v1alpha1", "clusterwatchrules", SpecReader.ClusterWatchRuleKind, false);
+    private static readonly WatchedResource Namespaces = new("", "v1", "namespaces", "Namespace", false);
+    private static readonly WatchedResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false);
+
+    private readonly KubernetesApi api;
+    private readonly ApiDiscovery discovery;
+    private readonly StatusWriter statusWriter;
+    private readonly OperatorOptions options;
+    private readonly WatchMetrics watchMetrics;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggers;
+    private readonly ILogger logger;
+    private readonly ReflectorOptions reflectorOptions;
+    private readonly SemaphoreSlim trigger = new(0, 1);
+    private readonly ReflectedObjects repoStore;
+    private readonly ReflectedObjects ruleStore;
+    private readonly ReflectedObjects clusterRuleStore;
+    private readonly ReflectedObjects crdStore;
+    private readonly ReflectedObjects namespaces;
+    private readonly RuleEngine engine;
+    private readonly List<RunningReflector> metaReflectors = [];
+    private readonly GitRepoConfigReconciler captures;
+    private readonly Dictionary<RepoCapture, string> signatures = [];
+    private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
+    private readonly List<ObjectStatus> statuses = [];
+    private readonly List<ResolvedRule> activeRules = [];
+    private readonly WatchRuleReconciler ruleReconciler;
+    private IReadOnlyList<DiscoveredResource>? discovered;
+    private DateTimeOffset lastDiscovery;
+    private volatile bool crdsChanged = true;
+    private volatile bool reconciled;
+
+    public RuleController(
+        KubernetesApi api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
+        TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null)
+    {
+        this.api = api;
+        discovery = new ApiDiscovery(http);
+        this.options = options.Value;
+        this.watchMetrics = watchMetrics;
+        this.time = time;
+        this.loggers = loggers;
+        logger = loggers.CreateLogger<RuleController>();
+        statusWriter = new StatusWriter(http, time, logger);
+        this.reflectorOptions = reflectorOptions ?? new ReflectorOptions();
+        repoStore = new ReflectedObjects(Trigger);
+        ruleStore = new ReflectedObjects(Trigger);
+        clusterRuleStore = new ReflectedObjects(Trigger);
+        crdStore = new ReflectedObjects(() =>
+        {
+            crdsChanged = true;
+            Trigger();
+        });
+        namespaces = ReflectedObjects.Namespaces(Trigger);
+        engine = new RuleEngine(namespaces, watchMetrics, logger);
+        ruleReconciler = new WatchRuleReconciler(OperatorNamespace, logger);
+        captures = new GitRepoConfigReconciler(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
+            capture =>
+            {
+                signatures.Remove(capture);
+                engine.Remove(capture);
+            },
+            Trigger);
+    }
+
+    private string OperatorNamespace => options.Namespace ?? OperatorOptions.DefaultNamespace();
+
+    /// <summary>True once the operator's objects are listed and every repository has finished its first sync.</summary>
+    public bool Ready => reconciled && captures.All.All(capture => capture.Synced);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var (resource, handler) in new (WatchedResource, IReflectorHandler)[]
+        {
+            (GitRepoConfigs, repoStore), (WatchRules, ruleStore), (ClusterWatchRules, clusterRuleStore), (Namespaces, namespaces), (Crds, crdStore),
+        })
+        {
+            var running = new RunningReflector(
+                new Reflector(api, resource, handler, reflectorOptions, time, loggers.CreateLogger<Reflector>(), watchMetrics),
+                CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
+            running.Start();
+            metaReflectors.Add(running);
+        }
+
+        Log.Started(logger, OperatorNamespace);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.WhenAny(trigger.WaitAsync(stoppingToken), Task.Delay(options.StatusInterval, time, stoppingToken));
+                stoppingToken.ThrowIfCancellationRequested();
+
+                // Let a burst of changes (kubectl apply -f of a folder) settle into one reconcile.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken);
+                while (trigger.CurrentCount > 0)
+                {
+                    await trigger.WaitAsync(stoppingToken);
+                }
+
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                    await statusWriter.WriteAsync(statuses, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    Log.ReconcileFailed(logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private void Trigger()
+    {
+        try
+        {
+            trigger.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A reconcile is already due.
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (!repoStore.Synced || !ruleStore.Synced || !clusterRuleStore.Synced || !namespaces.Synced)
+        {
+            return;
+        }
+
+        if (crdsChanged || discovered is null || time.GetUtcNow() - lastDiscovery > TimeSpan.FromSeconds(60))
+        {
+            crdsChanged = false;
+            discovered = await discovery.DiscoverAsync(cancellationToken);
+            lastDiscovery = time.GetUtcNow();
+        }
+
+        statuses.Clear();
+        statuses.AddRange(await captures.ReconcileAsync(repoStore.Objects, cancellationToken));
+        ReconcileRules();
+        await ReconcileReflectorsAsync(cancellationToken);
+        reconciled = true;
+    }
+
+    private void ReconcileRules()
+    {
+        var (rules, ruleStatuses) = ruleReconciler.Reconcile(new WatchRuleReconciler.Inputs(
+            ruleStore.Objects, clusterRuleStore.Objects, repoStore.Objects,
+            key => captures.TryGet(key, out var capture) ? capture : null,
+            discovered!, SelectedNamespaces,
+            resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden
+                ? running.Reflector.Status.LastError ?? "forbidden"
+                : null));
+        activeRules.Clear();
+        activeRules.AddRange(rules);
+        statuses.AddRange(ruleStatuses);
+    }
+
+    private IEnumerable<string> SelectedNamespaces(LabelSelector selector) =>
+        namespaces.Objects.Where(ns => selector.Matches(ReflectedObjects.LabelsOf(ns))).Select(ns => (string?)ns["metadata"]?["name"] ?? "");
+
+    private async Task ReconcileReflectorsAsync(CancellationToken cancellationToken)
+    {
+        // The rules each repository has now; a repository whose rules changed resyncs.
+        var resyncing = new List<(RepoCapture Capture, HashSet<WatchedResource> Resources, Func<string, bool> Owned)>();
+        foreach (var capture in captures.All)
+        {
+            var mine = activeRules.Where(active => active.Capture == capture).ToList();
+            var signature = string.Join("\n", mine.Select(active =>
+                $"{active.Rule.Id}@{active.Rule.Generation}:{string.Join(",", active.Resources)}" +
+                (active.Rule.NamespaceSelector is { } selector
+                    ? ":" + string.Join(",", SelectedNamespaces(selector))
+                    : "")));
+            if (!signatures.TryGetValue(capture, out var previous) || previous != signature)
+            {
+                signatures[capture] = signature;
+                var owned = mine.Select(active => active.Owned).ToList();
+                resyncing.Add((capture, [.. mine.SelectMany(active => active.Resources)], path => owned.Any(paths => paths.Contains(path))));
+            }
+        }
+
+        var routes = activeRules
+            .SelectMany(active => active.Resources.Select(resource => new ActiveRule(active.Rule, active.Capture, resource, active.Wildcards.Contains(resource))))
+            .ToList();
+        var needed = routes.Select(route => route.Resource).ToHashSet();
+        foreach (var unneeded in reflectors.Keys.Where(resource => !needed.Contains(resource)).ToList())
+        {
+            Log.WatchStopped(logger, unneeded.ToString());
+            await reflectors[unneeded].DisposeAsync();
+            reflectors.Remove(unneeded);
+        }
+
+        var starting = new List<RunningReflector>();
+        foreach (var resource in needed.Where(resource => !reflectors.ContainsKey(resource)))
+        {
+            var running = new RunningReflector(
+                new Reflector(api, resource, engine.HandlerFor(resource), reflectorOptions, time, loggers.CreateLogger<Reflector>(), watchMetrics),
+                CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+            reflectors[resource] = running;
+            starting.Add(running);
+            Log.WatchStarted(logger, resource.ToString());
+        }
+
+        engine.Publish(routes);
+
+        // Every repository that resyncs waits for a list that starts after it began collecting.
+        var relist = new HashSet<WatchedResource>();
+        foreach (var (capture, resources, owned) in resyncing)
+        {
+            var tickets = resources.ToDictionary(resource => resource, resource =>
+                starting.Contains(reflectors[resource]) ? reflectors[resource].Reflector.ListTicket : reflectors[resource].Reflector.ListTicket + 1);
+            await capture.BeginSyncAsync(tickets, owned, cancellationToken);
+            relist.UnionWith(resources.Where(resource => !starting.Contains(reflectors[resource])));
+        }
+
+        foreach (var resource in relist)
+        {
+            reflectors[resource].Reflector.RequestRelist();
+        }
+
+        foreach (var running in starting)
+        {
+            running.Start();
+        }
+
+        // A resource the operator may not list never completes a list: syncs go ahead without it.
+        foreach (var (_, capture, resources, _, _) in activeRules)
+        {
+            foreach (var resource in resources.Where(resource => reflectors[resource].Reflector.Status.Forbidden))
+            {
+                await capture.SkipAsync(resource, cancellationToken);
+            }
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        foreach (var running in reflectors.Values.Concat(metaReflectors))
+        {
+            await running.DisposeAsync();
+        }
+
+        await captures.RemoveAllAsync();
+    }
+}

@@ -1,0 +1,30 @@
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Git;
+
+/// <summary>
+/// What the capture stage needs of one repository's Git pipeline (<see cref="RepoWorker"/>): changes in,
+/// the files the branch holds out, and the pipeline's status.
+/// </summary>
+internal interface IRepoPipeline : IDisposable
+{
+    /// <summary>Where the pipeline's local clone lives.</summary>
+    string ClonePath { get; }
+
+    RepoWorkerStatus Status { get; }
+
+    /// <summary>Runs the pipeline until cancelled.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Queues a change; it becomes one commit, or is folded with others past the queue's byte bound.</summary>
+    ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken);
+
+    /// <summary>Queues one <c>[RESYNC]</c> commit holding <paramref name="changes"/>, in order with the changes around it.</summary>
+    ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>The blob id of every file under <paramref name="folder"/> once every change queued before the call is committed.</summary>
+    Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken);
+
+    /// <summary>Asks for the commits made so far to be pushed now.</summary>
+    void RequestPush();
+}

@@ -1,0 +1,233 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsReverser.Kube;
+
+/// <summary>
+/// One list-and-watch loop for one resource type, as client-go's reflector: a paged list, then a
+/// watch from the list's resourceVersion with bookmarks. A dropped or silent stream resumes from
+/// the last resourceVersion seen; 410 Gone relists and reports objects that vanished meanwhile as
+/// deletions; failures (401 and every other error answer included) back off exponentially with
+/// jitter; 403 is reported and retried slowly. Only cancellation ends the loop.
+/// <see cref="RequestRelist"/> ends the current watch and lists again (a rule changed and its
+/// repository must see every object); each list reports the ticket it started under.
+/// </summary>
+internal sealed class Reflector(
+    KubernetesApi api, WatchedResource resource, IReflectorHandler handler, ReflectorOptions options, TimeProvider time, ILogger logger,
+    WatchMetrics? metrics = null)
+{
+    private long listTicket;
+    private long listedTicket = -1;
+    private CancellationTokenSource? watching;
+    // The key and resourceVersion of every object the handler was told exists, to find deletions on relist.
+    private readonly Dictionary<string, string> known = new(StringComparer.Ordinal);
+    private volatile ReflectorStatus status = new(false, null, false, 0, 0);
+    private bool listedOnce;
+
+    public WatchedResource Resource => resource;
+
+    public ReflectorStatus Status => status;
+
+    /// <summary>The ticket the next list will report in <see cref="ReflectorEvent.Synced"/> unless a relist is requested first.</summary>
+    public long ListTicket => Interlocked.Read(ref listTicket);
+
+    /// <summary>Asks for a new list; returns the ticket it (or any later list) will report.</summary>
+    public long RequestRelist()
+    {
+        var ticket = Interlocked.Increment(ref listTicket);
+        try
+        {
+            watching?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The watch has just ended; the loop sees the new ticket.
+        }
+
+        return ticket;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (ListTicket > Interlocked.Read(ref listedTicket) && listedOnce)
+                {
+                    resourceVersion = null;
+                    status = status with { Relists = status.Relists + 1 };
+                    metrics?.Relisted(resource.ToString());
+                }
+
+                resourceVersion ??= await ListAsync(cancellationToken);
+                failures = 0;
+                resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
+                if (ListTicket <= Interlocked.Read(ref listedTicket))
+                {
+                    status = status with { WatchRestarts = status.WatchRestarts + 1 };
+                    metrics?.Restarted(resource.ToString());
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubernetesApiException exception) when (exception.IsExpired)
+            {
+                // The resourceVersion is older than the server's history: only a new list is consistent.
+                Log.Expired(logger, resource.ToString(), resourceVersion ?? "");
+                resourceVersion = null;
+                status = status with { Relists = status.Relists + 1 };
+                metrics?.Relisted(resource.ToString());
+            }
+            catch (KubernetesApiException exception) when (exception.Code == 403)
+            {
+                Log.Forbidden(logger, resource.ToString(), exception.Message);
+                status = status with { Forbidden = true, LastError = exception.Message };
+                await Task.Delay(options.ForbiddenRetry, time, cancellationToken);
+            }
+            catch (KubernetesApiException exception) when (exception.Code == 404)
+            {
+                // A CRD not installed yet, or removed: the engine stops reflectors nobody needs.
+                Log.NotFound(logger, resource.ToString());
+                status = status with { LastError = $"the API server does not serve {resource}" };
+                await Task.Delay(options.MaxBackoff, time, cancellationToken);
+            }
+            catch (Exception exception) when (IsTransient(exception) || exception is KubernetesApiException)
+            {
+                // Transient failures, and error answers only a change elsewhere cures (401 until a rotated
+                // token is read, 400): back off and try again; the loop never ends on its own.
+                failures++;
+                var delay = exception is KubernetesApiException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
+                Log.Failed(logger, resource.ToString(), exception.Message, delay.TotalMilliseconds);
+                status = status with { LastError = exception.Message };
+                await Task.Delay(delay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<string> ListAsync(CancellationToken cancellationToken)
+    {
+        var ticket = ListTicket;
+        string? continueToken = null;
+        string listVersion;
+        var listed = new Dictionary<string, string>(StringComparer.Ordinal);
+        var objects = new List<(string Key, JsonObject Object)>();
+        do
+        {
+            var (items, version, next) = await api.ListAsync(resource, continueToken, options.PageSize, options.ListPageTimeout, cancellationToken);
+            listVersion = version;
+            foreach (var item in items)
+            {
+                var key = KeyOf(item);
+                listed[key] = VersionOf(item);
+                objects.Add((key, item));
+            }
+
+            continueToken = next;
+        }
+        while (continueToken is not null);
+
+        foreach (var (key, obj) in objects)
+        {
+            await handler.HandleAsync(new ReflectorEvent.Upserted(key, obj), cancellationToken);
+        }
+
+        foreach (var vanished in known.Keys.Where(key => !listed.ContainsKey(key)).ToList())
+        {
+            await handler.HandleAsync(new ReflectorEvent.Deleted(vanished, null), cancellationToken);
+        }
+
+        known.Clear();
+        foreach (var (key, version) in listed)
+        {
+            known[key] = version;
+        }
+
+        await handler.HandleAsync(new ReflectorEvent.Synced(ticket), cancellationToken);
+        Interlocked.Exchange(ref listedTicket, ticket);
+        Log.Listed(logger, resource.ToString(), listed.Count, listVersion, listedOnce);
+        listedOnce = true;
+        status = status with { Synced = true, LastError = null, Forbidden = false };
+        return listVersion;
+    }
+
+    // Follows one watch stream; returns the resourceVersion to resume from when it ends or goes silent.
+    private async Task<string> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        silence.CancelAfter(options.SilenceTimeout);
+        watching = silence;
+        if (ListTicket > Interlocked.Read(ref listedTicket))
+        {
+            return resourceVersion;
+        }
+
+        try
+        {
+            await foreach (var (type, obj) in api.WatchAsync(resource, resourceVersion, silence.Token))
+            {
+                silence.CancelAfter(options.SilenceTimeout);
+                var version = VersionOf(obj);
+                switch (type)
+                {
+                    case "ADDED" or "MODIFIED":
+                        known[KeyOf(obj)] = version;
+                        await handler.HandleAsync(new ReflectorEvent.Upserted(KeyOf(obj), obj), cancellationToken);
+                        break;
+                    case "DELETED":
+                        known.Remove(KeyOf(obj));
+                        await handler.HandleAsync(new ReflectorEvent.Deleted(KeyOf(obj), obj), cancellationToken);
+                        break;
+                }
+
+                if (version.Length > 0)
+                {
+                    resourceVersion = version;
+                }
+
+                status = status with { LastError = null, Forbidden = false };
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (ListTicket <= Interlocked.Read(ref listedTicket))
+            {
+                Log.Silent(logger, resource.ToString(), options.SilenceTimeout.TotalSeconds);
+            }
+        }
+        finally
+        {
+            watching = null;
+        }
+
+        return resourceVersion;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var exponential = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16));
+        var capped = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private static bool IsTransient(Exception exception) =>
+        exception is HttpRequestException or IOException or SocketException or JsonException or TimeoutException
+        || exception is KubernetesApiException { Code: 429 or >= 500 }
+        || exception is OperationCanceledException;
+
+    private static string KeyOf(JsonObject obj)
+    {
+        var metadata = obj["metadata"];
+        var ns = (string?)metadata?["namespace"];
+        var name = (string?)metadata?["name"] ?? "";
+        return string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+    }
+
+    private static string VersionOf(JsonObject obj) => (string?)obj["metadata"]?["resourceVersion"] ?? "";
+}

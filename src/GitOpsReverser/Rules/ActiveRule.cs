@@ -1,7 +1,0 @@
-using GitOpsReverser.Resources;
-using GitOpsReverser.Watching;
-
-namespace GitOpsReverser.Rules;
-
-/// <summary>A rule as it applies to one resource type: its spec, its repository, and whether it reached the type through a <c>*</c> kind.</summary>
-internal sealed record ActiveRule(WatchRuleSpec Spec, RepoCapture Capture, WatchedResource Resource, bool ThroughWildcard);

@@ -1,7 +1,0 @@
-namespace GitOpsReverser.Watching;
-
-/// <summary>Receives a reflector's events, one at a time, in order.</summary>
-internal interface IReflectorHandler
-{
-    ValueTask HandleAsync(ReflectorEvent change, CancellationToken cancellationToken);
-}

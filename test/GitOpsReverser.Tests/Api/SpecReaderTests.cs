@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using GitOpsReverser.Api;
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Tests.Api;
+
+public sealed class SpecReaderTests
+{
+    private const string OperatorNamespace = "gitops-reverser-system";
+
+    private static JsonObject Rule(string ns, string spec) =>
+        JsonNode.Parse($$"""{"metadata":{"name":"r","namespace":"{{ns}}","generation":3},"spec":{{spec}}}""")!.AsObject();
+
+    [Test]
+    public void ReadRule_EveryField_IsRead()
+    {
+        var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, """
+            {"gitRepoConfigRef":"audit","resources":[{"apiVersion":"v1","kind":"ConfigMap"},{"apiVersion":"*","kind":"*"}],
+             "namespaceSelector":{"matchLabels":{"env":"production"}},"excludeLabels":{"matchLabels":{"skip":"true"}},
+             "operations":["CREATE","DELETE"],"secretPolicy":"Redact","excludeFieldManagers":["argocd-controller"],"includeOwned":true}
+            """), OperatorNamespace);
+
+        rule.Id.Should().Be(new ResourceKey("WatchRule", OperatorNamespace, "r"));
+        rule.Generation.Should().Be(3);
+        rule.Repo.Should().Be(new ResourceKey("GitRepoConfig", OperatorNamespace, "audit"));
+        rule.Resources.Should().Equal(new RuleResource("v1", "ConfigMap"), new RuleResource("*", "*"));
+        rule.OwnNamespace.Should().BeNull("a WatchRule in the operator's namespace acts cluster-wide");
+        rule.NamespaceSelector!.ToString().Should().Be("env=production");
+        rule.ExcludeLabels.ToString().Should().Be("skip=true");
+        rule.Operations.Should().Be(CaptureOperations.Create | CaptureOperations.Delete);
+        rule.SecretPolicy.Should().Be(SecretPolicy.Redact);
+        rule.ExcludeFieldManagers.Should().BeEquivalentTo(["argocd-controller"]);
+        rule.IncludeOwned.Should().BeTrue();
+        rule.AllowsClusterScoped.Should().BeFalse("only ClusterWatchRules capture cluster-scoped kinds");
+    }
+
+    [Test]
+    public void ReadRule_TenantRule_CapturesItsOwnNamespaceOnly()
+    {
+        var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule("team-a", """{"gitRepoConfigRef":"mine","resources":[{"apiVersion":"v1","kind":"Secret"}]}"""), OperatorNamespace);
+
+        rule.OwnNamespace.Should().Be("team-a");
+        rule.CoversNamespace("team-a", null).Should().BeTrue();
+        rule.CoversNamespace("team-b", null).Should().BeFalse();
+        rule.Operations.Should().Be(CaptureOperations.All);
+    }
+
+    [Test]
+    public void ReadRule_TenantRuleWithNamespaceSelector_IsRefused()
+    {
+        var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule("team-a", """
+            {"gitRepoConfigRef":"mine","resources":[{"apiVersion":"v1","kind":"Secret"}],"namespaceSelector":{"matchLabels":{"team":"b"}}}
+            """), OperatorNamespace);
+
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == "NamespaceSelectorNotAllowed")
+            .WithMessage("*captures only its own namespace (team-a)*");
+    }
+
+    [Test]
+    public void ReadRule_ClusterWatchRule_NeedsNameAndNamespaceOfItsRepository()
+    {
+        var obj = JsonNode.Parse("""{"metadata":{"name":"c"},"spec":{"gitRepoConfigRef":{"name":"audit"},"resources":[{"apiVersion":"v1","kind":"Namespace"}]}}""")!.AsObject();
+
+        var read = () => SpecReader.ReadRule(SpecReader.ClusterWatchRuleKind, obj, OperatorNamespace);
+
+        read.Should().Throw<SpecException>().WithMessage("gitRepoConfigRef needs name and namespace");
+    }
+
+    [TestCase("""{"url":"https://x/r.git","commit":{"mode":"Window"}}""", "commit.mode Window needs commit.window*")]
+    [TestCase("""{"url":"https://x/r.git","push":{"interval":"often"}}""", "push.interval \"often\" is not a duration*")]
+    [TestCase("""{"url":"https://x/r.git","baseFolder":"../escape"}""", "base folder \"../escape\" must be a relative path*")]
+    [TestCase("""{"url":"https://x/r.git","commit":{"messageTemplate":"{nope}"}}""", "commit.messageTemplate: *")]
+    [TestCase("""{"url":" "}""", "url is required")]
+    public void ReadRepo_InvalidSpec_SaysWhatIsWrong(string spec, string message)
+    {
+        var obj = JsonNode.Parse($$"""{"metadata":{"name":"audit","namespace":"ns"},"spec":{{spec}}}""")!.AsObject();
+
+        var read = () => SpecReader.ReadRepo(obj);
+
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == "InvalidSpec").WithMessage(message);
+    }
+
+    [Test]
+    public void ReadRepo_EveryField_IsRead()
+    {
+        var repo = SpecReader.ReadRepo(JsonNode.Parse("""
+            {"metadata":{"name":"audit","namespace":"ns","generation":2},
+             "spec":{"url":"ssh://git@host/r.git","branch":"audit","secretRef":{"name":"creds"},"baseFolder":"clusters/prod",
+                     "commit":{"committer":{"name":"Bot","email":"bot@example.com"},"messageTemplate":"{operation} {kind}/{name}","mode":"Window","window":"1m30s"},
+                     "push":{"interval":"500ms","maxCommits":7}}}
+            """)!.AsObject());
+
+        repo.Should().Be(new RepoSpec(new ResourceKey("GitRepoConfig", "ns", "audit"), 2, "ssh://git@host/r.git", "audit", "creds", "clusters/prod",
+            "Bot", "bot@example.com", "{operation} {kind}/{name}", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500), 7));
+    }
+
+    [TestCase("500ms", 500)]
+    [TestCase("10s", 10_000)]
+    [TestCase("1m30s", 90_000)]
+    [TestCase("2h", 7_200_000)]
+    [TestCase("1.5s", 1_500)]
+    public void Duration_GoFormat_IsRead(string text, int milliseconds)
+    {
+        Duration.TryParse(text, out var duration).Should().BeTrue();
+        duration.Should().Be(TimeSpan.FromMilliseconds(milliseconds));
+    }
+
+    [TestCase("")]
+    [TestCase("10")]
+    [TestCase("10 s")]
+    [TestCase("soon")]
+    [TestCase("5s later")]
+    public void Duration_Other_IsRefused(string text) => Duration.TryParse(text, out _).Should().BeFalse();
+}

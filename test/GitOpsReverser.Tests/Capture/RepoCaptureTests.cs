@@ -1,0 +1,183 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Api;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Git;
+using GitOpsReverser.Kube;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.Capture;
+
+/// <summary>
+/// <see cref="RepoCapture"/> between an event and the Git pipeline, against a fake pipeline: what becomes
+/// a change, what does not, and what a resync commits.
+/// </summary>
+public sealed class RepoCaptureTests
+{
+    private static readonly WatchedResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
+
+    private static RepoSpec Spec(string baseFolder = "") =>
+        new(new ResourceKey("GitRepoConfig", "ops", "audit"), 1, "https://git.example.com/audit.git", "main", null, baseFolder, null, null, null,
+            TimeSpan.Zero, null, null);
+
+    private static WatchRuleSpec Rule(string spec = """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}] """) =>
+        RuleIn("team-a", spec);
+
+    /// <summary>A WatchRule in <paramref name="ns"/> whose spec, besides its reference to GitRepoConfig audit, is <paramref name="spec"/> (JSON members).</summary>
+    internal static WatchRuleSpec RuleIn(string ns, string spec) =>
+        SpecReader.ReadRule(SpecReader.WatchRuleKind, JsonNode.Parse($$$"""
+            {"apiVersion": "configbutler.ai/v1alpha1", "kind": "WatchRule",
+             "metadata": {"name": "configs", "namespace": "{{{ns}}}", "generation": 1},
+             "spec": {"gitRepoConfigRef": "audit", {{{spec}}} }}
+            """)!.AsObject(), "gitops-reverser-system");
+
+    private static JsonObject ConfigMap(string name, string value, string resourceVersion = "10", string manager = "kubectl-edit") =>
+        (JsonObject)JsonNode.Parse($$"""
+            {"apiVersion": "v1", "kind": "ConfigMap",
+             "metadata": {"name": "{{name}}", "namespace": "team-a", "uid": "6f1c0d2e-0000-4000-8000-00000000000{{name.Length % 10}}", "resourceVersion": "{{resourceVersion}}",
+                          "creationTimestamp": "2026-11-29T10:00:00Z",
+                          "managedFields": [{"manager": "{{manager}}", "operation": "Update", "apiVersion": "v1", "time": "2026-11-29T10:00:0{{resourceVersion.Length}}Z"}]},
+             "data": {"key": "{{value}}"} }
+            """)!.AsObject();
+
+    private static (RepoCapture Capture, FakeRepoPipeline Pipeline) Create(string baseFolder = "")
+    {
+        var pipeline = new FakeRepoPipeline();
+        return (new RepoCapture(Spec(baseFolder), "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System), pipeline);
+    }
+
+    [Test]
+    public async Task ANewObject_IsOneCreate_OfItsSanitizedYaml_AtItsPath()
+    {
+        var (capture, pipeline) = Create();
+
+        var outcome = await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
+
+        outcome.Should().Be(CaptureOutcome.Committed);
+        var change = pipeline.Changes.Should().ContainSingle().Which;
+        change.Path.Should().Be("namespaces/team-a/ConfigMap/app.yaml");
+        change.Description.Operation.Should().Be(ChangeOperation.Create);
+        change.Description.User.Should().Be("kubectl-edit");
+        change.Description.ResourceVersion.Should().Be("10");
+        Encoding.UTF8.GetString(change.Content!).Should().Be("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: app
+              namespace: team-a
+            data:
+              key: one
+
+            """.ReplaceLineEndings("\n"));
+    }
+
+    [Test]
+    public async Task AnEventThatChangesNothingSanitized_IsNoChange_AndARealEditIsAnUpdate()
+    {
+        var (capture, pipeline) = Create();
+        await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
+
+        var resent = await capture.UpsertAsync(ConfigMap("app", "one", resourceVersion: "11"), Rule(), CancellationToken.None);
+        var withStatus = ConfigMap("app", "one", resourceVersion: "12");
+        withStatus["status"] = new JsonObject { ["observed"] = 12 };
+        var statusOnly = await capture.UpsertAsync(withStatus, Rule(), CancellationToken.None);
+        var edited = await capture.UpsertAsync(ConfigMap("app", "two", resourceVersion: "13"), Rule(), CancellationToken.None);
+
+        resent.Should().Be(CaptureOutcome.Unchanged);
+        statusOnly.Should().Be(CaptureOutcome.Unchanged);
+        edited.Should().Be(CaptureOutcome.Committed);
+        pipeline.Changes.Select(change => change.Description.Operation).Should().Equal(ChangeOperation.Create, ChangeOperation.Update);
+    }
+
+    [Test]
+    public async Task ADeletion_RemovesTheFileOnce()
+    {
+        var (capture, pipeline) = Create(baseFolder: "clusters/prod");
+        await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
+        var identity = new ObjectIdentity("", "ConfigMap", "team-a", "app");
+
+        var first = await capture.RemoveAsync(identity, "20", Rule(), CancellationToken.None);
+        var again = await capture.RemoveAsync(identity, "21", Rule(), CancellationToken.None);
+
+        first.Should().Be(CaptureOutcome.Committed);
+        again.Should().Be(CaptureOutcome.Unchanged);
+        pipeline.Changes.Should().HaveCount(2);
+        pipeline.Changes[1].IsDeletion.Should().BeTrue();
+        pipeline.Changes[1].Path.Should().Be("clusters/prod/namespaces/team-a/ConfigMap/app.yaml");
+    }
+
+    [Test]
+    public async Task AnExcludedFieldManager_AndAnOperationTheRuleLeavesOut_MakeNoChange()
+    {
+        var (capture, pipeline) = Create();
+        var createsOnly = Rule("""
+            "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}], "operations": ["CREATE"], "excludeFieldManagers": ["argocd-controller"]
+            """);
+
+        (await capture.UpsertAsync(ConfigMap("app", "one", manager: "argocd-controller"), createsOnly, CancellationToken.None))
+            .Should().Be(CaptureOutcome.Excluded);
+        (await capture.UpsertAsync(ConfigMap("other", "one"), createsOnly, CancellationToken.None)).Should().Be(CaptureOutcome.Committed);
+        (await capture.UpsertAsync(ConfigMap("other", "two", resourceVersion: "11"), createsOnly, CancellationToken.None))
+            .Should().Be(CaptureOutcome.Excluded);
+
+        pipeline.Changes.Should().ContainSingle().Which.Path.Should().EndWith("/other.yaml");
+    }
+
+    [Test]
+    public async Task AResync_CommitsWhatDiffers_AndDeletesOwnedFilesNoObjectHas_InPathOrder()
+    {
+        var (capture, pipeline) = Create();
+        capture.Start();
+        var unchanged = ConfigMap("same", "as in git");
+        await capture.UpsertAsync(unchanged, Rule(), CancellationToken.None);
+        var sameContent = pipeline.Changes.Single().Content!;
+        pipeline.Changes.Clear();
+        pipeline.Files["namespaces/team-a/ConfigMap/same.yaml"] = ResyncPlan.BlobId(sameContent);
+        pipeline.Files["namespaces/team-a/ConfigMap/edited.yaml"] = ResyncPlan.BlobId("old\n"u8.ToArray());
+        pipeline.Files["namespaces/team-a/ConfigMap/gone.yaml"] = ResyncPlan.BlobId("gone\n"u8.ToArray());
+        pipeline.Files["namespaces/team-b/Secret/not-owned.yaml"] = ResyncPlan.BlobId("kept\n"u8.ToArray());
+        pipeline.Files["README.md"] = ResyncPlan.BlobId("# ours\n"u8.ToArray());
+
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1 },
+            path => path.StartsWith("namespaces/team-a/ConfigMap/", StringComparison.Ordinal), CancellationToken.None);
+        foreach (var obj in new[] { ConfigMap("same", "as in git"), ConfigMap("edited", "new"), ConfigMap("added", "new") })
+        {
+            (await capture.UpsertAsync(obj, Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Resync);
+        }
+
+        capture.Synced.Should().BeFalse("the list the sync waits for has not completed");
+        pipeline.Resyncs.Should().BeEmpty();
+        await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+
+        capture.Synced.Should().BeTrue();
+        pipeline.Changes.Should().BeEmpty("a sync collects; only its resync commits");
+        pipeline.Resyncs.Should().ContainSingle().Which.Select(change => $"{change.Description.Operation} {change.Path}").Should().Equal(
+            "Create namespaces/team-a/ConfigMap/added.yaml",
+            "Update namespaces/team-a/ConfigMap/edited.yaml",
+            "Delete namespaces/team-a/ConfigMap/gone.yaml");
+        pipeline.PushRequests.Should().Be(1);
+        await capture.DisposeAsync();
+        pipeline.Disposed.Should().BeTrue();
+    }
+
+    [Test]
+    public async Task AResyncWaitingForAForbiddenKind_GoesAheadWithoutIt_AndLeavesItsFilesAlone()
+    {
+        var (capture, pipeline) = Create();
+        capture.Start();
+        var secrets = new WatchedResource("", "v1", "secrets", "Secret", true);
+        pipeline.Files["namespaces/team-a/Secret/db.yaml"] = ResyncPlan.BlobId("fingerprinted\n"u8.ToArray());
+
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1, [secrets] = 1 },
+            path => path.StartsWith("namespaces/team-a/", StringComparison.Ordinal), CancellationToken.None);
+        await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
+        await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+        capture.Synced.Should().BeFalse();
+        await capture.SkipAsync(secrets, CancellationToken.None);
+
+        capture.Synced.Should().BeTrue();
+        pipeline.Resyncs.Should().ContainSingle().Which.Select(change => change.Path).Should().Equal("namespaces/team-a/ConfigMap/app.yaml");
+        await capture.DisposeAsync();
+    }
+}

@@ -1,0 +1,50 @@
+using GitOpsReverser.Git;
+using LibGit2Sharp;
+
+namespace GitOpsReverser.Tests.TestSupport;
+
+/// <summary>A Git pipeline that only records what it is given, and answers file reads from <see cref="Files"/>.</summary>
+internal sealed class FakeRepoPipeline : IRepoPipeline
+{
+    public List<GitChange> Changes { get; } = [];
+
+    public List<IReadOnlyList<GitChange>> Resyncs { get; } = [];
+
+    /// <summary>What the branch holds: path to blob id.</summary>
+    public Dictionary<string, ObjectId> Files { get; } = new(StringComparer.Ordinal);
+
+    public List<string> FoldersRead { get; } = [];
+
+    public int PushRequests { get; private set; }
+
+    public bool Disposed { get; private set; }
+
+    public string ClonePath => "/nonexistent/fake-clone";
+
+    public RepoWorkerStatus Status { get; set; } = new(null, null, 0, 0, null, Started: true);
+
+    public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+    public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
+    {
+        Changes.Add(change);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken)
+    {
+        Resyncs.Add(changes);
+        return ValueTask.CompletedTask;
+    }
+
+    public Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken)
+    {
+        FoldersRead.Add(folder);
+        return Task.FromResult(Files.Where(file => folder.Length == 0 || file.Key.StartsWith(folder + "/", StringComparison.Ordinal))
+            .ToDictionary(file => file.Key, file => file.Value, StringComparer.Ordinal));
+    }
+
+    public void RequestPush() => PushRequests++;
+
+    public void Dispose() => Disposed = true;
+}
