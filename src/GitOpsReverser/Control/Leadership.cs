@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace GitOpsReverser.Control;
 
@@ -54,80 +56,101 @@ internal sealed class Leadership(
         var ns = settings.Namespace ?? OperatorOptions.DefaultNamespace();
         var leaseLock = new LeaseLock(kubernetes, ns, LeaseName, Identity);
         Log.Candidate(logger, Identity, ns, LeaseName);
-        var failures = 0;
+
+        // The Lease could not be read or written at all (API server away, RBAC): candidacy starts again
+        // after a pause, growing exponentially with jitter from 2 s to 30 s; a term that led starts afresh.
+        var backoff = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpOperationException>().Handle<HttpRequestException>().Handle<IOException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(2),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                OnRetry = arguments =>
+                {
+                    Log.ElectionFailed(logger, arguments.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
         while (!stoppingToken.IsCancellationRequested)
         {
-            // The term's controller is cancelled when leadership ends; the election itself when the host
-            // stops or the controller fails.
-            using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            using var election = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
-            {
-                LeaseDuration = settings.LeaseDuration,
-                RenewDeadline = settings.RenewDeadline,
-                RetryPeriod = settings.RetryPeriod,
-            });
-            var running = Task.CompletedTask;
-            var led = false;
-            elector.OnStartedLeading += () =>
-            {
-                leading = led = true;
-                failures = 0;
-                Log.Leading(logger, Identity);
-                running = RunTermAsync(term.Token);
-                _ = running.ContinueWith(_ => election.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            };
-            elector.OnStoppedLeading += () =>
-            {
-                // Stop writing first: the next leader may start once the Lease's duration has passed.
-                term.Cancel();
-                leading = false;
-            };
-            elector.OnNewLeader += leader =>
-            {
-                otherLeader = leader is { Length: > 0 } && leader != Identity ? leader : null;
-                Log.NewLeader(logger, leader ?? "nobody");
-            };
-            elector.OnError += exception => Log.ElectionFailed(logger, exception.Message);
             try
             {
-                await elector.RunUntilLeadershipLostAsync(election.Token);
+                await backoff.ExecuteAsync(token => CandidacyAsync(leaseLock, ns, settings, token), stoppingToken);
             }
-            catch (OperationCanceledException) when (election.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Stopping, or the controller failed (rethrown below).
-            }
-            catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException)
-            {
-                // The Lease could not be read or written at all (API server away, RBAC): try again after a pause.
-                failures++;
-                Log.ElectionFailed(logger, exception.Message);
-                await PauseAsync(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), time, stoppingToken);
-            }
-
-            term.Cancel();
-            leading = false;
-            await running;
-            if (led)
-            {
-                Log.StoppedLeading(logger, Identity, stoppingToken.IsCancellationRequested);
-                if (stoppingToken.IsCancellationRequested)
-                {
-                    await ReleaseAsync(ns);
-                }
+                // Stopping.
             }
         }
     }
 
-    private static async Task PauseAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    // One candidacy: an election, and the term if this process wins it, until leadership is lost. A failure
+    // to reach the Lease is rethrown once the term is cleaned up, for the backoff, unless this process led.
+    private async ValueTask CandidacyAsync(LeaseLock leaseLock, string ns, OperatorOptions settings, CancellationToken stoppingToken)
     {
+        // The term's controller is cancelled when leadership ends; the election itself when the host
+        // stops or the controller fails.
+        using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var election = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
+        {
+            LeaseDuration = settings.LeaseDuration,
+            RenewDeadline = settings.RenewDeadline,
+            RetryPeriod = settings.RetryPeriod,
+        });
+        var running = Task.CompletedTask;
+        var led = false;
+        elector.OnStartedLeading += () =>
+        {
+            leading = led = true;
+            Log.Leading(logger, Identity);
+            running = RunTermAsync(term.Token);
+            _ = running.ContinueWith(_ => election.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        };
+        elector.OnStoppedLeading += () =>
+        {
+            // Stop writing first: the next leader may start once the Lease's duration has passed.
+            term.Cancel();
+            leading = false;
+        };
+        elector.OnNewLeader += leader =>
+        {
+            otherLeader = leader is { Length: > 0 } && leader != Identity ? leader : null;
+            Log.NewLeader(logger, leader ?? "nobody");
+        };
+        elector.OnError += exception => Log.ElectionFailed(logger, exception.Message);
+        Exception? unreachable = null;
         try
         {
-            await Task.Delay(delay, time, cancellationToken);
+            await elector.RunUntilLeadershipLostAsync(election.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (election.IsCancellationRequested)
         {
-            // Stopping.
+            // Stopping, or the controller failed (rethrown below).
+        }
+        catch (Exception exception) when (exception is HttpOperationException or HttpRequestException or IOException)
+        {
+            unreachable = exception;
+        }
+
+        term.Cancel();
+        leading = false;
+        await running;
+        if (led)
+        {
+            Log.StoppedLeading(logger, Identity, stoppingToken.IsCancellationRequested);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                await ReleaseAsync(ns);
+            }
+        }
+        else if (unreachable is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unreachable);
         }
     }
 

@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace GitOpsReverser.Kube;
 
@@ -10,7 +12,7 @@ namespace GitOpsReverser.Kube;
 /// watch from the list's resourceVersion with bookmarks. A dropped or silent stream resumes from
 /// the last resourceVersion seen; 410 Gone relists and reports objects that vanished meanwhile as
 /// deletions; failures (401 and every other error answer included) back off exponentially with
-/// jitter; 403 is reported and retried slowly. Only cancellation ends the loop.
+/// jitter, through Polly; 403 is reported and retried slowly. Only cancellation ends the loop.
 /// <see cref="RequestRelist"/> ends the current watch and lists again (a rule changed and its
 /// repository must see every object); each list reports the ticket it started under.
 /// </summary>
@@ -51,65 +53,99 @@ internal sealed class Reflector(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        string? resourceVersion = null;
-        var failures = 0;
+        var backoff = Backoff();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (ListTicket > Interlocked.Read(ref listedTicket) && listedOnce)
-                {
-                    resourceVersion = null;
-                    status = status with { Relists = status.Relists + 1 };
-                    metrics?.Relisted(resource.ToString());
-                }
-
-                resourceVersion ??= await ListAsync(cancellationToken);
-                failures = 0;
-                resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
-                if (ListTicket <= Interlocked.Read(ref listedTicket))
-                {
-                    status = status with { WatchRestarts = status.WatchRestarts + 1 };
-                    metrics?.Restarted(resource.ToString());
-                }
+                await backoff.ExecuteAsync(ListAndWatchAsync, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (KubernetesApiException exception) when (exception.IsExpired)
+        }
+    }
+
+    // Where the next watch starts; null when only a list is consistent.
+    private string? resourceVersion;
+
+    // A list when one is needed, otherwise one watch until its stream ends. The answers that are not failures to
+    // back off from are handled here: 410 Gone relists, 403 is reported and retried slowly, 404 waits for
+    // the resource to be served. Everything else goes to the backoff.
+    private async ValueTask ListAndWatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (ListTicket > Interlocked.Read(ref listedTicket) && listedOnce)
             {
-                // The resourceVersion is older than the server's history: only a new list is consistent.
-                Log.Expired(logger, resource.ToString(), resourceVersion ?? "");
                 resourceVersion = null;
                 status = status with { Relists = status.Relists + 1 };
                 metrics?.Relisted(resource.ToString());
             }
-            catch (KubernetesApiException exception) when (exception.Code == 403)
+
+            if (resourceVersion is null)
             {
-                Log.Forbidden(logger, resource.ToString(), exception.Message);
-                status = status with { Forbidden = true, LastError = exception.Message };
-                await Task.Delay(options.ForbiddenRetry, time, cancellationToken);
+                // A list that succeeded ends the backoff: the watch after it starts with a clean slate.
+                resourceVersion = await ListAsync(cancellationToken);
+                return;
             }
-            catch (KubernetesApiException exception) when (exception.Code == 404)
+
+            resourceVersion = await WatchAsync(resourceVersion, cancellationToken);
+            if (ListTicket <= Interlocked.Read(ref listedTicket))
             {
-                // A CRD not installed yet, or removed: the engine stops reflectors nobody needs.
-                Log.NotFound(logger, resource.ToString());
-                status = status with { LastError = $"the API server does not serve {resource}" };
-                await Task.Delay(options.MaxBackoff, time, cancellationToken);
-            }
-            catch (Exception exception) when (IsTransient(exception) || exception is KubernetesApiException)
-            {
-                // Transient failures, and error answers only a change elsewhere cures (401 until a rotated
-                // token is read, 400): back off and try again; the loop never ends on its own.
-                failures++;
-                var delay = exception is KubernetesApiException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
-                Log.Failed(logger, resource.ToString(), exception.Message, delay.TotalMilliseconds);
-                status = status with { LastError = exception.Message };
-                await Task.Delay(delay, time, cancellationToken);
+                status = status with { WatchRestarts = status.WatchRestarts + 1 };
+                metrics?.Restarted(resource.ToString());
             }
         }
+        catch (KubernetesApiException exception) when (exception.IsExpired)
+        {
+            // The resourceVersion is older than the server's history: only a new list is consistent.
+            Log.Expired(logger, resource.ToString(), resourceVersion ?? "");
+            resourceVersion = null;
+            status = status with { Relists = status.Relists + 1 };
+            metrics?.Relisted(resource.ToString());
+        }
+        catch (KubernetesApiException exception) when (exception.Code == 403)
+        {
+            Log.Forbidden(logger, resource.ToString(), exception.Message);
+            status = status with { Forbidden = true, LastError = exception.Message };
+            await Task.Delay(options.ForbiddenRetry, time, cancellationToken);
+        }
+        catch (KubernetesApiException exception) when (exception.Code == 404)
+        {
+            // A CRD not installed yet, or removed: the engine stops reflectors nobody needs.
+            Log.NotFound(logger, resource.ToString());
+            status = status with { LastError = $"the API server does not serve {resource}" };
+            await Task.Delay(options.MaxBackoff, time, cancellationToken);
+        }
     }
+
+    // Transient failures, and error answers only a change elsewhere cures (401 until a rotated token is
+    // read, 400): exponential backoff with jitter, or the server's Retry-After, for as long as it takes.
+    private ResiliencePipeline Backoff() =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = arguments => ValueTask.FromResult(
+                    !arguments.Context.CancellationToken.IsCancellationRequested
+                    && arguments.Outcome.Exception is { } exception && (IsTransient(exception) || exception is KubernetesApiException)),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.InitialBackoff,
+                MaxDelay = options.MaxBackoff,
+                DelayGenerator = arguments => ValueTask.FromResult(
+                    arguments.Outcome.Exception is KubernetesApiException { RetryAfter: { } retryAfter } ? retryAfter : (TimeSpan?)null),
+                OnRetry = arguments =>
+                {
+                    var message = arguments.Outcome.Exception?.Message ?? "";
+                    Log.Failed(logger, resource.ToString(), message, arguments.RetryDelay.TotalMilliseconds);
+                    status = status with { LastError = message };
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
 
     private async Task<string> ListAsync(CancellationToken cancellationToken)
     {
@@ -207,13 +243,6 @@ internal sealed class Reflector(
         }
 
         return resourceVersion;
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var exponential = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16));
-        var capped = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     private static bool IsTransient(Exception exception) =>
