@@ -68,6 +68,9 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
             CertificateCheck = CertificateCheck(),
             CustomHeaders = Headers(),
             OnPushStatusError = refused.Add,
+
+            // One thread of delta search, so a push never takes every core from the commits beside it.
+            PackbuilderDegreeOfParallelism = 1,
         };
         try
         {

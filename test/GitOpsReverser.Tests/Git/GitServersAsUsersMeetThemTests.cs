@@ -80,9 +80,7 @@ public sealed class GitServersAsUsersMeetThemTests
         var wrong = http.UrlFor("userinfo-wrong.git").Replace("http://", "http://robot:not-the-password@", StringComparison.Ordinal);
         await using var failing = RunningWorker.Start(Options(wrong, GitCredentials.None));
         await failing.PutAsync("a.yaml", "a\n");
-        await failing.WaitUntilIdleAsync(allowPending: true);
-        failing.Worker.RequestPush();
-        var error = await failing.WaitForErrorAsync();
+        var error = await failing.PushExpectingErrorAsync();
         error.Kind.Should().Be(GitFailureKind.Authentication);
         error.Message.Should().NotContain("not-the-password").And.Contain("***@");
     }
@@ -117,9 +115,7 @@ public sealed class GitServersAsUsersMeetThemTests
         await using var worker = RunningWorker.Start(Options(http.SmallBodyUrlFor("limited.git")));
 
         await worker.PutAsync("namespaces/prod/ConfigMap/big.yaml", string.Concat(Enumerable.Range(0, 2000).Select(i => $"{i * 7919 % 10007}\n")));
-        await worker.WaitUntilIdleAsync(allowPending: true);
-        worker.Worker.RequestPush();
-        var error = await worker.WaitForErrorAsync();
+        var error = await worker.PushExpectingErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Configuration);
         error.Message.Should().Contain("413").And.Contain("client_max_body_size");
@@ -134,9 +130,7 @@ public sealed class GitServersAsUsersMeetThemTests
         await using var worker = RunningWorker.Start(Options(http.UrlFor("sha256.git")));
 
         await worker.PutAsync("a.yaml", "a\n");
-        await worker.WaitUntilIdleAsync(allowPending: true);
-        worker.Worker.RequestPush();
-        var error = await worker.WaitForErrorAsync();
+        var error = await worker.PushExpectingErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Configuration);
         error.Message.Should().Contain("SHA-256");

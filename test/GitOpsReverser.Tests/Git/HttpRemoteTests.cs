@@ -52,9 +52,7 @@ public sealed class HttpRemoteTests
         await using var worker = RunningWorker.Start(Options("locked.git", "wrong-password"));
 
         await worker.PutAsync("a.yaml", "a\n");
-        await worker.WaitUntilIdleAsync(allowPending: true);
-        worker.Worker.RequestPush();
-        var error = await worker.WaitForErrorAsync();
+        var error = await worker.PushExpectingErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Authentication);
         error.Message.Should().Contain(server.UrlFor("locked.git")).And.Contain("check the username and password").And.NotContain("wrong-password");
@@ -69,9 +67,7 @@ public sealed class HttpRemoteTests
 
         await using var worker = RunningWorker.Start(Options("protected.git", "s3cret-password"));
         await worker.PutAsync("a.yaml", "a\n");
-        await worker.WaitUntilIdleAsync(allowPending: true);
-        worker.Worker.RequestPush();
-        var error = await worker.WaitForErrorAsync();
+        var error = await worker.PushExpectingErrorAsync();
 
         error.Kind.Should().Be(GitFailureKind.Rejected);
         error.Message.Should().Contain("refs/heads/main").And.Contain("hook declined");

@@ -84,6 +84,14 @@ internal sealed class RunningWorker : IAsyncDisposable
         return Worker.Status.LastError!;
     }
 
+    /// <summary>Once what was queued is committed, asks for a push and waits for the failure it must meet.</summary>
+    public async Task<GitRemoteException> PushExpectingErrorAsync()
+    {
+        await WaitUntilIdleAsync(allowPending: true);
+        Worker.RequestPush();
+        return await WaitForErrorAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
