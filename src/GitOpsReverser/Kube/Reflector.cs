@@ -153,7 +153,9 @@ internal sealed class Reflector(
         string? continueToken = null;
         string listVersion;
         var listed = new Dictionary<string, string>(StringComparer.Ordinal);
-        var objects = new List<(string Key, JsonObject Object)>();
+
+        // Each page goes to the handler as it arrives, so only one page of objects is held at a time. A list
+        // that fails halfway has reported real objects; the next list reports them again, which changes nothing.
         do
         {
             var (items, version, next) = await api.ListAsync(resource, continueToken, options.PageSize, options.ListPageTimeout, cancellationToken);
@@ -162,17 +164,12 @@ internal sealed class Reflector(
             {
                 var key = KeyOf(item);
                 listed[key] = VersionOf(item);
-                objects.Add((key, item));
+                await handler.HandleAsync(new ReflectorEvent.Upserted(key, item), cancellationToken);
             }
 
             continueToken = next;
         }
         while (continueToken is not null);
-
-        foreach (var (key, obj) in objects)
-        {
-            await handler.HandleAsync(new ReflectorEvent.Upserted(key, obj), cancellationToken);
-        }
 
         foreach (var vanished in known.Keys.Where(key => !listed.ContainsKey(key)).ToList())
         {
