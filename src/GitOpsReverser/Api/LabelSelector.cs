@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Api;
 
@@ -61,11 +62,16 @@ internal sealed class LabelSelector
     }
 
     /// <summary>True when every requirement holds for <paramref name="labels"/> (null: no labels).</summary>
-    public bool Matches(JsonObject? labels)
+    public bool Matches(JsonObject? labels) => Matches(key => (string?)labels?[key]);
+
+    /// <summary>True when every requirement holds for <paramref name="labels"/> as read from a watched object (null: no labels).</summary>
+    public bool Matches(MappingNode? labels) => Matches(key => labels?.GetString(key));
+
+    private bool Matches(Func<string, string?> label)
     {
         foreach (var requirement in requirements)
         {
-            var value = (string?)labels?[requirement.Key];
+            var value = label(requirement.Key);
             var holds = requirement.Operator switch
             {
                 "In" => value is not null && requirement.Values.Contains(value),

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
@@ -145,20 +143,20 @@ internal sealed class RepoCapture : IAsyncDisposable
         await FinishSyncIfDoneAsync(cancellationToken);
     }
 
-    public async Task<string> UpsertAsync(JsonObject obj, WatchRuleSpec rule, CancellationToken cancellationToken)
+    /// <summary>
+    /// An object as listed or watched. It is sanitized in a copy: the same object may go to several
+    /// repositories.
+    /// </summary>
+    public async Task<string> UpsertAsync(MappingNode obj, WatchRuleSpec rule, CancellationToken cancellationToken)
     {
-        var (manager, managedAt) = LastManager(obj);
-        var version = (string?)obj["metadata"]?["resourceVersion"];
-        var uid = Guid.TryParse((string?)obj["metadata"]?["uid"], out var parsed) ? parsed : Guid.Empty;
+        var metadata = obj.GetMapping("metadata");
+        var (manager, managedAt) = LastManager(metadata);
+        var version = metadata?.GetString("resourceVersion");
+        var uid = Guid.TryParse(metadata?.GetString("uid"), out var parsed) ? parsed : Guid.Empty;
         SanitizeResult result;
         try
         {
-            if (JsonManifestReader.Read(JsonSerializer.SerializeToUtf8Bytes(obj)) is not MappingNode manifest)
-            {
-                return CaptureOutcome.Error;
-            }
-
-            result = sanitizer.Sanitize(manifest, rule.SecretPolicy);
+            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), rule.SecretPolicy);
         }
         catch (ManifestFormatException)
         {
@@ -300,17 +298,17 @@ internal sealed class RepoCapture : IAsyncDisposable
     };
 
     // The manager of the most recent managedFields entry, and when it wrote.
-    private static (string? Manager, DateTimeOffset? Time) LastManager(JsonObject obj)
+    private static (string? Manager, DateTimeOffset? Time) LastManager(MappingNode? metadata)
     {
         string? manager = null;
         DateTimeOffset? latest = null;
-        foreach (var entry in obj["metadata"]?["managedFields"] as JsonArray ?? [])
+        foreach (var entry in metadata?.GetSequence("managedFields")?.Items.OfType<MappingNode>() ?? [])
         {
-            if (DateTimeOffset.TryParse((string?)entry?["time"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+            if (DateTimeOffset.TryParse(entry.GetString("time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
                 && (latest is null || when >= latest))
             {
                 latest = when;
-                manager = (string?)entry?["manager"];
+                manager = entry.GetString("manager");
             }
         }
 

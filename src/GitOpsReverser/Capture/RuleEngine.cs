@@ -71,11 +71,12 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
         }
     }
 
-    private async Task UpsertAsync(WatchedResource resource, JsonObject obj, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>> active, CancellationToken cancellationToken)
+    private async Task UpsertAsync(WatchedResource resource, MappingNode obj, IReadOnlyList<IGrouping<RepoCapture, ActiveRule>> active, CancellationToken cancellationToken)
     {
-        var ns = (string?)obj["metadata"]?["namespace"];
+        var metadata = obj.GetMapping("metadata");
+        var ns = metadata?.GetString("namespace");
         var namespaceLabels = ns is not null && namespaces.TryGet(ns, out var found) ? ReflectedObjects.LabelsOf(found) : null;
-        var labels = obj["metadata"]?["labels"] as JsonObject;
+        var labels = metadata?.GetMapping("labels");
         var followed = false;
         bool InScope(ActiveRule rule) => ns is null ? rule.Spec.AllowsClusterScoped : rule.Spec.CoversNamespace(ns, namespaceLabels);
         foreach (var group in active)
@@ -88,10 +89,10 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
             followed = true;
             var capturing = group.FirstOrDefault(rule => InScope(rule)
                 && !(rule.Spec.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(labels))
-                && !(rule.ThroughWildcard && !rule.Spec.IncludeOwned && IsControlled(obj)));
+                && !(rule.ThroughWildcard && !rule.Spec.IncludeOwned && IsControlled(metadata)));
             var outcome = capturing is not null
                 ? await group.Key.UpsertAsync(obj, capturing.Spec, cancellationToken)
-                : await group.Key.RemoveAsync(Identity(resource, ns, (string?)obj["metadata"]?["name"] ?? ""), null, first.Spec, cancellationToken) switch
+                : await group.Key.RemoveAsync(Identity(resource, ns, metadata?.GetString("name") ?? ""), null, first.Spec, cancellationToken) switch
                 {
                     CaptureOutcome.Committed => CaptureOutcome.Committed,
                     _ => CaptureOutcome.NotCaptured,
@@ -110,7 +111,7 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
         var separator = deleted.Key.IndexOf('/', StringComparison.Ordinal);
         var ns = separator < 0 ? null : deleted.Key[..separator];
         var identity = Identity(resource, ns, separator < 0 ? deleted.Key : deleted.Key[(separator + 1)..]);
-        var version = (string?)deleted.LastState?["metadata"]?["resourceVersion"];
+        var version = deleted.LastState?.GetMapping("metadata")?.GetString("resourceVersion");
 
         // A namespace being deleted (or already gone) is still followed for the deletions of its objects.
         JsonObject? found = null;
@@ -128,8 +129,8 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
 
     private static ObjectIdentity Identity(WatchedResource resource, string? ns, string name) => new(resource.ApiVersion, resource.Kind, ns, name);
 
-    private static bool IsControlled(JsonObject obj) =>
-        (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(owner => (bool?)owner?["controller"] == true);
+    private static bool IsControlled(MappingNode? metadata) =>
+        metadata?.GetSequence("ownerReferences")?.Items.Any(owner => owner is MappingNode reference && reference["controller"] is ScalarNode { Kind: ScalarKind.Boolean, Text: "true" }) == true;
 
     private sealed class Handler(RuleEngine engine, WatchedResource resource) : IReflectorHandler
     {

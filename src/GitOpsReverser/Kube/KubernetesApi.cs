@@ -1,16 +1,21 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Kube;
 
-/// <summary>Raw list and watch requests for any resource type, answering JSON objects.</summary>
+/// <summary>Raw list and watch requests for any resource type, read once into the manifest model.</summary>
 internal sealed class KubernetesApi(HttpClient http)
 {
 
-    /// <summary>One page of a cluster-wide list; items carry kind and apiVersion even where typed lists leave them out.</summary>
-    public async Task<(List<JsonObject> Items, string ResourceVersion, string? Continue)> ListAsync(
+    /// <summary>
+    /// One page of a cluster-wide list, each item read once, straight into the manifest model; items carry
+    /// kind and apiVersion even where typed lists leave them out.
+    /// </summary>
+    public async Task<(List<MappingNode> Items, string ResourceVersion, string? Continue)> ListAsync(
         WatchedResource resource, string? continueToken, int limit, TimeSpan pageTimeout, CancellationToken cancellationToken)
     {
         var url = $"{resource.CollectionPath}?limit={limit.ToString(CultureInfo.InvariantCulture)}";
@@ -28,25 +33,11 @@ internal sealed class KubernetesApi(HttpClient http)
             throw await ErrorAsync(response, timeout.Token);
         }
 
-        var list = (await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token))!.AsObject();
-        var items = new List<JsonObject>();
-        foreach (var item in list["items"] as JsonArray ?? [])
-        {
-            if (item is JsonObject obj)
-            {
-                obj["kind"] ??= resource.Kind;
-                obj["apiVersion"] ??= resource.ApiVersion;
-                items.Add(obj);
-            }
-        }
-
-        var metadata = list["metadata"];
-        var next = (string?)metadata?["continue"];
-        return (items, (string?)metadata?["resourceVersion"] ?? "", string.IsNullOrEmpty(next) ? null : next);
+        return ReadList(await response.Content.ReadAsByteArrayAsync(timeout.Token), resource);
     }
 
     /// <summary>Watch events after <paramref name="resourceVersion"/>, with bookmarks; ends when the server ends the stream.</summary>
-    public async IAsyncEnumerable<(string Type, JsonObject Object)> WatchAsync(
+    public async IAsyncEnumerable<(string Type, MappingNode Object)> WatchAsync(
         WatchedResource resource, string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var url = $"{resource.CollectionPath}?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}";
@@ -64,17 +55,123 @@ internal sealed class KubernetesApi(HttpClient http)
                 continue;
             }
 
-            var node = JsonNode.Parse(line)!.AsObject();
-            var type = (string?)node["type"] ?? "";
-            var obj = node["object"] as JsonObject ?? new JsonObject();
+            var (type, obj) = ReadWatchEvent(Encoding.UTF8.GetBytes(line));
             if (type == "ERROR")
             {
-                throw new KubernetesApiException((int?)obj["code"] ?? 500, (string?)obj["reason"] ?? "", (string?)obj["message"] ?? "watch error");
+                throw new KubernetesApiException(
+                    int.TryParse(obj.GetString("code") ?? (obj["code"] as ScalarNode)?.Text, CultureInfo.InvariantCulture, out var code) ? code : 500,
+                    obj.GetString("reason") ?? "", obj.GetString("message") ?? "watch error");
             }
 
-            obj["kind"] ??= resource.Kind;
-            obj["apiVersion"] ??= resource.ApiVersion;
+            Complete(obj, resource);
             yield return (type, obj);
+        }
+    }
+
+    private static (List<MappingNode> Items, string ResourceVersion, string? Continue) ReadList(byte[] page, WatchedResource resource)
+    {
+        var items = new List<MappingNode>();
+        string? version = null, next = null;
+        var reader = new Utf8JsonReader(page);
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, "a list");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            if (property == "items" && reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (ReadObject(ref reader) is { } item)
+                    {
+                        Complete(item, resource);
+                        items.Add(item);
+                    }
+                }
+            }
+            else if (property == "metadata" && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var field = reader.GetString();
+                    reader.Read();
+                    if (field is "resourceVersion" or "continue" && reader.TokenType == JsonTokenType.String)
+                    {
+                        (field == "continue" ? ref next : ref version) = reader.GetString();
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (items, version ?? "", string.IsNullOrEmpty(next) ? null : next);
+    }
+
+    private static (string Type, MappingNode Object) ReadWatchEvent(byte[] line)
+    {
+        string? type = null;
+        MappingNode? obj = null;
+        var reader = new Utf8JsonReader(line);
+        Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject, "a watch event");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            if (property == "type" && reader.TokenType == JsonTokenType.String)
+            {
+                type = reader.GetString();
+            }
+            else if (property == "object")
+            {
+                obj = ReadObject(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (type ?? "", obj ?? new MappingNode());
+    }
+
+    // One JSON object into the manifest model; anything that is not an object is skipped.
+    private static MappingNode? ReadObject(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        try
+        {
+            return (MappingNode)JsonManifestReader.ReadValue(ref reader);
+        }
+        catch (ManifestFormatException exception)
+        {
+            // Only a broken answer gets here (a duplicate key): read it again.
+            throw new JsonException(exception.Message, exception);
+        }
+    }
+
+    private static void Complete(MappingNode obj, WatchedResource resource)
+    {
+        obj.TryAdd("kind", ScalarNode.String(resource.Kind));
+        obj.TryAdd("apiVersion", ScalarNode.String(resource.ApiVersion));
+    }
+
+    private static void Expect(bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new JsonException($"the API server's answer is not {what}");
         }
     }
 

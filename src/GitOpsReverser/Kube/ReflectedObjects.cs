@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Kube;
 
@@ -29,9 +30,11 @@ internal sealed class ReflectedObjects(Action changed, Func<JsonObject, JsonNode
         switch (change)
         {
             case ReflectorEvent.Upserted upserted:
+                // The operator's own objects are read as JSON documents: specs, conditions and labels.
+                var current = ManifestJson.ToJsonNode(upserted.Object)!.AsObject();
                 var previous = objects.GetValueOrDefault(upserted.Key);
-                objects[upserted.Key] = upserted.Object;
-                if (previous is null || !JsonNode.DeepEquals(relevant(previous), relevant(upserted.Object)))
+                objects[upserted.Key] = current;
+                if (previous is null || !JsonNode.DeepEquals(relevant(previous), relevant(current)))
                 {
                     changed();
                 }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using GitOpsReverser.Manifests;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -247,13 +247,13 @@ internal sealed class Reflector(
         || exception is KubernetesApiException { Code: 429 or >= 500 }
         || exception is OperationCanceledException;
 
-    private static string KeyOf(JsonObject obj)
+    private static string KeyOf(MappingNode obj)
     {
-        var metadata = obj["metadata"];
-        var ns = (string?)metadata?["namespace"];
-        var name = (string?)metadata?["name"] ?? "";
+        var metadata = obj.GetMapping("metadata");
+        var ns = metadata?.GetString("namespace");
+        var name = metadata?.GetString("name") ?? "";
         return string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
     }
 
-    private static string VersionOf(JsonObject obj) => (string?)obj["metadata"]?["resourceVersion"] ?? "";
+    private static string VersionOf(MappingNode obj) => obj.GetMapping("metadata")?.GetString("resourceVersion") ?? "";
 }

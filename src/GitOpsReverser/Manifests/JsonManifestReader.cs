@@ -46,7 +46,8 @@ internal static class JsonManifestReader
     private static string ReadString(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence ? reader.GetString()! : Utf8StringCache.Get(reader.ValueSpan);
 
-    private static ManifestNode ReadValue(ref Utf8JsonReader reader)
+    /// <summary>Reads the value at <paramref name="reader"/>'s current token, leaving the reader on its last token.</summary>
+    public static ManifestNode ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
+using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Tests.Api;
 
@@ -30,13 +31,13 @@ public sealed class LabelSelectorTests
         var selector = Parse("{}");
 
         selector.IsEmpty.Should().BeTrue();
-        selector.Matches(null).Should().BeTrue();
+        selector.Matches((System.Text.Json.Nodes.JsonObject?)null).Should().BeTrue();
     }
 
     [Test]
     public void Matches_NotInWithoutTheLabel_Holds()
     {
-        Parse("""{"matchExpressions":[{"key":"tier","operator":"NotIn","values":["batch"]}]}""").Matches(null).Should().BeTrue();
+        Parse("""{"matchExpressions":[{"key":"tier","operator":"NotIn","values":["batch"]}]}""").Matches((MappingNode?)null).Should().BeTrue();
     }
 
     [TestCase("""{"matchExpressions":[{"key":"team","operator":"In"}]}""", "operator In on key \"team\" needs at least one value")]

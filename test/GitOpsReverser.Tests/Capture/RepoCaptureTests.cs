@@ -32,14 +32,14 @@ public sealed class RepoCaptureTests
              "spec": {"gitRepoConfigRef": "audit", {{{spec}}} }}
             """)!.AsObject(), "gitops-reverser-system");
 
-    private static JsonObject ConfigMap(string name, string value, string resourceVersion = "10", string manager = "kubectl-edit") =>
-        (JsonObject)JsonNode.Parse($$"""
+    private static MappingNode ConfigMap(string name, string value, string resourceVersion = "10", string manager = "kubectl-edit") =>
+        (MappingNode)JsonManifestReader.Read(Encoding.UTF8.GetBytes($$"""
             {"apiVersion": "v1", "kind": "ConfigMap",
              "metadata": {"name": "{{name}}", "namespace": "team-a", "uid": "6f1c0d2e-0000-4000-8000-00000000000{{name.Length % 10}}", "resourceVersion": "{{resourceVersion}}",
                           "creationTimestamp": "2026-11-29T10:00:00Z",
                           "managedFields": [{"manager": "{{manager}}", "operation": "Update", "apiVersion": "v1", "time": "2026-11-29T10:00:0{{resourceVersion.Length}}Z"}]},
              "data": {"key": "{{value}}"} }
-            """)!.AsObject();
+            """));
 
     private static (RepoCapture Capture, FakeRepoPipeline Pipeline) Create(string baseFolder = "")
     {
@@ -80,7 +80,9 @@ public sealed class RepoCaptureTests
 
         var resent = await capture.UpsertAsync(ConfigMap("app", "one", resourceVersion: "11"), Rule(), CancellationToken.None);
         var withStatus = ConfigMap("app", "one", resourceVersion: "12");
-        withStatus["status"] = new JsonObject { ["observed"] = 12 };
+        var status = new MappingNode();
+        status.TryAdd("observed", ScalarNode.Number(ScalarKind.Integer, "12"));
+        withStatus.TryAdd("status", status);
         var statusOnly = await capture.UpsertAsync(withStatus, Rule(), CancellationToken.None);
         var edited = await capture.UpsertAsync(ConfigMap("app", "two", resourceVersion: "13"), Rule(), CancellationToken.None);
 

@@ -338,7 +338,7 @@ public sealed class ReflectorTests
                 switch (change)
                 {
                     case ReflectorEvent.Upserted upserted:
-                        objects[upserted.Key] = (string)upserted.Object["metadata"]!["resourceVersion"]!;
+                        objects[upserted.Key] = upserted.Object.GetMapping("metadata")!.GetString("resourceVersion")!;
                         break;
                     case ReflectorEvent.Deleted deleted:
                         objects.Remove(deleted.Key);
