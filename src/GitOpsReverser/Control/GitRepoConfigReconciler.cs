@@ -13,11 +13,13 @@ namespace GitOpsReverser.Control;
 /// One <see cref="RepoCapture"/> per usable GitRepoConfig: created when one appears, replaced when its
 /// spec or Secret changes or its worker failed (with backoff; a clone failing twice in a row is moved
 /// aside), removed when it goes. <paramref name="removing"/> runs before a capture is disposed, so
-/// nothing routes to it any more; <paramref name="changed"/> asks for another reconcile.
+/// nothing routes to it any more; <paramref name="changed"/> asks for another reconcile;
+/// <paramref name="pipelines"/> makes each repository's Git pipeline (a <see cref="RepoWorker"/> unless
+/// given).
 /// </summary>
 internal sealed class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
-    Action<RepoCapture> removing, Action changed)
+    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null)
 {
     private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
     private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
@@ -139,25 +141,22 @@ internal sealed class GitRepoConfigReconciler(
     private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials)
     {
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.Url}|{spec.Branch}")))[..8];
-        var worker = new RepoWorker(
-            new RepoWorkerOptions
-            {
-                Id = $"{spec.Id.Namespace}.{spec.Id.Name}.{digest}",
-                Url = spec.Url,
-                Branch = spec.Branch,
-                Credentials = credentials,
-                DataDirectory = options.DataDirectory!,
-                CommitterName = spec.CommitterName ?? "GitOps Reverser",
-                CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
-                MessageTemplate = spec.MessageTemplate is { } template ? CommitMessageTemplate.Parse(template) : null,
-                CommitWindow = spec.CommitWindow,
-                PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
-                PushMaxCommits = spec.PushMaxCommits ?? 50,
-                QueueBytes = options.QueueBytes,
-            },
-            time,
-            metrics,
-            loggers.CreateLogger<RepoWorker>());
+        var workerOptions = new RepoWorkerOptions
+        {
+            Id = $"{spec.Id.Namespace}.{spec.Id.Name}.{digest}",
+            Url = spec.Url,
+            Branch = spec.Branch,
+            Credentials = credentials,
+            DataDirectory = options.DataDirectory!,
+            CommitterName = spec.CommitterName ?? "GitOps Reverser",
+            CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
+            MessageTemplate = spec.MessageTemplate is { } template ? CommitMessageTemplate.Parse(template) : null,
+            CommitWindow = spec.CommitWindow,
+            PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
+            PushMaxCommits = spec.PushMaxCommits ?? 50,
+            QueueBytes = options.QueueBytes,
+        };
+        var worker = pipelines?.Invoke(workerOptions) ?? new RepoWorker(workerOptions, time, metrics, loggers.CreateLogger<RepoWorker>());
         return new RepoCapture(spec, fingerprint, worker, sanitizer, time,
             changes =>
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace GitOpsReverser.Manifests;
@@ -12,7 +11,7 @@ internal static class ManifestJson
         SequenceNode sequence => new JsonArray([.. sequence.Items.Select(ToJsonNode)]),
         ScalarNode { Kind: ScalarKind.Null } => null,
         ScalarNode { Kind: ScalarKind.Boolean } scalar => JsonValue.Create(scalar.Text == "true"),
-        ScalarNode { Kind: ScalarKind.Integer } scalar when long.TryParse(scalar.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
+        // A number as JSON reads it, so that it converts to whichever numeric type its reader asks for (int, long, double).
         ScalarNode { Kind: ScalarKind.Integer or ScalarKind.Float } scalar => JsonNode.Parse(scalar.Text),
         ScalarNode scalar => JsonValue.Create(scalar.Text),
         _ => throw new ArgumentException($"unknown manifest node {node.GetType().Name}", nameof(node)),

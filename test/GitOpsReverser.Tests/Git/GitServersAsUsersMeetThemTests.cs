@@ -86,6 +86,38 @@ public sealed class GitServersAsUsersMeetThemTests
     }
 
     [Test]
+    public async Task HttpsThroughTheProxyOfHttpsProxy_ReachesTheServer()
+    {
+        using var proxy = new ForwardProxy();
+        var bare = http.CreateRepository("proxied.git");
+        File.WriteAllText(temp.Combine("ca.pem"), http.CaPem);
+
+        // libgit2 reads the proxy from the process's own environment, so the worker runs in a process of its own.
+        using var host = WorkerHost.Start(temp.Combine("data"), http.HttpsUrlFor("proxied.git"), new Dictionary<string, string>
+        {
+            ["HTTPS_PROXY"] = proxy.Url,
+            ["NO_PROXY"] = "",
+            ["GIT_WORKER_USERNAME"] = "robot",
+            ["GIT_WORKER_PASSWORD"] = "s3cret-password",
+            ["GIT_WORKER_CA_FILE"] = temp.Combine("ca.pem"),
+        });
+        try
+        {
+            await host.StandardInput.WriteLineAsync("put namespaces/prod/ConfigMap/app.yaml through-the-proxy");
+            await host.StandardInput.FlushAsync();
+            await WorkerHost.ReadUntilAsync(host, line => line == "pushed");
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+
+        GitCli.Show(bare, "main", "namespaces/prod/ConfigMap/app.yaml").Should().Be("through-the-proxy\n");
+        proxy.Log.Should().Contain($"127.0.0.1:{http.TlsPort}", "the tunnel to the server went through the proxy");
+    }
+
+    [Test]
     public async Task AServerThatChecksEveryObject_TakesEveryPush()
     {
         var bare = http.CreateRepository("strict.git");

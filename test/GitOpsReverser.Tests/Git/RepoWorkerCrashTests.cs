@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using GitOpsReverser.Tests.TestSupport;
 
 namespace GitOpsReverser.Tests.Git;
 
@@ -15,7 +15,7 @@ public sealed class RepoWorkerCrashTests
         var data = temp.Combine("data");
         Directory.Move(remote, away);
 
-        using (var first = Host(data, remote))
+        using (var first = WorkerHost.Start(data, remote))
         {
             for (var i = 0; i < 5; i++)
             {
@@ -23,66 +23,20 @@ public sealed class RepoWorkerCrashTests
             }
 
             await first.StandardInput.FlushAsync();
-            await ReadUntilAsync(first, line => line == "status 5 0");
+            await WorkerHost.ReadUntilAsync(first, line => line == "status 5 0");
             first.Kill();
             await first.WaitForExitAsync();
         }
 
         Directory.Move(away, remote);
-        using (var second = Host(data, remote))
+        using (var second = WorkerHost.Start(data, remote))
         {
-            await ReadUntilAsync(second, line => line == "pushed");
+            await WorkerHost.ReadUntilAsync(second, line => line == "pushed");
             second.Kill();
             await second.WaitForExitAsync();
         }
 
         GitCli.Log(remote).Should().Equal(Enumerable.Range(0, 5).Reverse().Select(i => $"[UPDATE] ConfigMap/cm-{i} in ns/prod by user/alice"));
         GitCli.Files(remote).Should().HaveCount(5);
-    }
-
-    private static Process Host(string data, string remote)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GitOpsReverser.GitWorkerHost.dll"));
-        start.ArgumentList.Add(data);
-        start.ArgumentList.Add(remote);
-        return Process.Start(start)!;
-    }
-
-    private static async Task ReadUntilAsync(Process process, Func<string, bool> wanted)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string? last = null;
-        while (true)
-        {
-            string? line;
-            try
-            {
-                line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"the worker process never reported what was awaited; last line: {last}; stderr: {await process.StandardError.ReadToEndAsync()}");
-                return;
-            }
-
-            if (line is null)
-            {
-                Assert.Fail($"the worker process ended early; stderr: {await process.StandardError.ReadToEndAsync()}");
-            }
-
-            if (wanted(line!))
-            {
-                return;
-            }
-
-            last = line;
-        }
     }
 }

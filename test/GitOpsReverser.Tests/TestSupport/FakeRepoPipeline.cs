@@ -23,7 +23,11 @@ internal sealed class FakeRepoPipeline : IRepoPipeline
 
     public RepoWorkerStatus Status { get; set; } = new(null, null, 0, 0, null, Started: true);
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+    /// <summary>When set, the pipeline stops with this failure as soon as it runs.</summary>
+    public Exception? Failure { get; set; }
+
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Failure is { } failure ? Task.FromException(failure) : Task.Delay(Timeout.Infinite, cancellationToken);
 
     public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
     {
