@@ -24,24 +24,8 @@ public sealed class ForwardProxy : IDisposable
             LogLevel Info
             LogFile "{LogPath}"
             """);
-        var start = new ProcessStartInfo("setsid", ["/usr/bin/tinyproxy", "-d", "-c", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        tinyproxy = Process.Start(start)!;
-        tinyproxy.BeginOutputReadLine();
-        tinyproxy.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!LoopbackPorts.Accepts(Port))
-        {
-            if (DateTime.UtcNow > deadline || tinyproxy.HasExited)
-            {
-                throw new InvalidOperationException("tinyproxy did not come up");
-            }
-
-            Thread.Sleep(20);
-        }
+        tinyproxy = ProcessGroup.Start("/usr/bin/tinyproxy", "-d", "-c", config);
+        ProcessGroup.WaitFor(() => LoopbackPorts.Accepts(Port), $"tinyproxy on port {Port}");
     }
 
     public int Port { get; }
@@ -56,17 +40,7 @@ public sealed class ForwardProxy : IDisposable
 
     public void Dispose()
     {
-        if (!tinyproxy.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", "--", $"-{tinyproxy.Id}"]);
-            kill.WaitForExit();
-            if (!tinyproxy.WaitForExit(5000))
-            {
-                tinyproxy.Kill(entireProcessTree: true);
-            }
-        }
-
-        tinyproxy.Dispose();
+        ProcessGroup.Stop(tinyproxy);
         directory.Dispose();
     }
 }

@@ -92,10 +92,10 @@ public sealed class GitHttpServer : IDisposable
               }
             }
             """);
-        fcgiwrap = StartInOwnGroup("/usr/sbin/fcgiwrap", "-c", "4", "-s", $"unix:{socket}");
-        WaitFor(() => File.Exists(socket), "fcgiwrap's socket");
-        nginx = StartInOwnGroup("/usr/sbin/nginx", "-p", directory.Path, "-c", directory.Combine("nginx.conf"), "-g", "daemon off;");
-        WaitFor(() => LoopbackPorts.Accepts(Port), $"nginx on port {Port} ({ReadLog()})");
+        fcgiwrap = ProcessGroup.Start("/usr/sbin/fcgiwrap", "-c", "4", "-s", $"unix:{socket}");
+        ProcessGroup.WaitFor(() => File.Exists(socket), "fcgiwrap's socket");
+        nginx = ProcessGroup.Start("/usr/sbin/nginx", "-p", directory.Path, "-c", directory.Combine("nginx.conf"), "-g", "daemon off;");
+        ProcessGroup.WaitFor(() => LoopbackPorts.Accepts(Port), $"nginx on port {Port} ({ReadLog()})");
     }
 
     public int Port { get; }
@@ -135,8 +135,8 @@ public sealed class GitHttpServer : IDisposable
 
     public void Dispose()
     {
-        Stop(nginx);
-        Stop(fcgiwrap);
+        ProcessGroup.Stop(nginx);
+        ProcessGroup.Stop(fcgiwrap);
         directory.Dispose();
     }
 
@@ -162,49 +162,4 @@ public sealed class GitHttpServer : IDisposable
     }
 
     private string ReadLog() => File.Exists(directory.Combine("error.log")) ? File.ReadAllText(directory.Combine("error.log")) : "";
-
-    // setsid puts the server and its children in a process group of their own, so one kill stops them all.
-    private static Process StartInOwnGroup(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("setsid") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(program);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", "--", $"-{process.Id}"]);
-            kill.WaitForExit();
-            if (!process.WaitForExit(5000))
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        process.Dispose();
-    }
-
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"{what} did not come up");
-            }
-
-            Thread.Sleep(20);
-        }
-    }
 }
