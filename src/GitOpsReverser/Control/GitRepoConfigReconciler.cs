@@ -56,7 +56,7 @@ internal sealed class GitRepoConfigReconciler(
             try
             {
                 var spec = SpecReader.ReadRepo(obj);
-                if (!options.AllowLocalRepositories && IsLocal(spec.Url))
+                if (!options.AllowLocalRepositories && RemoteUrl.IsLocal(spec.Url))
                 {
                     throw new SpecException("InvalidSpec",
                         $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
@@ -214,7 +214,4 @@ internal sealed class GitRepoConfigReconciler(
                 worker.PendingCommits == 0 ? "every commit is pushed" : $"{worker.PendingCommits} commit(s) waiting to be pushed", fields),
         };
     }
-
-    private static bool IsLocal(string url) =>
-        url.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || url.StartsWith('/') || url.StartsWith('.') || url.StartsWith('~');
 }

@@ -23,8 +23,6 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
     // process's pushes to a path take turns. (A server's receive-pack compares and swaps.)
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> LocalPushLocks = new(StringComparer.Ordinal);
 
-    private bool IsLocal => Path.IsPathRooted(Url) || Url.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Fetches <paramref name="branch"/> into <c>refs/remotes/origin/&lt;branch&gt;</c>; returns false when the remote has no such branch.</summary>
     public bool Fetch(Repository repository, string branch)
     {
@@ -75,9 +73,9 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
         try
         {
             var remote = repository.Network.Remotes[RemoteName];
-            if (IsLocal)
+            if (RemoteUrl.IsLocal(Url))
             {
-                lock (LocalPushLocks.GetOrAdd(Path.GetFullPath(Url.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(Url).LocalPath : Url), _ => new object()))
+                lock (LocalPushLocks.GetOrAdd(RemoteUrl.LocalPath(Url), _ => new object()))
                 {
                     repository.Network.Push(remote, $"{PushSource}:{target}", options);
                 }
@@ -105,7 +103,7 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
     private GitRemoteException Classify(string operation, LibGit2SharpException exception)
     {
         var message = exception.Message;
-        if (Path.IsPathRooted(Url) && !Repository.IsValid(Url))
+        if (RemoteUrl.IsLocal(Url) && !Repository.IsValid(RemoteUrl.LocalPath(Url)))
         {
             // libgit2 words a path with no repository as an unknown protocol.
             message = $"{Url} does not appear to be a git repository ({message})";

@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Manifests;
@@ -47,24 +48,55 @@ internal sealed class KubernetesApi(HttpClient http)
             throw await ErrorAsync(response, cancellationToken);
         }
 
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        // Events are lines of JSON, read as the bytes they arrive in.
+        var reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(cancellationToken));
+        try
         {
-            if (line.Length == 0)
+            while (true)
             {
-                continue;
-            }
+                var read = await reader.ReadAsync(cancellationToken);
+                var buffer = read.Buffer;
+                var events = new List<(string Type, MappingNode Object)>();
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (!line.IsEmpty)
+                    {
+                        events.Add(ReadWatchEvent(line));
+                    }
+                }
 
-            var (type, obj) = ReadWatchEvent(Encoding.UTF8.GetBytes(line));
-            if (type == "ERROR")
-            {
-                throw new KubernetesApiException(
-                    int.TryParse(obj.GetString("code") ?? (obj["code"] as ScalarNode)?.Text, CultureInfo.InvariantCulture, out var code) ? code : 500,
-                    obj.GetString("reason") ?? "", obj.GetString("message") ?? "watch error");
-            }
+                if (read.IsCompleted && !buffer.IsEmpty)
+                {
+                    // A last event the stream ended without a newline after.
+                    events.Add(ReadWatchEvent(buffer));
+                    buffer = buffer.Slice(buffer.End);
+                }
 
-            Complete(obj, resource);
-            yield return (type, obj);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                foreach (var (type, obj) in events)
+                {
+                    if (type == "ERROR")
+                    {
+                        throw new KubernetesApiException(
+                            int.TryParse(obj.GetString("code") ?? (obj["code"] as ScalarNode)?.Text, CultureInfo.InvariantCulture, out var code) ? code : 500,
+                            obj.GetString("reason") ?? "", obj.GetString("message") ?? "watch error");
+                    }
+
+                    Complete(obj, resource);
+                    yield return (type, obj);
+                }
+
+                if (read.IsCompleted)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
         }
     }
 
@@ -114,7 +146,7 @@ internal sealed class KubernetesApi(HttpClient http)
         return (items, version ?? "", string.IsNullOrEmpty(next) ? null : next);
     }
 
-    private static (string Type, MappingNode Object) ReadWatchEvent(byte[] line)
+    private static (string Type, MappingNode Object) ReadWatchEvent(ReadOnlySequence<byte> line)
     {
         string? type = null;
         MappingNode? obj = null;
