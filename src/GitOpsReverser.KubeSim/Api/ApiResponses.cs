@@ -49,6 +49,23 @@ internal static class ApiResponses
         return JsonSerializer.SerializeToUtf8Bytes(obj, KubeJson.Options);
     }
 
+    /// <summary>A list's metadata as JSON (for a Table of the page).</summary>
+    public static JsonObject ListMetadata(ListPage page)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = page.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.LastKey is not null)
+        {
+            metadata["continue"] = ContinueToken.Encode(page.ResourceVersion, page.LastKey);
+        }
+
+        if (page.Remaining is { } remaining)
+        {
+            metadata["remainingItemCount"] = remaining;
+        }
+
+        return metadata;
+    }
+
     public static async Task WriteListAsync(HttpContext context, ResourceType type, ListPage page)
     {
         context.Response.StatusCode = 200;

@@ -14,7 +14,7 @@ namespace GitOpsReverser.KubeSim.Api;
 /// </summary>
 internal sealed partial class ApiServer(
     ResourceCatalog catalog, ObjectStore store, ObjectWriter writer, Authenticator authenticator, Authorizer authorizer, FaultInjector faults,
-    KubeSimOptions options)
+    KubeSimOptions options, TimeProvider time)
 {
     private static readonly UserInfo Anonymous = new("kubesim-admin", ["system:masters", "system:authenticated"], "anonymous");
 
@@ -194,10 +194,28 @@ internal sealed partial class ApiServer(
                     throw ApiException.NotFound(type, target.Name!);
                 }
 
+                if (TableVersion(context) is { } getTable)
+                {
+                    await ApiResponses.WriteJsonAsync(context, 200,
+                        Tables.Table(type, [stored], getTable, Tables.IncludeObject(query["includeObject"]), time.GetUtcNow(), new JsonObject
+                        {
+                            ["resourceVersion"] = stored.ResourceVersion.ToString(CultureInfo.InvariantCulture),
+                        }));
+                    return;
+                }
+
                 await ApiResponses.WriteObjectAsync(context, 200, type, stored);
                 return;
             case "list":
-                await ApiResponses.WriteListAsync(context, type, List(type, target.Namespace, query));
+                var page = List(type, target.Namespace, query);
+                if (TableVersion(context) is { } listTable)
+                {
+                    await ApiResponses.WriteJsonAsync(context, 200,
+                        Tables.Table(type, page.Items, listTable, Tables.IncludeObject(query["includeObject"]), time.GetUtcNow(), ApiResponses.ListMetadata(page)));
+                    return;
+                }
+
+                await ApiResponses.WriteListAsync(context, type, page);
                 return;
             case "watch":
                 await WatchAsync(context, type, target, query);
@@ -302,8 +320,18 @@ internal sealed partial class ApiServer(
 
         long? from = resourceVersion.Length == 0 || resourceVersion == "0" ? null : ParseLong(resourceVersion, "resourceVersion");
         var timeout = ParseInt(query["timeoutSeconds"], "timeoutSeconds") is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        Func<StoredObject, bool, JsonObject>? asTable = null;
+        if (TableVersion(context) is { } tableVersion)
+        {
+            var includeObject = Tables.IncludeObject(query["includeObject"]);
+            asTable = (stored, first) => Tables.Table(type, [stored], tableVersion, includeObject, time.GetUtcNow(), new JsonObject
+            {
+                ["resourceVersion"] = stored.ResourceVersion.ToString(CultureInfo.InvariantCulture),
+            }, withColumns: first);
+        }
+
         var watcher = store.Watch(type.GroupResource, filter, from, initialEvents, bookmarks);
-        await WatchStream.RunAsync(context, type, store, watcher, timeout, options.BookmarkInterval, faults);
+        await WatchStream.RunAsync(context, type, store, watcher, timeout, options.BookmarkInterval, faults, asTable);
     }
 
     private async Task PatchAsync(HttpContext context, UserInfo user, ResourceType type, string ns, string name, string? subresource)
@@ -360,6 +388,9 @@ internal sealed partial class ApiServer(
 
         await ApiResponses.WriteListAsync(context, type, new ListPage(deleted, store.ResourceVersion, null, null));
     }
+
+    // kubectl get asks for a Table; the version asked for, or null for the object or list itself.
+    private static string? TableVersion(HttpContext context) => Tables.RequestedVersion(context.Request.Headers.Accept.ToString());
 
     private static WriteContext WriteContextOf(HttpContext context, UserInfo user)
     {

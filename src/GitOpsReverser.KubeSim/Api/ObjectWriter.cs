@@ -329,6 +329,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
     {
         if (type.IsCustom)
         {
+            SchemaDefaults.Apply(type.Schema, obj);
             return;
         }
 
@@ -336,6 +337,11 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         {
             case "secrets":
                 ObjectRules.FoldStringData(obj);
+                if (obj["type"] is null || (string?)obj["type"] == "")
+                {
+                    obj["type"] = "Opaque";
+                }
+
                 break;
             case "namespaces" when obj["status"] is null:
                 ObjectRules.InitializeNamespace(obj);

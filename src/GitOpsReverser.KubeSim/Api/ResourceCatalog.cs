@@ -78,11 +78,23 @@ internal sealed class ResourceCatalog
                 shortNames, hasStatus, TracksGeneration: true, IsCustom: true, categories)
             {
                 Schema = versionObject["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject(),
+                PrinterColumns = PrinterColumnsOf(versionObject["additionalPrinterColumns"] as JsonArray),
             });
         }
 
         return result;
     }
+
+    private static List<PrinterColumn>? PrinterColumnsOf(JsonArray? columns) =>
+        columns is null or { Count: 0 }
+            ? null
+            : [.. columns.OfType<JsonObject>().Select(column => new PrinterColumn(
+                (string?)column["name"] ?? "",
+                (string?)column["type"] ?? "string",
+                (string?)column["description"] ?? "",
+                (int?)column["priority"] ?? 0,
+                (string?)column["format"] ?? "",
+                (string?)column["jsonPath"] ?? ""))];
 
     private void Rebuild()
     {

@@ -34,6 +34,9 @@ internal sealed record ResourceType(
     /// <summary>Top-level fields a built-in kind knows besides apiVersion, kind and metadata (null for custom resources).</summary>
     public IReadOnlySet<string>? KnownFields { get; init; }
 
+    /// <summary>The CRD version's <c>additionalPrinterColumns</c> (custom resources only; null when it declares none).</summary>
+    public IReadOnlyList<PrinterColumn>? PrinterColumns { get; init; }
+
     /// <summary>The CRD's openAPIV3Schema for this version (custom resources only).</summary>
     public JsonObject? Schema { get; init; }
 

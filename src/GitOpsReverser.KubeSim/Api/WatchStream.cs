@@ -18,7 +18,7 @@ internal static class WatchStream
 
     public static async Task RunAsync(
         HttpContext context, ResourceType type, ObjectStore store, Watcher watcher, TimeSpan? timeout, TimeSpan bookmarkInterval,
-        FaultInjector faults)
+        FaultInjector faults, Func<StoredObject, bool, JsonObject>? asTable = null)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = ApiResponses.Json;
@@ -35,6 +35,7 @@ internal static class WatchStream
         {
             await context.Response.Body.FlushAsync(cancellationToken);
             var reader = watcher.Reader;
+            var columnsSent = false;
             while (await reader.WaitToReadAsync(cancellationToken))
             {
                 if (faults.WatchesStalled)
@@ -45,7 +46,9 @@ internal static class WatchStream
                 var ended = false;
                 while (!watcher.Aborted && reader.TryRead(out var item))
                 {
-                    await context.Response.Body.WriteAsync(Encode(type, item), cancellationToken);
+                    var table = asTable is not null && item is WatchItem.Change change ? asTable(change.Object, !columnsSent) : null;
+                    columnsSent |= table is not null;
+                    await context.Response.Body.WriteAsync(Encode(type, item, table), cancellationToken);
                     ended |= item is WatchItem.Error;
                 }
 
@@ -79,14 +82,15 @@ internal static class WatchStream
         }
     }
 
-    public static byte[] Encode(ResourceType type, WatchItem item)
+    /// <summary>One event line; a change carries <paramref name="table"/> instead of the object when the watch asked for Tables.</summary>
+    public static byte[] Encode(ResourceType type, WatchItem item, JsonObject? table = null)
     {
         var output = new MemoryStream();
         switch (item)
         {
             case WatchItem.Change change:
                 output.Write(Encoding.UTF8.GetBytes($"{{\"type\":\"{change.Type}\",\"object\":"));
-                output.Write(ApiResponses.Render(type, change.Object).Span);
+                output.Write(table is null ? ApiResponses.Render(type, change.Object).Span : JsonSerializer.SerializeToUtf8Bytes(table, KubeJson.Options));
                 output.WriteByte((byte)'}');
                 break;
             case WatchItem.Bookmark bookmark:

@@ -79,7 +79,7 @@ internal sealed class KubeSimServer : IAsyncDisposable
         var authorizer = new Authorizer(authenticator, new RbacAuthorizer(store));
         var faults = new FaultInjector(store);
         var writer = new ObjectWriter(store, catalog, new AdmissionDispatcher(store), TimeProvider.System);
-        var api = new ApiServer(catalog, store, writer, authenticator, authorizer, faults, options);
+        var api = new ApiServer(catalog, store, writer, authenticator, authorizer, faults, options, TimeProvider.System);
         var certificateAuthority = options.PlainHttp ? null : CertificateAuthority.Create(moreAddresses: options.MoreAddresses);
 
         // Every address shares one port: pick it first when more than one listener needs it.

@@ -76,7 +76,10 @@ internal static class SpecReader
             SecretPolicyOf(spec["secretPolicy"]),
             (spec["excludeFieldManagers"] as JsonArray ?? []).Select(manager => (string?)manager ?? "").Where(manager => manager.Length > 0).ToHashSet(StringComparer.Ordinal),
             (bool?)spec["includeOwned"] ?? false,
-            kind == ClusterWatchRuleKind);
+            kind == ClusterWatchRuleKind)
+        {
+            Include = Include(spec["include"]),
+        };
     }
 
     public static RepoSpec ReadRepo(JsonObject obj)
@@ -172,6 +175,20 @@ internal static class SpecReader
         }
 
         return operations == CaptureOperations.None ? CaptureOperations.All : operations;
+    }
+
+    private static IReadOnlySet<NoiseCategory> Include(JsonNode? node)
+    {
+        var included = new HashSet<NoiseCategory>();
+        foreach (var entry in node as JsonArray ?? [])
+        {
+            var name = (string?)entry ?? "";
+            included.Add(NoiseCategories.TryParse(name, out var category)
+                ? category
+                : throw Invalid($"include: \"{name}\" is not one of {string.Join(", ", NoiseCategories.All.Select(known => known.Name))}"));
+        }
+
+        return included;
     }
 
     private static SecretPolicy? SecretPolicyOf(JsonNode? node) =>

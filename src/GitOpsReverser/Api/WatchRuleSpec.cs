@@ -22,6 +22,9 @@ internal sealed record WatchRuleSpec(
     bool IncludeOwned,
     bool ClusterScope)
 {
+    /// <summary>What the cluster makes for itself that this rule captures anyway (its <c>include</c>).</summary>
+    public IReadOnlySet<NoiseCategory> Include { get; init; } = new HashSet<NoiseCategory>();
+
     /// <summary>True when the rule may capture objects in <paramref name="ns"/> whose labels are <paramref name="namespaceLabels"/>.</summary>
     public bool CoversNamespace(string ns, System.Text.Json.Nodes.JsonObject? namespaceLabels) =>
         OwnNamespace is { } own ? own == ns : NamespaceSelector?.Matches(namespaceLabels) ?? true;

@@ -18,7 +18,7 @@ internal static class CaptureOutcome
     /// <summary>Last written by an excluded field manager, or an operation the rule does not commit.</summary>
     public const string Excluded = "excluded";
 
-    /// <summary>The sanitizer refused to write it (secret policy Skip, service-account tokens).</summary>
+    /// <summary>The sanitizer refused to write it (secret policy Skip).</summary>
     public const string Skipped = "skipped";
 
     /// <summary>The object could not be read or sanitized.</summary>

@@ -7,8 +7,8 @@ namespace GitOpsReverser.Capture;
 /// <summary>
 /// Routes every reflector's events to the repositories whose rules capture them. For each repository,
 /// the first of its rules (in name order) whose namespaces include the object's decides: the object is
-/// captured with that rule's settings unless its labels match the rule's <c>excludeLabels</c> or, for a
-/// <c>*</c> kind without <c>includeOwned</c>, a controller owns it, in which case a file it had goes. A
+/// captured with that rule's settings unless <see cref="CaptureFilter"/> leaves it out, in which case a
+/// file it had goes. A
 /// namespace no rule of a repository covers is not followed by it: files there stay as they are.
 /// </summary>
 internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metrics, Microsoft.Extensions.Logging.ILogger logger)
@@ -76,7 +76,6 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
         var metadata = obj.GetMapping("metadata");
         var ns = metadata?.GetString("namespace");
         var namespaceLabels = ns is not null && namespaces.TryGet(ns, out var found) ? ReflectedObjects.LabelsOf(found) : null;
-        var labels = metadata?.GetMapping("labels");
         var followed = false;
         bool InScope(ActiveRule rule) => ns is null ? rule.Spec.AllowsClusterScoped : rule.Spec.CoversNamespace(ns, namespaceLabels);
         foreach (var group in active)
@@ -88,8 +87,7 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
 
             followed = true;
             var capturing = group.FirstOrDefault(rule => InScope(rule)
-                && !(rule.Spec.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(labels))
-                && !(rule.ThroughWildcard && !rule.Spec.IncludeOwned && IsControlled(metadata)));
+                && CaptureFilter.LeftOutBecause(rule.Spec, rule.ThroughWildcard, resource, obj) is null);
             var outcome = capturing is not null
                 ? await group.Key.UpsertAsync(obj, capturing.Spec, cancellationToken)
                 : await group.Key.RemoveAsync(Identity(resource, ns, metadata?.GetString("name") ?? ""), null, first.Spec, cancellationToken) switch
@@ -128,9 +126,6 @@ internal sealed class RuleEngine(ReflectedObjects namespaces, WatchMetrics metri
     }
 
     private static ObjectIdentity Identity(WatchedResource resource, string? ns, string name) => new(resource.ApiVersion, resource.Kind, ns, name);
-
-    private static bool IsControlled(MappingNode? metadata) =>
-        metadata?.GetSequence("ownerReferences")?.Items.Any(owner => owner is MappingNode reference && reference["controller"] is ScalarNode { Kind: ScalarKind.Boolean, Text: "true" }) == true;
 
     private sealed class Handler(RuleEngine engine, WatchedResource resource) : IReflectorHandler
     {

@@ -102,7 +102,13 @@ internal sealed class GitRepoConfigReconciler(
             {
                 await RemoveAsync(key);
                 Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, new JsonObject()));
+                var fields = new JsonObject();
+                if (obj["spec"]?["url"] is JsonValue url && url.TryGetValue<string>(out var text))
+                {
+                    fields["url"] = RemoteUrl.Redact(text.Trim());
+                }
+
+                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, fields));
             }
         }
 
@@ -192,6 +198,7 @@ internal sealed class GitRepoConfigReconciler(
         var worker = capture.Worker.Status;
         var fields = new JsonObject
         {
+            ["url"] = RemoteUrl.Redact(capture.Spec.Url),
             ["pendingCommits"] = worker.PendingCommits,
             ["queuedChanges"] = worker.QueuedChanges,
             ["coalescedChanges"] = worker.CoalescedChanges,
@@ -199,6 +206,7 @@ internal sealed class GitRepoConfigReconciler(
         if (worker.LastCommit is { } commit)
         {
             fields["lastCommit"] = commit;
+            fields["lastCommitShort"] = commit[..Math.Min(7, commit.Length)];
         }
 
         if (worker.LastPushTime is { } pushed)

@@ -45,12 +45,6 @@ internal sealed class Sanitizer
             return new SanitizeResult(identity, null, "the secret policy is skip");
         }
 
-        if (sensitive && options.SkipServiceAccountTokens && identity is { Group: "", Kind: "Secret" }
-            && manifest.GetString("type") == "kubernetes.io/service-account-token")
-        {
-            return new SanitizeResult(identity, null, "service-account token Secrets are never written");
-        }
-
         manifest.Remove("status");
         MetadataFilter.Apply(manifest);
         rules.Apply(manifest, identity, options.RemoveDefaults, appliedRules);

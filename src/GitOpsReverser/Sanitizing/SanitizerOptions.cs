@@ -20,9 +20,6 @@ internal sealed partial class SanitizerOptions : IValidatableObject
     /// </summary>
     public List<string> SensitiveKinds { get; set; } = [];
 
-    /// <summary>Never write Secrets of type <c>kubernetes.io/service-account-token</c>. Default: true.</summary>
-    public bool SkipServiceAccountTokens { get; set; } = true;
-
     /// <summary>
     /// The per-installation fingerprint key, base64, at least 16 bytes. Default: none, in which case a random key
     /// is used and fingerprints change with every start.

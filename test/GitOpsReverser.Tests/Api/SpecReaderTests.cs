@@ -35,6 +35,21 @@ public sealed class SpecReaderTests
     }
 
     [Test]
+    public void ReadRule_Include_NamesWhatTheClusterMakesToCaptureAnyway_AndRefusesUnknownNames()
+    {
+        SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}]}"""), OperatorNamespace)
+            .Include.Should().BeEmpty();
+        SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace,
+                """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"include":["helmReleases","serviceAccountTokens"]}"""), OperatorNamespace)
+            .Include.Should().BeEquivalentTo([NoiseCategory.HelmReleases, NoiseCategory.ServiceAccountTokens]);
+
+        var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace,
+            """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"include":["helm"]}"""), OperatorNamespace);
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == "InvalidSpec")
+            .WithMessage("include: \"helm\" is not one of clusterDefaults, bootstrapRbac, flowControlDefaults, helmReleases, serviceAccountTokens");
+    }
+
+    [Test]
     public void ReadRule_TenantRule_CapturesItsOwnNamespaceOnly()
     {
         var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule("team-a", """{"gitRepoConfigRef":"mine","resources":[{"apiVersion":"v1","kind":"Secret"}]}"""), OperatorNamespace);

@@ -255,6 +255,51 @@ public sealed class LiveRulesTests
         bed.Operator!.HasExited.Should().BeFalse();
     }
 
+    [Test]
+    public async Task KubectlGet_ShowsEachRulesAndRepositorysState_WithCredentialsRedacted()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap one -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        (await bed.ApplyAsync("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: GitRepoConfig
+            metadata: {name: elsewhere, namespace: gitops-reverser-system}
+            spec: {url: "https://robot:s3cr3t-t0ken@127.0.0.1:1/audit.git", branch: audit}
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: orphan, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: missing
+              resources: [{apiVersion: v1, kind: Secret}]
+            """)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+        await bed.WaitForReadyAsync("gitrepoconfig", OperatorTestbed.OperatorNamespace, "elsewhere", "False");
+        await bed.CommitsAsync(2);
+        await WaitUntilAsync(async () => (await bed.KubectlAsync("get gitrepoconfig audit -n gitops-reverser-system -o jsonpath={.status.pendingCommits}")).Output == "0", bed);
+
+        var rules = Columns((await bed.KubectlAsync("get watchrules -A")).ShouldSucceed().Output);
+        rules[0].Should().Equal("NAMESPACE", "NAME", "REPO", "READY", "REASON", "TRACKED", "AGE");
+        rules.Should().Contain(row => row.Take(6).SequenceEqual(new[] { "gitops-reverser-system", "configs", "audit", "True", "Capturing", "1" }))
+            .And.Contain(row => row.Take(6).SequenceEqual(new[] { "gitops-reverser-system", "orphan", "missing", "False", "GitRepoConfigNotFound", "0" }));
+        var head = GitCli.Log(bed.Remote, "%h")[0];
+        var repos = (await bed.KubectlAsync("get gitrepoconfigs -n gitops-reverser-system")).ShouldSucceed().Output;
+        repos.Should().NotContain("s3cr3t-t0ken", "credentials in a URL are never shown");
+        var rows = Columns(repos);
+        rows[0].Should().Equal("NAME", "URL", "BRANCH", "READY", "LAST", "COMMIT", "PENDING", "AGE");
+        rows.Should().Contain(row => row.Take(6).SequenceEqual(new[] { "audit", bed.Remote, "main", "True", head, "0" }));
+        rows.Should().Contain(row => row.Take(4).SequenceEqual(new[] { "elsewhere", "https://***@127.0.0.1:1/audit.git", "audit", "False" }));
+    }
+
+    // kubectl's table as words per line (no cell here contains a space; LAST COMMIT is two words).
+    private static List<string[]> Columns(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, OperatorTestbed bed)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
