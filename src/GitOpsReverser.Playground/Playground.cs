@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using GitOpsReverser.KubeSim.Hosting;
+
+namespace GitOpsReverser.Playground;
+
+/// <summary>A problem that stops the playground, said in one line.</summary>
+internal sealed class PlaygroundException(string message) : Exception(message);
+
+/// <summary>
+/// One playground in <c>directory</c>: its pid file keeps a second one out of the same folder, and
+/// everything it starts stops with it.
+/// </summary>
+internal sealed class Playground(string directory, int port, TextWriter output)
+{
+    private const string OperatorNamespace = "gitops-reverser-system";
+    private static readonly string Bundled = AppContext.BaseDirectory;
+
+    private string Kubeconfig => Path.Combine(directory, "kubeconfig");
+
+    private string Repository => Path.Combine(directory, "audit.git");
+
+    private string DataDirectory => Path.Combine(directory, "operator-data");
+
+    private string OperatorLog => Path.Combine(directory, "operator.log");
+
+    private string PidFile => Path.Combine(directory, "playground.pid");
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var operatorDll = Path.GetFullPath(Path.Combine(Bundled, "..", "gitops-reverser", "gitops-reverser.dll"));
+        if (!File.Exists(operatorDll))
+        {
+            throw new PlaygroundException($"the published operator is not at {operatorDll}: run ./build.sh --target=Playground");
+        }
+
+        var kubectl = FindKubectl();
+        Directory.CreateDirectory(directory);
+        ClaimDirectory();
+        try
+        {
+            return await RunClaimedAsync(operatorDll, kubectl, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(PidFile);
+        }
+    }
+
+    private async Task<int> RunClaimedAsync(string operatorDll, string kubectl, CancellationToken cancellationToken)
+    {
+        // A fresh start: the simulated cluster keeps nothing across runs, so neither does the repository.
+        foreach (var stale in new[] { Repository, DataDirectory })
+        {
+            if (Directory.Exists(stale))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        KubeSimServer sim;
+        try
+        {
+            sim = await KubeSimServer.StartAsync(new KubeSimOptions { Port = port }, cancellationToken);
+        }
+        catch (IOException error)
+        {
+            throw new PlaygroundException($"cannot listen on 127.0.0.1:{port}: {error.Message} (--port picks another port)");
+        }
+
+        await using (sim)
+        {
+            await File.WriteAllTextAsync(Kubeconfig, sim.Kubeconfig(), cancellationToken);
+            await RunAsync("git", ["init", "--quiet", "--bare", "--initial-branch=main", Repository], cancellationToken);
+            await KubectlAsync(kubectl, ["apply", "-f", Path.Combine(Bundled, "crds")], null, cancellationToken);
+            await KubectlAsync(kubectl, ["create", "namespace", OperatorNamespace], null, cancellationToken);
+            await KubectlAsync(kubectl, ["apply", "-f", "-"], $$"""
+                apiVersion: configbutler.ai/v1alpha1
+                kind: GitRepoConfig
+                metadata: {name: audit, namespace: {{OperatorNamespace}}}
+                spec:
+                  url: {{Repository}}
+                """, cancellationToken);
+            await KubectlAsync(kubectl, ["apply", "-f", Path.Combine(Bundled, "sample-cluster.yaml")], null, cancellationToken);
+            await KubectlAsync(kubectl, ["apply", "-f", Path.Combine(Bundled, "examples")], null, cancellationToken);
+            return await RunOperatorAsync(operatorDll, kubectl, cancellationToken);
+        }
+    }
+
+    private async Task<int> RunOperatorAsync(string operatorDll, string kubectl, CancellationToken cancellationToken)
+    {
+        var (health, metrics) = (FreePort(), FreePort());
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                operatorDll, "run", "--kubeconfig", Kubeconfig, "--data-dir", DataDirectory, "--namespace", OperatorNamespace,
+                // What a laptop needs: a local repository, and ports of its own beside other playgrounds.
+                "--allow-local-repositories", "--listen-address", "127.0.0.1",
+                "--health-port", health.ToString(CultureInfo.InvariantCulture), "--metrics-port", metrics.ToString(CultureInfo.InvariantCulture),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var log = new StreamWriter(OperatorLog, append: false) { AutoFlush = true };
+        using var process = Process.Start(start) ?? throw new PlaygroundException("cannot start the operator");
+        process.OutputDataReceived += (_, line) => Log(log, line.Data);
+        process.ErrorDataReceived += (_, line) => Log(log, line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await WaitReadyAsync(process, health, cancellationToken);
+            await output.WriteLineAsync($"""
+
+                export KUBECONFIG={Kubeconfig}
+                Repository: {Repository}
+                Kubectl: {kubectl}
+                Operator: metrics on http://127.0.0.1:{metrics}/metrics, log in {OperatorLog}
+
+                Try:
+                  kubectl edit configmap app-config -n production
+                  kubectl get watchrules -A
+                  git -C {Repository} log --stat
+
+                Commits as they reach the repository (Ctrl+C stops the playground):
+                """);
+            await FollowCommitsAsync(process, cancellationToken);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        finally
+        {
+            await StopAsync(process);
+            await output.WriteLineAsync("Playground stopped.");
+        }
+    }
+
+    private async Task WaitReadyAsync(Process process, int health, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new PlaygroundException($"the operator stopped (exit code {process.ExitCode}); its log: {OperatorLog}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{health}/readyz", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow answer: ask again.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new PlaygroundException($"the operator was not ready within a minute; its log: {OperatorLog}");
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    // Prints the subject of every commit that reaches the repository, oldest first.
+    private async Task FollowCommitsAsync(Process process, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var log = await RunAsync("git", ["-C", Repository, "log", "--reverse", "--format=%H %s", "main", "--"], cancellationToken, allowFailure: true);
+            foreach (var line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (seen.Add(line[..40]))
+                {
+                    await output.WriteLineAsync(line[41..]);
+                }
+            }
+
+            if (process.HasExited)
+            {
+                throw new PlaygroundException($"the operator stopped (exit code {process.ExitCode}); its log: {OperatorLog}");
+            }
+
+            await Task.Delay(300, cancellationToken);
+        }
+    }
+
+    // SIGTERM, as a pod is stopped, so the operator pushes what it has; killed after 20 s.
+    private static async Task StopAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private void ClaimDirectory()
+    {
+        if (File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), CultureInfo.InvariantCulture, out var other)
+            && other != Environment.ProcessId && Directory.Exists($"/proc/{other}"))
+        {
+            throw new PlaygroundException($"a playground already runs in {directory} (process {other}): stop it, or start another with --dir");
+        }
+
+        File.WriteAllText(PidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    // The kubectl ./build.sh fetched into artifacts/tools/bin, else one on PATH.
+    private static string FindKubectl()
+    {
+        var fetched = Path.GetFullPath(Path.Combine(Bundled, "..", "..", "tools", "bin", "kubectl"));
+        if (File.Exists(fetched))
+        {
+            return fetched;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, "kubectl")).FirstOrDefault(File.Exists)
+            ?? throw new PlaygroundException($"kubectl is neither at {fetched} nor on PATH: run ./build.sh --target=Playground");
+    }
+
+    private Task KubectlAsync(string kubectl, string[] arguments, string? stdin, CancellationToken cancellationToken) =>
+        RunAsync(kubectl, ["--kubeconfig", Kubeconfig, .. arguments], cancellationToken, stdin: stdin);
+
+    private static async Task<string> RunAsync(string program, string[] arguments, CancellationToken cancellationToken,
+        string? stdin = null, bool allowFailure = false)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new PlaygroundException($"cannot start {program}");
+        await process.StandardInput.WriteAsync(stdin ?? "");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0 && !allowFailure)
+        {
+            throw new PlaygroundException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} failed: {(await stderr).Trim()}");
+        }
+
+        return await stdout;
+    }
+
+    private static void Log(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

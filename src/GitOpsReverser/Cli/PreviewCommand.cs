@@ -1,0 +1,310 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Api;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Git;
+using GitOpsReverser.Hosting;
+using GitOpsReverser.Kube;
+using GitOpsReverser.Manifests;
+using Microsoft.Extensions.Options;
+
+namespace GitOpsReverser.Cli;
+
+/// <summary>
+/// <c>gitops-reverser preview -f rule.yaml</c>: what a WatchRule or ClusterWatchRule would capture on the
+/// current cluster, read with the same discovery, selection and filters as the operator, writing nothing.
+/// </summary>
+internal static class PreviewCommand
+{
+    public const int FailedExitCode = 1;
+    public const int InvalidRuleExitCode = 2;
+    private const int ShownPaths = 20;
+    private const string DefaultOperatorNamespace = "gitops-reverser-system";
+
+    public static Command Create()
+    {
+        var file = new Option<string>("--filename", "-f")
+        {
+            Description = "A file with one WatchRule or ClusterWatchRule (and optionally its GitRepoConfig); - reads standard input.",
+            Required = true,
+        };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)." };
+        var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current context)." };
+        var ns = new Option<string>("--namespace")
+        {
+            Description = "The operator's namespace: WatchRules there act cluster-wide, elsewhere only in their own.",
+            DefaultValueFactory = _ => DefaultOperatorNamespace,
+        };
+        var all = new Option<bool>("--all") { Description = $"List every path, not only the first {ShownPaths}." };
+        var command = new Command("preview", "Show what a rule would capture on the current cluster, without writing anything.")
+        {
+            file, kubeconfig, context, ns, all,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var options = new Control.OperatorOptions { Kubeconfig = parseResult.GetValue(kubeconfig), Context = parseResult.GetValue(context) };
+            return await RunAsync(parseResult.GetValue(file)!, options, parseResult.GetValue(ns)!, parseResult.GetValue(all),
+                Console.In, Console.Out, Console.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string file, Control.OperatorOptions connection, string operatorNamespace, bool all,
+        TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string input;
+        try
+        {
+            input = file == "-" ? await stdin.ReadToEndAsync(cancellationToken) : await File.ReadAllTextAsync(file, cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            await stderr.WriteLineAsync($"error: cannot read {file}: {exception.Message}");
+            return FailedExitCode;
+        }
+
+        k8s.KubernetesClientConfiguration configuration;
+        try
+        {
+            configuration = OperatorServiceCollectionExtensions.KubernetesConnection(connection);
+        }
+        catch (OptionsValidationException exception)
+        {
+            await stderr.WriteLineAsync($"error: {exception.Message}");
+            return FailedExitCode;
+        }
+
+        if (Read(input, configuration.Namespace ?? "default", out var ruleObject, out var repoObject) is { } problem)
+        {
+            await stderr.WriteLineAsync($"error: {problem}");
+            return InvalidRuleExitCode;
+        }
+
+        var kind = (string)ruleObject!["kind"]!;
+        WatchRuleSpec rule;
+        try
+        {
+            rule = SpecReader.ReadRule(kind, ruleObject, operatorNamespace);
+        }
+        catch (SpecException exception)
+        {
+            await stderr.WriteLineAsync($"error: {SpecReader.KeyOf(kind, ruleObject)} is not valid ({exception.Reason}): {exception.Message}");
+            return InvalidRuleExitCode;
+        }
+
+        using var http = KubernetesHttp.Create(configuration);
+        try
+        {
+            var repoSource = "from the file";
+            if (repoObject is null)
+            {
+                repoObject = await ReadFromClusterAsync(http, rule.Repo, cancellationToken);
+                repoSource = repoObject is null ? "not on the cluster: the rule would not be Ready (GitRepoConfigNotFound); paths from the repository root" : "from the cluster";
+            }
+
+            RepositoryLayout layout;
+            try
+            {
+                layout = new RepositoryLayout(repoObject is null ? "" : SpecReader.ReadRepo(repoObject).BaseFolder);
+            }
+            catch (SpecException exception)
+            {
+                await stderr.WriteLineAsync($"error: {rule.Repo} is not valid ({exception.Reason}): {exception.Message}");
+                return InvalidRuleExitCode;
+            }
+
+            await new Preview(new KubernetesApi(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout).WriteAsync(cancellationToken);
+            return 0;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or KubernetesApiException or TaskCanceledException)
+        {
+            await stderr.WriteLineAsync($"error: cannot read the cluster at {configuration.Host}: {exception.Message}");
+            return FailedExitCode;
+        }
+    }
+
+    private static async Task<JsonObject?> ReadFromClusterAsync(HttpClient http, ResourceKey repo, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(
+            $"apis/configbutler.ai/v1alpha1/namespaces/{Uri.EscapeDataString(repo.Namespace ?? "")}/gitrepoconfigs/{Uri.EscapeDataString(repo.Name)}", cancellationToken);
+        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject : null;
+    }
+
+    // The rule (exactly one) and, when the file has one, the GitRepoConfig it names; or what is wrong.
+    private static string? Read(string input, string defaultNamespace, out JsonObject? rule, out JsonObject? repo)
+    {
+        rule = repo = null;
+        var rules = new List<JsonObject>();
+        var repos = new List<JsonObject>();
+        foreach (var item in ManifestReader.ReadObjects(input))
+        {
+            if (!item.IsValid)
+            {
+                return $"{item.Location}: {item.Error}";
+            }
+
+            var obj = (JsonObject)ManifestJson.ToJsonNode(item.Manifest!)!;
+            var (apiVersion, kind) = ((string?)obj["apiVersion"], (string?)obj["kind"]);
+            if (apiVersion != "configbutler.ai/v1alpha1")
+            {
+                continue;
+            }
+
+            if (kind == SpecReader.WatchRuleKind || kind == SpecReader.GitRepoConfigKind)
+            {
+                // As kubectl apply places an object without a namespace: in the context's namespace.
+                var metadata = obj["metadata"] as JsonObject ?? [];
+                metadata["namespace"] ??= defaultNamespace;
+                obj["metadata"] = metadata;
+            }
+
+            (kind == SpecReader.GitRepoConfigKind ? repos : kind is SpecReader.WatchRuleKind or SpecReader.ClusterWatchRuleKind ? rules : []).Add(obj);
+        }
+
+        if (rules.Count != 1)
+        {
+            return rules.Count == 0
+                ? "the file holds no WatchRule or ClusterWatchRule (apiVersion configbutler.ai/v1alpha1)"
+                : $"the file holds {rules.Count} rules; preview one at a time";
+        }
+
+        rule = rules[0];
+        var reference = rule["spec"]?["gitRepoConfigRef"];
+        var (repoName, repoNamespace) = reference is JsonObject named
+            ? ((string?)named["name"], (string?)named["namespace"])
+            : ((string?)reference, (string?)rule["metadata"]?["namespace"]);
+        repo = repos.FirstOrDefault(candidate => (string?)candidate["metadata"]?["name"] == repoName && (string?)candidate["metadata"]?["namespace"] == repoNamespace);
+        return null;
+    }
+
+    private sealed class Preview(KubernetesApi api, ApiDiscovery discovery, WatchRuleSpec rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output)
+    {
+        public async Task WriteAsync(CancellationToken cancellationToken)
+        {
+            var discovered = await discovery.DiscoverAsync(cancellationToken);
+            var namespaceLabels = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+            var namespaces = discovered.First(resource => resource is { Group: "", Kind: "Namespace" }).ToWatched();
+            foreach (var ns in await ListAsync(namespaces, cancellationToken))
+            {
+                var metadata = ns.GetMapping("metadata");
+                namespaceLabels[metadata?.GetString("name") ?? ""] = metadata?.GetMapping("labels") is { } labels ? (JsonObject?)ManifestJson.ToJsonNode(labels) : null;
+            }
+
+            var covered = namespaceLabels.Where(pair => rule.CoversNamespace(pair.Key, pair.Value)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
+            await output.WriteLineAsync($"{rule.Id} -> {rule.Repo} ({repoSource})");
+            await output.WriteLineAsync(rule.AllowsClusterScoped && rule.NamespaceSelector is null
+                ? $"Namespaces: all {covered.Count}, and cluster-scoped objects"
+                : $"Namespaces: {covered.Count} ({string.Join(", ", covered.Take(10))}{(covered.Count > 10 ? ", ..." : "")}){(rule.AllowsClusterScoped ? ", and cluster-scoped objects" : "")}");
+
+            var resolved = new List<(WatchedResource Resource, bool Wildcard)>();
+            foreach (var entry in rule.Resources)
+            {
+                var matches = ResourceSelection.Resolve(discovered, entry.ApiVersion, entry.Kind).Where(resource => resource.Namespaced || rule.AllowsClusterScoped).ToList();
+                if (matches.Count == 0)
+                {
+                    await output.WriteLineAsync($"warning: apiVersion {entry.ApiVersion} kind {entry.Kind} matches no served resource{(rule.AllowsClusterScoped ? "" : " a WatchRule can capture (namespaced kinds only)")}");
+                }
+
+                resolved.AddRange(matches.Select(match => (match.ToWatched(), entry.IsWildcardKind)));
+            }
+
+            var paths = new List<string>();
+            var leftOut = new List<string>();
+            var counts = new List<(string Resource, string Count)>();
+            var secrets = 0;
+            foreach (var group in resolved.GroupBy(item => item.Resource).OrderBy(group => group.Key.ToString(), StringComparer.Ordinal))
+            {
+                var resource = group.Key;
+                var wildcard = group.All(item => item.Wildcard);
+                var (captured, skipped) = (0, 0);
+                List<MappingNode> objects;
+                try
+                {
+                    objects = await ListAsync(resource, cancellationToken);
+                }
+                catch (KubernetesApiException exception)
+                {
+                    counts.Add(($"{resource}/{resource.Version}", $"cannot list: {exception.Message}"));
+                    continue;
+                }
+
+                foreach (var obj in objects)
+                {
+                    var metadata = obj.GetMapping("metadata");
+                    var ns = metadata?.GetString("namespace");
+                    var name = metadata?.GetString("name") ?? "";
+                    if (ns is null ? !rule.AllowsClusterScoped : !covered.Contains(ns))
+                    {
+                        continue;
+                    }
+
+                    if (CaptureFilter.LeftOutBecause(rule, wildcard, resource, obj) is { } reason)
+                    {
+                        skipped++;
+                        leftOut.Add($"{resource.Kind} {(ns is null ? name : $"{ns}/{name}")}: {reason}");
+                        continue;
+                    }
+
+                    captured++;
+                    secrets += resource is { Group: "", Kind: "Secret" } ? 1 : 0;
+                    paths.Add(layout.PathFor(new ObjectIdentity(resource.ApiVersion, resource.Kind, ns, name)));
+                }
+
+                counts.Add(($"{resource}/{resource.Version}", $"{captured} object(s){(skipped > 0 ? $", {skipped} left out" : "")}"));
+            }
+
+            await output.WriteLineAsync();
+            await output.WriteLineAsync($"Resource types ({counts.Count}):");
+            var width = counts.Count == 0 ? 0 : counts.Max(count => count.Resource.Length);
+            foreach (var (resource, count) in counts)
+            {
+                await output.WriteLineAsync($"  {resource.PadRight(width)}   {count}");
+            }
+
+            paths.Sort(StringComparer.Ordinal);
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(all || paths.Count <= ShownPaths
+                ? $"Paths ({paths.Count}):"
+                : $"Paths (the first {ShownPaths} of {paths.Count}; --all lists every one):");
+            foreach (var path in all ? paths : paths.Take(ShownPaths))
+            {
+                await output.WriteLineAsync($"  {path}");
+            }
+
+            if (leftOut.Count > 0)
+            {
+                await output.WriteLineAsync();
+                await output.WriteLineAsync($"Left out ({leftOut.Count}):");
+                foreach (var line in leftOut.Order(StringComparer.Ordinal))
+                {
+                    await output.WriteLineAsync($"  {line}");
+                }
+            }
+
+            if (secrets > 0)
+            {
+                await output.WriteLineAsync();
+                var policy = rule.SecretPolicy?.ToString() ?? "the operator's Sanitizer:SecretPolicy (Fingerprint unless changed)";
+                await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy {policy}: values never reach Git, " +
+                    "but names, keys, labels and annotations do. Set secretPolicy: Skip to leave Secrets out.");
+            }
+
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("Nothing was written.");
+        }
+
+        private async Task<List<MappingNode>> ListAsync(WatchedResource resource, CancellationToken cancellationToken)
+        {
+            var items = new List<MappingNode>();
+            string? continueToken = null;
+            do
+            {
+                var page = await api.ListAsync(resource, continueToken, 500, TimeSpan.FromSeconds(60), cancellationToken);
+                items.AddRange(page.Items);
+                continueToken = page.Continue;
+            }
+            while (continueToken is not null);
+            return items;
+        }
+    }
+}
