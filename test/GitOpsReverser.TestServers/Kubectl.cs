@@ -61,7 +61,7 @@ public sealed class Kubectl(string binary, string kubeconfig, string cacheDirect
     }
 
     /// <summary>Starts a long-running kubectl (a watch) whose output is collected until it is stopped.</summary>
-    public KubectlWatch Start(string arguments)
+    public RunningProcess Start(string arguments)
     {
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory }.Concat(SplitArguments(arguments)))
@@ -69,7 +69,7 @@ public sealed class Kubectl(string binary, string kubeconfig, string cacheDirect
             start.ArgumentList.Add(argument);
         }
 
-        return new KubectlWatch(Process.Start(start)!);
+        return new RunningProcess(Process.Start(start)!);
     }
 
     // Whitespace-separated; single quotes group (enough for the JSON patches in these tests).

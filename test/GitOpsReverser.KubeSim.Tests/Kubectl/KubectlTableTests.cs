@@ -12,7 +12,7 @@ namespace GitOpsReverser.KubeSim.Tests.Kubectl;
 [TestFixture("installed")]
 [TestFixture("preinstalled")]
 [Category("Integration")]
-public sealed partial class KubectlTableTests(string which)
+public sealed partial class KubectlTableTests(string which) : KubectlFixture(which)
 {
     private const string GadgetCrd = """
         apiVersion: apiextensions.k8s.io/v1
@@ -55,36 +55,10 @@ public sealed partial class KubectlTableTests(string which)
                 openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
         """;
 
-    private RunningKubeSim sim = null!;
-    private TestServers.Kubectl kubectl = null!;
-    private string ns = null!;
-
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        sim = await RunningKubeSim.StartAsync();
-        var binary = which == "installed" ? TestServers.Kubectl.Installed : TestServers.Kubectl.Preinstalled;
-        if (binary is null)
-        {
-            Assert.Fail("/usr/bin/kubectl is not on this machine");
-        }
-
-        kubectl = new TestServers.Kubectl(binary!, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache-" + which));
-        (await kubectl.RunAsync("apply -f -", GadgetCrd)).ShouldSucceed();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await sim.DisposeAsync();
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        ns = "t-" + Guid.NewGuid().ToString("N")[..10];
-        (await kubectl.RunAsync($"create namespace {ns}")).ShouldSucceed();
-    }
-
+    public async Task InstallGadgetsAsync() => (await Kubectl.RunAsync("apply -f -", GadgetCrd)).ShouldSucceed();
     private async Task<string[]> Get(string arguments) =>
-        [.. (await kubectl.RunAsync($"-n {ns} get {arguments}")).ShouldSucceed().Output
+        [.. (await Kubectl.RunAsync($"-n {Ns} get {arguments}")).ShouldSucceed().Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(WithoutAges)];
 
@@ -97,9 +71,9 @@ public sealed partial class KubectlTableTests(string which)
     [Test]
     public async Task BuiltInKinds_ShowTheApiServersColumns()
     {
-        (await kubectl.RunAsync($"-n {ns} create configmap settings --from-literal=a=1 --from-literal=b=2")).ShouldSucceed();
-        (await kubectl.RunAsync($"-n {ns} create secret generic token --from-literal=t=x")).ShouldSucceed();
-        (await kubectl.RunAsync($"-n {ns} apply -f -", """
+        (await Kubectl.RunAsync($"-n {Ns} create configmap settings --from-literal=a=1 --from-literal=b=2")).ShouldSucceed();
+        (await Kubectl.RunAsync($"-n {Ns} create secret generic token --from-literal=t=x")).ShouldSucceed();
+        (await Kubectl.RunAsync($"-n {Ns} apply -f -", """
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: web}
@@ -118,7 +92,7 @@ public sealed partial class KubectlTableTests(string which)
               clusterIP: 10.96.0.20
               ports: [{name: http, port: 80, targetPort: 8080}, {name: dns, port: 53, protocol: UDP}]
             """)).ShouldSucceed();
-        (await kubectl.RunAsync($"-n {ns} patch deployment web --subresource=status --type=merge -p "
+        (await Kubectl.RunAsync($"-n {Ns} patch deployment web --subresource=status --type=merge -p "
             + "{\"status\":{\"replicas\":3,\"readyReplicas\":2,\"updatedReplicas\":3,\"availableReplicas\":2}}")).ShouldSucceed();
 
         (await Get("configmap settings")).Should().Equal(
@@ -136,9 +110,9 @@ public sealed partial class KubectlTableTests(string which)
         (await Get("service web -o wide")).Should().Equal(
             "NAME   TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)         AGE   SELECTOR",
             "web    ClusterIP   10.96.0.20   <none>        80/TCP,53/UDP   AGE   app=web");
-        (await Get($"namespace {ns}")).Should().Equal(
+        (await Get($"namespace {Ns}")).Should().Equal(
             $"{"NAME",-15}STATUS   AGE",
-            $"{ns}   Active   AGE");
+            $"{Ns}   Active   AGE");
     }
 
     [Test]
@@ -153,7 +127,7 @@ public sealed partial class KubectlTableTests(string which)
     [Test]
     public async Task CustomResources_ShowPrinterColumns_WideAddsPriorityOne_AllNamespacesAddsNamespace()
     {
-        (await kubectl.RunAsync($"-n {ns} apply -f -", """
+        (await Kubectl.RunAsync($"-n {Ns} apply -f -", """
             apiVersion: example.com/v1
             kind: Gadget
             metadata: {name: g1}
@@ -164,7 +138,7 @@ public sealed partial class KubectlTableTests(string which)
             metadata: {name: g2}
             spec: {size: 12}
             """)).ShouldSucceed();
-        (await kubectl.RunAsync($"-n {ns} patch gadgets.v1.example.com g1 --subresource=status --type=merge -p "
+        (await Kubectl.RunAsync($"-n {Ns} patch gadgets.v1.example.com g1 --subresource=status --type=merge -p "
             + "{\"status\":{\"conditions\":[{\"type\":\"Synced\",\"status\":\"False\"},{\"type\":\"Ready\",\"status\":\"True\"}]}}")).ShouldSucceed();
 
         (await Get("gadgets.v1.example.com")).Should().Equal(
@@ -180,7 +154,7 @@ public sealed partial class KubectlTableTests(string which)
             "NAME   AGE",
             "g1     AGE",
             "g2     AGE");
-        (await Get("gadgets.v1.example.com -A")).Should().Contain(line => line.StartsWith(ns, StringComparison.Ordinal) && line.Contains("g2", StringComparison.Ordinal))
+        (await Get("gadgets.v1.example.com -A")).Should().Contain(line => line.StartsWith(Ns, StringComparison.Ordinal) && line.Contains("g2", StringComparison.Ordinal))
             .And.HaveElementAt(0, "NAMESPACE      NAME   SIZE   COLOR   READY   AGE");
         (await Get("gadgets.v1.example.com --sort-by=.spec.size -o name")).Should().Equal("gadget.example.com/g1", "gadget.example.com/g2");
     }
@@ -188,11 +162,11 @@ public sealed partial class KubectlTableTests(string which)
     [Test]
     public async Task Watch_PrintsTheHeaderOnceAndARowPerChange()
     {
-        (await kubectl.RunAsync($"-n {ns} create configmap first --from-literal=a=1")).ShouldSucceed();
-        using var watch = kubectl.Start($"-n {ns} get configmaps -w");
+        (await Kubectl.RunAsync($"-n {Ns} create configmap first --from-literal=a=1")).ShouldSucceed();
+        using var watch = Kubectl.Start($"-n {Ns} get configmaps -w");
         await watch.WaitForAsync(output => output.Contains("first", StringComparison.Ordinal), "the first ConfigMap");
 
-        (await kubectl.RunAsync($"-n {ns} create configmap second --from-literal=a=1 --from-literal=b=2")).ShouldSucceed();
+        (await Kubectl.RunAsync($"-n {Ns} create configmap second --from-literal=a=1 --from-literal=b=2")).ShouldSucceed();
 
         await watch.WaitForAsync(output => output.Contains("second", StringComparison.Ordinal), "the second ConfigMap");
         var lines = watch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(WithoutAges).ToList();

@@ -9,37 +9,10 @@ namespace GitOpsReverser.KubeSim.Tests.Kubectl;
 [TestFixture("installed")]
 [TestFixture("preinstalled")]
 [Category("Integration")]
-public sealed class KubectlTests(string which)
+public sealed class KubectlTests(string which) : KubectlFixture(which)
 {
-    private RunningKubeSim sim = null!;
-    private TestServers.Kubectl kubectl = null!;
-    private string ns = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        sim = await RunningKubeSim.StartAsync();
-        var binary = which == "installed" ? TestServers.Kubectl.Installed : TestServers.Kubectl.Preinstalled;
-        if (binary is null)
-        {
-            Assert.Fail("/usr/bin/kubectl is not on this machine");
-        }
-
-        kubectl = new TestServers.Kubectl(binary!, sim.KubeconfigPath, Path.Combine(sim.Directory, "cache-" + which));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await sim.DisposeAsync();
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        ns = "t-" + Guid.NewGuid().ToString("N")[..10];
-        (await kubectl.RunAsync($"create namespace {ns}")).ShouldSucceed();
-    }
-
     private Task<KubectlResult> Run(string arguments, string? stdin = null, IDictionary<string, string>? environment = null) =>
-        kubectl.RunAsync($"-n {ns} {arguments}", stdin, environment);
+        Kubectl.RunAsync($"-n {Ns} {arguments}", stdin, environment);
 
     private static string ConfigMapYaml(string name, string value, string labels = "app: demo") => $"""
         apiVersion: v1
@@ -75,7 +48,7 @@ public sealed class KubectlTests(string which)
     [Test]
     public async Task ApiResources_ListsBuiltInKindsWithScopeAndShortNames()
     {
-        var result = (await kubectl.RunAsync("api-resources")).ShouldSucceed();
+        var result = (await Kubectl.RunAsync("api-resources")).ShouldSucceed();
 
         result.Output.Should().MatchRegex(@"configmaps\s+cm\s+v1\s+true\s+ConfigMap");
         result.Output.Should().MatchRegex(@"namespaces\s+ns\s+v1\s+false\s+Namespace");
@@ -91,14 +64,14 @@ public sealed class KubectlTests(string which)
         (await Run("create -f -", ConfigMapYaml("two", "b", "app: other"))).ShouldSucceed();
 
         (await Run("get configmaps")).ShouldSucceed().Output.Should().Contain("one").And.Contain("two");
-        (await kubectl.RunAsync("get namespaces")).ShouldSucceed().Output.Should().Contain(ns).And.Contain("kube-system");
+        (await Kubectl.RunAsync("get namespaces")).ShouldSucceed().Output.Should().Contain(Ns).And.Contain("kube-system");
         var selected = (await Run("get cm -l app=demo -o name")).ShouldSucceed();
         selected.Output.Trim().Should().Be("configmap/one");
         (await Run("get cm -l 'app in (demo,other)' -o name")).ShouldSucceed().Output.Should().Contain("configmap/two");
         (await Run("get cm -l app!=demo -o name")).ShouldSucceed().Output.Trim().Should().Be("configmap/two");
 
         var yaml = (await Run("get cm one -o yaml")).ShouldSucceed().Output;
-        yaml.Should().Contain("key: a").And.Contain($"namespace: {ns}").And.Contain("resourceVersion:").And.Contain("uid:");
+        yaml.Should().Contain("key: a").And.Contain($"namespace: {Ns}").And.Contain("resourceVersion:").And.Contain("uid:");
     }
 
     [Test]
@@ -146,7 +119,7 @@ public sealed class KubectlTests(string which)
     public async Task Edit_WithEditorScript_UpdatesTheObject()
     {
         (await Run("create -f -", ConfigMapYaml("edited", "before"))).ShouldSucceed();
-        var editor = Path.Combine(sim.Directory, $"editor-{Guid.NewGuid():N}.sh");
+        var editor = Path.Combine(Sim.Directory, $"editor-{Guid.NewGuid():N}.sh");
         await File.WriteAllTextAsync(editor, "#!/bin/sh\nsed -i 's/key: before/key: after/' \"$1\"\n");
         if (!OperatingSystem.IsWindows())
         {
@@ -224,8 +197,8 @@ public sealed class KubectlTests(string which)
     public async Task Watch_AllAndByName_SeeCurrentObjectsAndLaterChanges()
     {
         (await Run("create -f -", ConfigMapYaml("w1", "v"))).ShouldSucceed();
-        using var all = kubectl.Start($"-n {ns} get cm -w -o name");
-        using var one = kubectl.Start($"-n {ns} get cm w1 -w -o jsonpath={{.data.key}}{{\"\\n\"}}");
+        using var all = Kubectl.Start($"-n {Ns} get cm -w -o name");
+        using var one = Kubectl.Start($"-n {Ns} get cm w1 -w -o jsonpath={{.data.key}}{{\"\\n\"}}");
         await all.WaitForAsync(output => output.Contains("configmap/w1"), "the existing object");
         await one.WaitForAsync(output => output.Contains('v'), "the named object");
 
@@ -305,7 +278,7 @@ public sealed class KubectlTests(string which)
     [Test]
     public async Task Token_Wrong_IsUnauthorized()
     {
-        var wrong = new TestServers.Kubectl(kubectl.Binary, sim.KubeconfigFor("not-a-token"), Path.Combine(sim.Directory, $"cache-wrong-{which}"));
+        var wrong = new TestServers.Kubectl(Kubectl.Binary, Sim.KubeconfigFor("not-a-token"), Path.Combine(Sim.Directory, $"cache-wrong-{Which}"));
         (await wrong.RunAsync("get cm")).Error.Should().Contain("the server has asked for the client to provide credentials");
     }
 }

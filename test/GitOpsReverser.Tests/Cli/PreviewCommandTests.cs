@@ -10,16 +10,6 @@ namespace GitOpsReverser.Tests.Cli;
 [Category("Integration")]
 public sealed class PreviewCommandTests
 {
-    private const string WildcardRule = """
-        apiVersion: configbutler.ai/v1alpha1
-        kind: WatchRule
-        metadata: {name: everything, namespace: gitops-reverser-system}
-        spec:
-          gitRepoConfigRef: audit
-          resources: [{apiVersion: "*", kind: "*"}]
-          namespaceSelector: {matchLabels: {capture: "yes"}}
-        """;
-
     private OperatorTestbed bed = null!;
 
     [OneTimeSetUp]
@@ -54,7 +44,7 @@ public sealed class PreviewCommandTests
     {
         var before = (await bed.KubectlAsync("get configmaps,secrets -A -o name")).Output;
 
-        var (exitCode, stdout, stderr) = await PreviewAsync(WildcardRule);
+        var (exitCode, stdout, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule);
 
         exitCode.Should().Be(0, stderr);
         var lines = stdout.Split('\n').Select(line => line.TrimEnd()).ToList();
@@ -79,7 +69,7 @@ public sealed class PreviewCommandTests
     [Test]
     public async Task All_ListsEveryPath_AndTheGitRepoConfigInTheFileSetsTheBaseFolder()
     {
-        var (exitCode, stdout, stderr) = await PreviewAsync(WildcardRule + """
+        var (exitCode, stdout, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule + """
 
             ---
             apiVersion: configbutler.ai/v1alpha1
@@ -95,7 +85,7 @@ public sealed class PreviewCommandTests
     [Test]
     public async Task Include_CapturesWhatTheClusterMade_AndExplicitKubeconfigAndContextWork()
     {
-        var rule = WildcardRule.Replace("  namespaceSelector:", "  include: [clusterDefaults]\n  namespaceSelector:", StringComparison.Ordinal);
+        var rule = OperatorTestbed.WildcardRule.Replace("  namespaceSelector:", "  include: [clusterDefaults]\n  namespaceSelector:", StringComparison.Ordinal);
 
         var (exitCode, stdout, stderr) = await PreviewAsync(rule, $"--kubeconfig {bed.KubeconfigPath} --context kubesim");
 
@@ -106,7 +96,7 @@ public sealed class PreviewCommandTests
     [Test]
     public async Task InvalidRule_ExitsWithTwoAndSaysWhy()
     {
-        var (exitCode, _, stderr) = await PreviewAsync(WildcardRule.Replace("  namespaceSelector:", "  include: [helm]\n  namespaceSelector:", StringComparison.Ordinal));
+        var (exitCode, _, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule.Replace("  namespaceSelector:", "  include: [helm]\n  namespaceSelector:", StringComparison.Ordinal));
         var (noRuleExit, _, noRule) = await PreviewAsync("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
 
         exitCode.Should().Be(2);
@@ -119,7 +109,7 @@ public sealed class PreviewCommandTests
     [Test]
     public async Task UnknownContext_ExitsWithOneAndSaysWhy()
     {
-        var (exitCode, _, stderr) = await PreviewAsync(WildcardRule, "--context nope");
+        var (exitCode, _, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule, "--context nope");
 
         exitCode.Should().Be(1);
         stderr.Should().StartWith("error: cannot read the Kubernetes connection from").And.Contain("nope");

@@ -52,14 +52,8 @@ public sealed class ClusterNoiseTests
         rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
         """;
 
-    private const string Rules = """
-        apiVersion: configbutler.ai/v1alpha1
-        kind: WatchRule
-        metadata: {name: everything, namespace: gitops-reverser-system}
-        spec:
-          gitRepoConfigRef: audit
-          resources: [{apiVersion: "*", kind: "*"}]
-          namespaceSelector: {matchLabels: {capture: "yes"}}
+    private const string Rules = OperatorTestbed.WildcardRule + """
+
         ---
         apiVersion: configbutler.ai/v1alpha1
         kind: ClusterWatchRule

@@ -10,16 +10,6 @@ namespace GitOpsReverser.Tests.EndToEnd;
 [Category("Integration")]
 public sealed class LiveRulesTests
 {
-    private const string WildcardRule = """
-        apiVersion: configbutler.ai/v1alpha1
-        kind: WatchRule
-        metadata: {name: everything, namespace: gitops-reverser-system}
-        spec:
-          gitRepoConfigRef: audit
-          resources: [{apiVersion: "*", kind: "*"}]
-          namespaceSelector: {matchLabels: {capture: "yes"}}
-        """;
-
     private const string GadgetCrd = """
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
@@ -46,7 +36,7 @@ public sealed class LiveRulesTests
         (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
         (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(WildcardRule)).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.WildcardRule)).ShouldSucceed();
         await bed.StartOperatorAsync();
         await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "everything", "True");
         var commits = GitCli.Log(bed.Remote).Count;
@@ -106,7 +96,7 @@ public sealed class LiveRulesTests
         (await bed.KubectlAsync("label namespace multi capture=yes")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig("named", extra: "  baseFolder: named"))).ShouldSucceed();
-        (await bed.ApplyAsync(WildcardRule)).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.WildcardRule)).ShouldSucceed();
         (await bed.ApplyAsync("""
             apiVersion: configbutler.ai/v1alpha1
             kind: WatchRule

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace GitOpsReverser.Tests.EndToEnd;
 
@@ -18,9 +17,9 @@ public sealed class PlaygroundTests
     public async Task Defaults_PrintTheSetupAndEveryCommit_AndSigintStopsEverything()
     {
         using var temp = new TempDirectory();
-        await using var playground = RunningPlayground.Start(temp.Path);
+        using var playground = StartPlayground(temp.Path);
 
-        var lines = await playground.WaitForLineAsync(line => line.StartsWith("Commits as they reach the repository", StringComparison.Ordinal));
+        var lines = await WaitForLineAsync(playground, line => line.StartsWith("Commits as they reach the repository", StringComparison.Ordinal));
         var directory = Path.Combine(temp.Path, "artifacts", "playground");
         lines.Should().Contain($"export KUBECONFIG={Path.Combine(directory, "kubeconfig")}")
             .And.Contain($"Repository: {Path.Combine(directory, "audit.git")}")
@@ -28,17 +27,17 @@ public sealed class PlaygroundTests
             .And.Contain("  kubectl edit configmap app-config -n production")
             .And.Contain("  kubectl get watchrules -A")
             .And.Contain($"  git -C {Path.Combine(directory, "audit.git")} log --stat");
-        (await playground.WaitForLineAsync(line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal))).Should().NotBeEmpty();
+        (await WaitForLineAsync(playground, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal))).Should().NotBeEmpty();
 
         var kubectl = new Kubectl(Kubectl.Installed, Path.Combine(directory, "kubeconfig"), temp.Combine("kubectl-cache"));
         (await kubectl.RunAsync("create configmap hello -n staging --from-literal=greeting=hi")).ShouldSucceed();
         const string Subject = "[CREATE] ConfigMap/hello in ns/staging by user/kubectl-create";
-        await playground.WaitForLineAsync(line => line == Subject);
+        await WaitForLineAsync(playground, line => line == Subject);
         GitCli.Log(Path.Combine(directory, "audit.git")).Should().Contain(Subject);
         var rules = (await kubectl.RunAsync("get watchrules -A")).ShouldSucceed().Output;
         rules.Should().Contain("audited-configmaps").And.Contain("production-everything").And.Contain("Capturing");
 
-        (await playground.StopAsync("INT")).Should().Be(0, playground.Output);
+        (await playground.SignalAsync("INT")).Should().Be(0, playground.Output);
         playground.Output.Should().EndWith("Playground stopped.\n");
         ProcessesMentioning(directory).Should().BeEmpty("the operator and everything else the playground started stop with it");
         File.Exists(Path.Combine(directory, "playground.pid")).Should().BeFalse();
@@ -50,14 +49,14 @@ public sealed class PlaygroundTests
         using var temp = new TempDirectory();
         var (first, second) = (temp.Combine("first"), temp.Combine("second"));
         var port = LoopbackPorts.Free();
-        await using var one = RunningPlayground.Start(temp.Path, "--dir", first);
-        await using var two = RunningPlayground.Start(temp.Path, "--dir", second, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await one.WaitForLineAsync(line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
-        await two.WaitForLineAsync(line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
+        using var one = StartPlayground(temp.Path, "--dir", first);
+        using var two = StartPlayground(temp.Path, "--dir", second, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await WaitForLineAsync(one, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
+        await WaitForLineAsync(two, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
         (await File.ReadAllTextAsync(Path.Combine(second, "kubeconfig"))).Should().Contain($"https://127.0.0.1:{port}");
 
         // A third in the first one's folder is refused, and harms neither.
-        await using (var three = RunningPlayground.Start(temp.Path, "--dir", first))
+        using (var three = StartPlayground(temp.Path, "--dir", first))
         {
             (await three.WaitForExitAsync()).Should().Be(1);
             three.Error.Should().Contain($"a playground already runs in {first}");
@@ -65,11 +64,11 @@ public sealed class PlaygroundTests
 
         var kubectl = new Kubectl(Kubectl.Installed, Path.Combine(first, "kubeconfig"), temp.Combine("kubectl-cache"));
         (await kubectl.RunAsync("create configmap only-in-first -n production --from-literal=a=b")).ShouldSucceed();
-        await one.WaitForLineAsync(line => line == "[CREATE] ConfigMap/only-in-first in ns/production by user/kubectl-create");
+        await WaitForLineAsync(one, line => line == "[CREATE] ConfigMap/only-in-first in ns/production by user/kubectl-create");
         two.Output.Should().NotContain("only-in-first");
 
-        (await one.StopAsync("TERM")).Should().Be(0, one.Output);
-        (await two.StopAsync("TERM")).Should().Be(0, two.Output);
+        (await one.SignalAsync("TERM")).Should().Be(0, one.Output);
+        (await two.SignalAsync("TERM")).Should().Be(0, two.Output);
         ProcessesMentioning(first).Should().BeEmpty();
         ProcessesMentioning(second).Should().BeEmpty();
     }
@@ -90,111 +89,30 @@ public sealed class PlaygroundTests
             })
             .Where(commandLine => commandLine.Contains(directory, StringComparison.Ordinal))];
 
-    private sealed class RunningPlayground : IAsyncDisposable
+    /// <summary>
+    /// Starts the playground in <paramref name="workingDirectory"/>. SIGINT is set to its default first, as in
+    /// a terminal: a shell that started the test run in the background would otherwise pass on its "ignore".
+    /// </summary>
+    private static RunningProcess StartPlayground(string workingDirectory, params string[] arguments)
     {
-        private readonly Process process;
-        private readonly StringBuilder output = new();
-        private readonly StringBuilder error = new();
-
-        private RunningPlayground(Process process)
+        var start = new ProcessStartInfo("env")
         {
-            this.process = process;
-            process.OutputDataReceived += (_, line) => Append(output, line.Data);
-            process.ErrorDataReceived += (_, line) => Append(error, line.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "--default-signal=INT", "dotnet", PublishedPlayground }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
         }
 
-        public string Output => Read(output);
+        return new RunningProcess(Process.Start(start)!);
+    }
 
-        public string Error => Read(error);
-
-        /// <summary>
-        /// Starts the playground in <paramref name="workingDirectory"/>. SIGINT is set to its default first, as in
-        /// a terminal: a shell that started the test run in the background would otherwise pass on its "ignore".
-        /// </summary>
-        public static RunningPlayground Start(string workingDirectory, params string[] arguments)
-        {
-            var start = new ProcessStartInfo("env")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var argument in new[] { "--default-signal=INT", "dotnet", PublishedPlayground }.Concat(arguments))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return new RunningPlayground(Process.Start(start)!);
-        }
-
-        /// <summary>The output's lines once one satisfies <paramref name="condition"/> (fails after two minutes).</summary>
-        public async Task<List<string>> WaitForLineAsync(Func<string, bool> condition)
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (true)
-            {
-                var lines = Output.Split('\n').ToList();
-                if (lines.Any(condition))
-                {
-                    return lines;
-                }
-
-                if (process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    Assert.Fail($"the playground never printed the line expected; output:\n{Output}\nerrors:\n{Error}");
-                }
-
-                await Task.Delay(100);
-            }
-        }
-
-        public async Task<int> WaitForExitAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
-            return process.ExitCode;
-        }
-
-        public async Task<int> StopAsync(string signal)
-        {
-            using (var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            return await WaitForExitAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-
-            process.Dispose();
-        }
-
-        private static void Append(StringBuilder builder, string? line)
-        {
-            if (line is not null)
-            {
-                lock (builder)
-                {
-                    builder.Append(line).Append('\n');
-                }
-            }
-        }
-
-        private static string Read(StringBuilder builder)
-        {
-            lock (builder)
-            {
-                return builder.ToString();
-            }
-        }
+    // Waits (two minutes at most: the playground starts KubeSim and the operator) for a line; returns every line.
+    private static async Task<List<string>> WaitForLineAsync(RunningProcess playground, Func<string, bool> condition)
+    {
+        await playground.WaitForAsync(output => output.Split('\n').Any(condition), "the line expected", seconds: 120);
+        return [.. playground.Output.Split('\n')];
     }
 }

@@ -106,6 +106,17 @@ internal sealed class OperatorTestbed : IAsyncDisposable
           namespaceSelector: {matchLabels: {capture: "yes"}}
         """;
 
+    /// <summary>A WatchRule in the operator's namespace for every kind (<c>*</c>) in namespaces labelled <c>capture=yes</c>.</summary>
+    public const string WildcardRule = """
+        apiVersion: configbutler.ai/v1alpha1
+        kind: WatchRule
+        metadata: {name: everything, namespace: gitops-reverser-system}
+        spec:
+          gitRepoConfigRef: audit
+          resources: [{apiVersion: "*", kind: "*"}]
+          namespaceSelector: {matchLabels: {capture: "yes"}}
+        """;
+
     public async Task<KubectlResult> ApplyAsync(string yaml) => await Kubectl.RunAsync("apply -f -", yaml);
 
     public async Task<KubectlResult> KubectlAsync(string arguments, IDictionary<string, string>? environment = null) =>
