@@ -56,7 +56,7 @@ while ((line = await Console.In.ReadLineAsync()) is not null)
     {
         var name = Path.GetFileNameWithoutExtension(path);
         await worker.EnqueueAsync(new GitChange(path, System.Text.Encoding.UTF8.GetBytes(content + "\n"),
-            new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "prod", name), "alice", DateTimeOffset.UtcNow, null)),
+            new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "prod", name), "kubectl-edit", DateTimeOffset.UtcNow, null) { User = "alice" }),
             CancellationToken.None);
     }
 }

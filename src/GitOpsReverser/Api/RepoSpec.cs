@@ -13,4 +13,8 @@ internal sealed record RepoSpec(
     string? MessageTemplate,
     TimeSpan CommitWindow,
     TimeSpan? PushInterval,
-    int? PushMaxCommits);
+    int? PushMaxCommits)
+{
+    /// <summary><c>commit.userEmailDomain</c>: the author e-mail domain for users whose name is not an address.</summary>
+    public string? UserEmailDomain { get; init; }
+}

@@ -140,8 +140,16 @@ internal static class SpecReader
             template,
             window,
             DurationOf(push?["interval"], "push.interval"),
-            maxCommits);
+            maxCommits)
+        {
+            UserEmailDomain = UserEmailDomain((string?)commit?["userEmailDomain"]),
+        };
     }
+
+    private static string? UserEmailDomain(string? domain) =>
+        domain is null || System.Text.RegularExpressions.Regex.IsMatch(domain, @"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+            ? domain
+            : throw Invalid($"commit.userEmailDomain \"{domain}\" is not a domain name such as example.com");
 
     private static LabelSelector Selector(JsonNode? node, string field)
     {

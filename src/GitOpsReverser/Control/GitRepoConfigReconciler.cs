@@ -156,6 +156,7 @@ internal sealed class GitRepoConfigReconciler(
             DataDirectory = options.DataDirectory!,
             CommitterName = spec.CommitterName ?? "GitOps Reverser",
             CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
+            UserEmailDomain = spec.UserEmailDomain ?? "cluster.local",
             MessageTemplate = spec.MessageTemplate is { } template ? CommitMessageTemplate.Parse(template) : null,
             CommitWindow = spec.CommitWindow,
             PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),

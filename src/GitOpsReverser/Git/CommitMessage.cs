@@ -14,8 +14,10 @@ namespace GitOpsReverser.Git;
 /// - Timestamp: 2025-01-31T18:30:00Z
 /// - Resource Version: 12345
 /// </code>
-/// A cluster-scoped object has no "in ns/…" and no Namespace line; an unknown user no "by user/…" and
-/// <c>User: unknown</c>; an unknown resource version no Resource Version line.
+/// A cluster-scoped object has no "in ns/…" and no Namespace line. Only a user the attribution webhook
+/// saw is a user: otherwise the subject names the field manager (<c>by manager/kubectl-edit</c>) and the
+/// body says <c>User: unknown</c>; with neither, the subject names no one. <c>Groups:</c> follows the user
+/// when known; an unknown resource version has no Resource Version line.
 /// </summary>
 internal static class CommitMessage
 {
@@ -25,6 +27,7 @@ internal static class CommitMessage
         var operation = CommitMessageValues.Operation(change);
         var resource = $"{change.Object.Kind}/{change.Object.Name}";
         var user = CommitMessageValues.User(change);
+        var manager = CommitMessageValues.Manager(change);
         var message = new StringBuilder();
         message.Append('[').Append(operation).Append("] ").Append(resource);
         if (change.Object.Namespace is { } ns)
@@ -36,6 +39,10 @@ internal static class CommitMessage
         {
             message.Append(" by user/").Append(user);
         }
+        else if (manager is not null)
+        {
+            message.Append(" by manager/").Append(manager);
+        }
 
         message.Append("\n\n- Resource: ").Append(resource).Append('\n');
         if (change.Object.Namespace is { } bodyNamespace)
@@ -45,6 +52,11 @@ internal static class CommitMessage
 
         message.Append("- Operation: ").Append(operation).Append('\n');
         message.Append("- User: ").Append(user ?? CommitMessageValues.UnknownUser).Append('\n');
+        if (user is not null && change.Groups.Count > 0)
+        {
+            message.Append("- Groups: ").Append(CommitMessageValues.Groups(change)).Append('\n');
+        }
+
         message.Append("- Timestamp: ").Append(CommitMessageValues.Timestamp(change)).Append('\n');
         if (!string.IsNullOrEmpty(change.ResourceVersion))
         {

@@ -10,7 +10,7 @@ namespace GitOpsReverser.Git;
 internal sealed class CommitMessageTemplate
 {
     public static readonly IReadOnlyList<string> Placeholders =
-        ["operation", "kind", "name", "namespace", "user", "timestamp", "resourceVersion", "apiVersion"];
+        ["operation", "kind", "name", "namespace", "user", "manager", "groups", "timestamp", "resourceVersion", "apiVersion"];
 
     // Literal text parts, and placeholder names in between: parts[0] {names[0]} parts[1] ...
     private readonly List<string> literals;
@@ -114,7 +114,9 @@ internal sealed class CommitMessageTemplate
         "kind" => change.Object.Kind,
         "name" => change.Object.Name,
         "namespace" => change.Object.Namespace ?? string.Empty,
-        "user" => CommitMessageValues.User(change) ?? CommitMessageValues.UnknownUser,
+        "user" => CommitMessageValues.Who(change),
+        "manager" => CommitMessageValues.Manager(change) ?? string.Empty,
+        "groups" => CommitMessageValues.Groups(change),
         "timestamp" => CommitMessageValues.Timestamp(change),
         "resourceVersion" => change.ResourceVersion ?? string.Empty,
         "apiVersion" => change.Object.ApiVersion,

@@ -422,17 +422,20 @@ internal sealed class RepoWorker : IRepoPipeline
         }
     }
 
-    // The author is the user who made the change, when known, at the time of the change: the
-    // conflict rules compare that time with the remote's commits.
-    private static Signature Author(IReadOnlyList<ChangeDescription> changes, Signature committer)
+    // The author is the user who made the change, when the attribution webhook saw one, at the time of the
+    // change (the conflict rules compare that time with the remote's commits); a field manager is a program,
+    // not a person, so without a user the operator itself is the author.
+    private Signature Author(IReadOnlyList<ChangeDescription> changes, Signature committer)
     {
-        if (changes.Count != 1 || changes[0].User is not { Length: > 0 } user)
+        if (changes.Count != 1 || CommitMessageValues.User(changes[0]) is not { } user)
         {
             return changes.Count == 1 ? new Signature(committer.Name, committer.Email, changes[0].Timestamp) : committer;
         }
 
-        var email = user.Contains('@', StringComparison.Ordinal) ? user : $"{user}@kubernetes";
-        return new Signature(user, email, changes[0].Timestamp);
+        // Angle brackets would end a Git identity's name or e-mail early.
+        var name = user.Replace('<', ' ').Replace('>', ' ');
+        var email = name.Contains('@', StringComparison.Ordinal) ? name : $"{name}@{options.UserEmailDomain}";
+        return new Signature(name, email, changes[0].Timestamp);
     }
 
     // Commits go on while the push runs; the next push carries what they add. A push carries at most

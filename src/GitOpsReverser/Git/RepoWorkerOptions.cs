@@ -23,6 +23,12 @@ internal sealed record RepoWorkerOptions
     /// <summary>Committer email. Default <c>gitops-reverser@localhost</c>.</summary>
     public string CommitterEmail { get; init; } = "gitops-reverser@localhost";
 
+    /// <summary>
+    /// The author e-mail's domain for a user whose name is not an address (<c>system:serviceaccount:ns:sa</c>
+    /// becomes <c>system:serviceaccount:ns:sa@cluster.local</c>). Default <c>cluster.local</c>.
+    /// </summary>
+    public string UserEmailDomain { get; init; } = "cluster.local";
+
     /// <summary>The commit message template; null for the default message.</summary>
     public CommitMessageTemplate? MessageTemplate { get; init; }
 

@@ -34,9 +34,9 @@ public sealed class ChartPodTests
             "the root file system is read-only, as readOnlyRootFilesystem makes it");
 
         (await bed.KubectlAsync("create configmap app -n team --from-literal=mode=blue")).ShouldSucceed();
-        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/app in ns/team by user/kubectl-create");
+        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/app in ns/team by manager/kubectl-create");
         (await bed.KubectlAsync("patch configmap app -n team -p {\"data\":{\"mode\":\"green\"}}")).ShouldSucceed();
-        (await bed.CommitAsync(3)).Should().Be("[UPDATE] ConfigMap/app in ns/team by user/kubectl-patch");
+        (await bed.CommitAsync(3)).Should().Be("[UPDATE] ConfigMap/app in ns/team by manager/kubectl-patch");
         (await bed.KubectlAsync("delete configmap app -n team")).ShouldSucceed();
         (await bed.CommitAsync(4)).Should().Be("[DELETE] ConfigMap/app in ns/team");
 
@@ -74,7 +74,7 @@ public sealed class ChartPodTests
         await second.WaitReadyAsync();
 
         (await bed.KubectlAsync("create configmap one -n team --from-literal=n=1")).ShouldSucceed();
-        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/one in ns/team by user/kubectl-create");
+        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/one in ns/team by manager/kubectl-create");
         var holder = (await bed.KubectlAsync($"get lease gitops-reverser -n {Namespace} -o jsonpath={{.spec.holderIdentity}}")).ShouldSucceed().Output;
         var (leader, standby) = holder == "gitops-reverser-7d9f8c6b5-aaaaa" ? (first, second) : (second, first);
         standby.Output.Should().NotContain(" leads; watching and committing", "only one process ever leads at a time");
@@ -95,7 +95,7 @@ public sealed class ChartPodTests
         TestContext.Progress.WriteLine($"SIGKILL of the leader to the standby's commit on the remote: {killed.Elapsed.TotalSeconds:F1} s");
         var commits = GitCli.Log(bed.Remote).Count;
         (await bed.KubectlAsync("create configmap three -n team --from-literal=n=3")).ShouldSucceed();
-        (await bed.CommitAsync(commits + 1)).Should().Be("[CREATE] ConfigMap/three in ns/team by user/kubectl-create");
+        (await bed.CommitAsync(commits + 1)).Should().Be("[CREATE] ConfigMap/three in ns/team by manager/kubectl-create");
 
         bed.Files().Where(file => file.StartsWith("namespaces/team/", StringComparison.Ordinal)).Should().BeEquivalentTo(
             ["namespaces/team/ConfigMap/one.yaml", "namespaces/team/ConfigMap/two.yaml", "namespaces/team/ConfigMap/three.yaml"],

@@ -40,7 +40,7 @@ public sealed partial class AuditTrailTests
         commits.Select(commit => commit.Subject).Should().Equal([
             .. Enumerable.Range(0, 60).SelectMany(i => new[]
             {
-                $"[CREATE] ConfigMap/cm{i} in ns/{Namespace} by user/{Client}", $"[UPDATE] ConfigMap/cm{i} in ns/{Namespace} by user/{Client}",
+                $"[CREATE] ConfigMap/cm{i} in ns/{Namespace} by manager/{Client}", $"[UPDATE] ConfigMap/cm{i} in ns/{Namespace} by manager/{Client}",
             }),
             .. Enumerable.Range(0, 30).Select(i => $"[DELETE] ConfigMap/cm{2 * i} in ns/{Namespace}"),
         ]);
@@ -145,7 +145,7 @@ public sealed partial class AuditTrailTests
         commits.Should().OnlyContain(commit => commit.Subject.StartsWith("[UPDATE] ConfigMap/cm", StringComparison.Ordinal));
         for (var i = 0; i < Objects; i++)
         {
-            commits.Where(commit => commit.Subject == $"[UPDATE] ConfigMap/cm{i} in ns/{Namespace} by user/{Client}")
+            commits.Where(commit => commit.Subject == $"[UPDATE] ConfigMap/cm{i} in ns/{Namespace} by manager/{Client}")
                 .Sum(commit => Coalesced().Match(commit.Body) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 1)
                 .Should().Be(PatchesEach, $"cm{i}'s commits say how many changes each stands for");
         }
@@ -193,7 +193,7 @@ public sealed partial class AuditTrailTests
             for (var i = 0; i < 150; i++)
             {
                 subjects.Where(subject => subject.Contains($"ConfigMap/{prefix}{i} ", StringComparison.Ordinal)).Should().Equal(
-                    $"[CREATE] ConfigMap/{prefix}{i} in ns/{Namespace} by user/{Client}", $"[UPDATE] ConfigMap/{prefix}{i} in ns/{Namespace} by user/{Client}");
+                    $"[CREATE] ConfigMap/{prefix}{i} in ns/{Namespace} by manager/{Client}", $"[UPDATE] ConfigMap/{prefix}{i} in ns/{Namespace} by manager/{Client}");
             }
         }
 

@@ -37,8 +37,8 @@ public sealed class ConvergenceTests
         (await bed.CommitsAsync(3)).Should().HaveCount(3);
         GitCli.Run(bed.Remote, "log", "-1", "--format=%B", "main").TrimEnd().Should().Be(
             "[RESYNC] 3 changes\n\n" +
-            "- [CREATE] ConfigMap/added in ns/apps by user/kubectl-create\n" +
-            "- [UPDATE] ConfigMap/changed in ns/apps by user/kubectl-patch\n" +
+            "- [CREATE] ConfigMap/added in ns/apps by manager/kubectl-create\n" +
+            "- [UPDATE] ConfigMap/changed in ns/apps by manager/kubectl-patch\n" +
             "- [DELETE] ConfigMap/removed in ns/apps");
         var expected = await ClusterMirror.ExpectedAsync(bed.Http, "api/v1/namespaces/apps/configmaps", "v1", "ConfigMap");
         ClusterMirror.Differences(bed.Remote, "namespaces/", expected).Should().BeEmpty();
@@ -65,7 +65,7 @@ public sealed class ConvergenceTests
         (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
         await bed.StartOperatorAsync();
         (await bed.KubectlAsync("create configmap first -n apps --from-literal=a=1")).ShouldSucceed();
-        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/first in ns/apps by user/kubectl-create");
+        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/first in ns/apps by manager/kubectl-create");
 
         // A damaged clone: the next commit fails inside the worker.
         var clone = Directory.GetDirectories(Path.Combine(bed.DataDirectory, "repos")).Single();

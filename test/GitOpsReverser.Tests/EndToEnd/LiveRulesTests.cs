@@ -51,14 +51,14 @@ public sealed class LiveRulesTests
             data: {a: b}
             """)).ShouldSucceed();
         (await bed.KubectlAsync("create configmap plain -n apps --from-literal=a=b")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/plain in ns/apps by user/kubectl-create",
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/plain in ns/apps by manager/kubectl-create",
             "a controller-owned object is left out of a * rule");
 
         (await bed.ApplyAsync(GadgetCrd)).ShouldSucceed();
         await WaitUntilAsync(async () => (await bed.KubectlAsync("get watchrule everything -n gitops-reverser-system -o jsonpath={.status.resolvedResources}"))
             .Output.Contains("gadgets.example.com", StringComparison.Ordinal), bed);
         (await bed.ApplyAsync("apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: apps}\nspec: {size: 3}\n")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Gadget/g1 in ns/apps by user/kubectl-client-side-apply");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Gadget/g1 in ns/apps by manager/kubectl-client-side-apply");
         bed.Show("namespaces/apps/Gadget.example.com/g1.yaml").Should().Contain("size: 3");
         bed.Files().Should().NotContain(file => file.Contains("owned", StringComparison.Ordinal));
 
@@ -68,7 +68,7 @@ public sealed class LiveRulesTests
         (await bed.KubectlAsync("get watchrule everything -n gitops-reverser-system -o jsonpath={.status.resolvedResources}")).Output
             .Should().NotContain("gadgets");
         (await bed.KubectlAsync("create configmap after-crd -n apps --from-literal=a=b")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/after-crd in ns/apps by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/after-crd in ns/apps by manager/kubectl-create");
     }
 
     [Test]
@@ -164,7 +164,7 @@ public sealed class LiveRulesTests
         condition["message"]!.ToString().Should().Contain("secrets: 403 Forbidden: secrets is forbidden: User \"gitops-reverser\" cannot list resource \"secrets\" in API group \"\" at the cluster scope");
         var commits = GitCli.Log(bed.Remote).Count;
         (await bed.KubectlAsync("create configmap visible --from-literal=a=b")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/visible in ns/default by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/visible in ns/default by manager/kubectl-create");
         bed.Operator!.Output.Should().Contain("Not allowed to list or watch secrets");
     }
 
@@ -181,7 +181,7 @@ public sealed class LiveRulesTests
         await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
         var commits = GitCli.Log(bed.Remote).Count;
         (await bed.KubectlAsync("create configmap one -n apps --from-literal=a=b")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/one in ns/apps by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/one in ns/apps by manager/kubectl-create");
 
         // kubectl edit turns the ConfigMap rule into a Secret rule: the Secret that already existed
         // arrives in one resync commit; the ConfigMap files stay; new ConfigMaps are no longer captured.
@@ -192,7 +192,7 @@ public sealed class LiveRulesTests
         bed.Files().Should().Contain("namespaces/apps/ConfigMap/one.yaml");
         (await bed.KubectlAsync("create configmap two -n apps --from-literal=a=b")).ShouldSucceed();
         (await bed.KubectlAsync("create secret generic after -n apps --from-literal=token=x")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/after in ns/apps by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/after in ns/apps by manager/kubectl-create");
 
         // Bad objects: each gets a False Ready condition with a reason a person can act on.
         (await bed.ApplyAsync("""
@@ -237,7 +237,7 @@ public sealed class LiveRulesTests
         (await bed.WaitForReadyAsync("gitrepoconfig", OperatorTestbed.OperatorNamespace, "bad-window", "False"))["message"]!.ToString()
             .Should().Contain("commit.window \"soon\" is not a duration");
         (await bed.KubectlAsync("create secret generic still-working -n apps --from-literal=token=y")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/still-working in ns/apps by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/still-working in ns/apps by manager/kubectl-create");
 
         // A deleted rule's watch stops.
         (await bed.KubectlAsync("delete watchrule configs -n gitops-reverser-system")).ShouldSucceed();

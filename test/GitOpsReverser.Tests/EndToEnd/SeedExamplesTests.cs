@@ -38,26 +38,26 @@ public sealed class SeedExamplesTests
 
         // create, edit, apply (create and configure), patch, delete: one commit each.
         (await bed.KubectlAsync("create configmap app -n audited --from-literal=key=one")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/app in ns/audited by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/app in ns/audited by manager/kubectl-create");
         bed.Files().Should().Contain("namespaces/audited/ConfigMap/app.yaml");
         bed.Show("namespaces/audited/ConfigMap/app.yaml").Should().Contain("key: one").And.NotContain("resourceVersion").And.NotContain("uid:");
 
         (await bed.KubectlAsync("create configmap not-audited -n quiet --from-literal=key=one")).ShouldSucceed();
         var editor = bed.Script("editor.sh", "sed -i 's/key: one/key: edited/' \"$1\"");
         (await bed.KubectlAsync("edit configmap app -n audited", new Dictionary<string, string> { ["EDITOR"] = editor })).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/app in ns/audited by user/kubectl-edit",
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/app in ns/audited by manager/kubectl-edit",
             "the ConfigMap in the unselected namespace made no commit");
         bed.Show("namespaces/audited/ConfigMap/app.yaml").Should().Contain("key: edited");
 
         const string Applied = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: audited}\ndata: {mode: first}\n";
         (await bed.ApplyAsync(Applied)).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/applied in ns/audited by user/kubectl-client-side-apply");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/applied in ns/audited by manager/kubectl-client-side-apply");
         (await bed.ApplyAsync(Applied.Replace("first", "second", StringComparison.Ordinal))).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/applied in ns/audited by user/kubectl-client-side-apply");
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/applied in ns/audited by manager/kubectl-client-side-apply");
         bed.Show("namespaces/audited/ConfigMap/applied.yaml").Should().Contain("mode: second").And.NotContain("last-applied-configuration");
 
         (await bed.KubectlAsync("""patch configmap app -n audited -p '{"data":{"key":"patched"}}'""")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/app in ns/audited by user/kubectl-patch");
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/app in ns/audited by manager/kubectl-patch");
 
         (await bed.KubectlAsync("delete configmap app -n audited")).ShouldSucceed();
         (await bed.CommitAsync(++commits)).Should().Be("[DELETE] ConfigMap/app in ns/audited");
@@ -77,14 +77,14 @@ public sealed class SeedExamplesTests
                 spec: {containers: [{name: web, image: nginx:1.27}]}
             """;
         (await bed.ApplyAsync(Deployment)).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Deployment/web in ns/prod by user/kubectl-client-side-apply");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Deployment/web in ns/prod by manager/kubectl-client-side-apply");
         (await bed.KubectlAsync("""patch deployment web -n prod --subresource=status --type=merge -p '{"status":{"replicas":2,"readyReplicas":2}}'""")).ShouldSucceed();
         (await bed.ApplyAsync("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ignored, namespace: prod, labels: {configbutler.ai/ignore: \"true\"}}\ndata: {a: b}\n")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap synced -n prod --from-literal=source=git")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/synced in ns/prod by user/kubectl-create");
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/synced in ns/prod by manager/kubectl-create");
         (await bed.KubectlAsync("""patch configmap synced -n prod --field-manager=argocd-controller -p '{"data":{"source":"argo"}}'""")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap marker -n prod --from-literal=a=b")).ShouldSucceed();
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/marker in ns/prod by user/kubectl-create",
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/marker in ns/prod by manager/kubectl-create",
             "the status update, the excluded label and Argo CD's write made no commit");
 
         // The team's Secret, fingerprinted, in the team's own repository.
@@ -99,7 +99,7 @@ public sealed class SeedExamplesTests
 
         var secret = GitCli.Show(teamRemote, "main", "namespaces/team-a/Secret/db.yaml");
         secret.Should().Contain("password: hmac-sha256:").And.NotContain("hunter2").And.NotContain("aHVudGVyMg");
-        GitCli.Log(teamRemote)[0].Should().Be("[CREATE] Secret/db in ns/team-a by user/kubectl-create");
+        GitCli.Log(teamRemote)[0].Should().Be("[CREATE] Secret/db in ns/team-a by manager/kubectl-create");
 
         await Task.Delay(1500);
         GitCli.Log(bed.Remote).Should().HaveCount(commits, "nothing else was committed");
@@ -128,10 +128,10 @@ public sealed class SeedExamplesTests
             metadata: {name: config-reader}
             rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list]}]
             """)).ShouldSucceed();
-        (await bed.CommitAsync(3)).Should().Be("[CREATE] ClusterRole/config-reader by user/kubectl-client-side-apply");
+        (await bed.CommitAsync(3)).Should().Be("[CREATE] ClusterRole/config-reader by manager/kubectl-client-side-apply");
         bed.Show("cluster-scoped/ClusterRole/config-reader.yaml").Should().Contain("- configmaps");
         (await bed.KubectlAsync("create namespace added-later")).ShouldSucceed();
-        (await bed.CommitAsync(4)).Should().Be("[CREATE] Namespace/added-later by user/kubectl-create");
+        (await bed.CommitAsync(4)).Should().Be("[CREATE] Namespace/added-later by manager/kubectl-create");
         (await bed.KubectlAsync("delete clusterrole config-reader")).ShouldSucceed();
         (await bed.CommitAsync(5)).Should().Be("[DELETE] ClusterRole/config-reader");
     }

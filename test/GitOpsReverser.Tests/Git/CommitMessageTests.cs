@@ -10,7 +10,10 @@ public sealed class CommitMessageTests
     [Test]
     public void Default_NamespacedObjectWithUser_IsTheSeedFormat()
     {
-        var change = new ChangeDescription(ChangeOperation.Create, new ObjectIdentity("v1", "ConfigMap", "production", "app-config"), "admin@company.com", Timestamp, "12345");
+        var change = new ChangeDescription(ChangeOperation.Create, new ObjectIdentity("v1", "ConfigMap", "production", "app-config"), "kubectl-create", Timestamp, "12345")
+        {
+            User = "admin@company.com",
+        };
 
         CommitMessage.Default(change).Should().Be("""
             [CREATE] ConfigMap/app-config in ns/production by user/admin@company.com
@@ -21,6 +24,40 @@ public sealed class CommitMessageTests
             - User: admin@company.com
             - Timestamp: 2025-01-31T18:30:00Z
             - Resource Version: 12345
+
+            """);
+    }
+
+    [Test]
+    public void Default_UserWithGroups_AddsTheGroupsLine()
+    {
+        var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "flux-system", "c"), "kustomize-controller", Timestamp, "7")
+        {
+            User = "system:serviceaccount:flux-system:kustomize-controller",
+            Groups = ["system:serviceaccounts", "system:serviceaccounts:flux-system", "system:authenticated"],
+        };
+
+        var lines = CommitMessage.Default(change).Split('\n');
+
+        lines[0].Should().Be("[UPDATE] ConfigMap/c in ns/flux-system by user/system:serviceaccount:flux-system:kustomize-controller");
+        lines.Should().Contain("- User: system:serviceaccount:flux-system:kustomize-controller")
+            .And.Contain("- Groups: system:serviceaccounts, system:serviceaccounts:flux-system, system:authenticated");
+    }
+
+    [Test]
+    public void Default_WithoutAUser_NamesTheFieldManagerAsAManager_NeverAsAUser()
+    {
+        var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "production", "app-config"), "kubectl-edit", Timestamp, "9");
+
+        CommitMessage.Default(change).Should().Be("""
+            [UPDATE] ConfigMap/app-config in ns/production by manager/kubectl-edit
+
+            - Resource: ConfigMap/app-config
+            - Namespace: production
+            - Operation: UPDATE
+            - User: unknown
+            - Timestamp: 2025-01-31T18:30:00Z
+            - Resource Version: 9
 
             """);
     }
@@ -44,9 +81,16 @@ public sealed class CommitMessageTests
     [Test]
     public void Default_UserWithLineBreaks_CannotForgeLines()
     {
-        var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "d", "c"), "eve\n- User: admin", Timestamp, "1");
+        var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "d", "c"), "tool\n- User: admin", Timestamp, "1")
+        {
+            User = "eve\n- User: admin",
+            Groups = ["g\n- User: root"],
+        };
+        var unattributed = change with { User = null };
 
         CommitMessage.Default(change).Split('\n')[0].Should().Be("[UPDATE] ConfigMap/c in ns/d by user/eve - User: admin");
+        CommitMessage.Default(change).Split('\n').Should().Contain("- Groups: g - User: root");
+        CommitMessage.Default(unattributed).Split('\n')[0].Should().Be("[UPDATE] ConfigMap/c in ns/d by manager/tool - User: admin");
     }
 
     [Test]
@@ -56,6 +100,16 @@ public sealed class CommitMessageTests
         var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("apps/v1", "Deployment", "shop", "web"), null, Timestamp, "42");
 
         template.Render(change).Should().Be("UPDATE apps/v1 Deployment/web in shop by unknown at 2025-01-31T18:30:00Z (rv 42) {literal}\n");
+    }
+
+    [Test]
+    public void Template_UserFallsBackToTheManager_ManagerAndGroupsHaveTheirOwnPlaceholders()
+    {
+        var template = CommitMessageTemplate.Parse("{user}|{manager}|{groups}");
+        var change = new ChangeDescription(ChangeOperation.Update, new ObjectIdentity("v1", "ConfigMap", "d", "c"), "kubectl-edit", Timestamp, "1");
+
+        template.Render(change).Should().Be("kubectl-edit|kubectl-edit|\n");
+        template.Render(change with { User = "alice", Groups = ["dev", "ops"] }).Should().Be("alice|kubectl-edit|dev, ops\n");
     }
 
     [TestCase("", "*empty*")]

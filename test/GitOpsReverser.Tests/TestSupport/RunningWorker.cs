@@ -33,8 +33,9 @@ internal sealed class RunningWorker : IAsyncDisposable
         Worker.EnqueueAsync(Change(path, null, name, user, at, ChangeOperation.Delete), CancellationToken.None);
 
     public static GitChange Change(string path, byte[]? content, string name, string? user, DateTimeOffset? at, ChangeOperation operation) =>
-        new(path, content, new ChangeDescription(operation, new ObjectIdentity("v1", "ConfigMap", "prod", name), user,
-            at ?? DateTimeOffset.UtcNow, "42"));
+        new(path, content, new ChangeDescription(operation, new ObjectIdentity("v1", "ConfigMap", "prod", name), null,
+            at ?? DateTimeOffset.UtcNow, "42")
+        { User = user });
 
     /// <summary>Waits until everything queued is committed and pushed (or, with <paramref name="allowPending"/>, just committed).</summary>
     public async Task<RepoWorkerStatus> WaitUntilIdleAsync(bool allowPending = false, double seconds = 30)
