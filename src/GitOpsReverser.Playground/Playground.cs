@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using GitOpsReverser.KubeSim.Hosting;
 
 namespace GitOpsReverser.Playground;
@@ -18,7 +19,13 @@ internal sealed class Playground(string directory, int port, TextWriter output)
     private const string OperatorNamespace = "gitops-reverser-system";
     private static readonly string Bundled = AppContext.BaseDirectory;
 
+    private const string User = "admin@playground.local";
+
     private string Kubeconfig => Path.Combine(directory, "kubeconfig");
+
+    private string OperatorKubeconfig => Path.Combine(directory, "operator-kubeconfig");
+
+    private string UsersFile => Path.Combine(directory, "users.yaml");
 
     private string Repository => Path.Combine(directory, "audit.git");
 
@@ -60,10 +67,18 @@ internal sealed class Playground(string directory, int port, TextWriter output)
             }
         }
 
+        // Two identities: yours (the kubeconfig printed), and the operator's, so that the attribution
+        // webhook tells your changes from the operator's own writes.
+        var (yourToken, operatorToken) = (Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        await File.WriteAllTextAsync(UsersFile, $$"""
+            users:
+              - {name: {{User}}, token: {{yourToken}}, groups: [system:masters]}
+              - {name: gitops-reverser, token: {{operatorToken}}, groups: [system:masters]}
+            """, cancellationToken);
         KubeSimServer sim;
         try
         {
-            sim = await KubeSimServer.StartAsync(new KubeSimOptions { Port = port }, cancellationToken);
+            sim = await KubeSimServer.StartAsync(new KubeSimOptions { Port = port, UsersFile = UsersFile }, cancellationToken);
         }
         catch (IOException error)
         {
@@ -72,7 +87,8 @@ internal sealed class Playground(string directory, int port, TextWriter output)
 
         await using (sim)
         {
-            await File.WriteAllTextAsync(Kubeconfig, sim.Kubeconfig(), cancellationToken);
+            await File.WriteAllTextAsync(Kubeconfig, sim.Kubeconfig(yourToken), cancellationToken);
+            await File.WriteAllTextAsync(OperatorKubeconfig, sim.Kubeconfig(operatorToken), cancellationToken);
             await RunAsync("git", ["init", "--quiet", "--bare", "--initial-branch=main", Repository], cancellationToken);
             await KubectlAsync(kubectl, ["apply", "-f", Path.Combine(Bundled, "crds")], null, cancellationToken);
             await KubectlAsync(kubectl, ["create", "namespace", OperatorNamespace], null, cancellationToken);
@@ -91,15 +107,17 @@ internal sealed class Playground(string directory, int port, TextWriter output)
 
     private async Task<int> RunOperatorAsync(string operatorDll, string kubectl, CancellationToken cancellationToken)
     {
-        var (health, metrics) = (FreePort(), FreePort());
+        var (health, metrics, webhook) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList =
             {
-                operatorDll, "run", "--kubeconfig", Kubeconfig, "--data-dir", DataDirectory, "--namespace", OperatorNamespace,
-                // What a laptop needs: a local repository, and ports of its own beside other playgrounds.
+                operatorDll, "run", "--kubeconfig", OperatorKubeconfig, "--data-dir", DataDirectory, "--namespace", OperatorNamespace,
+                // What a laptop needs: a local repository, ports of its own beside other playgrounds, and the
+                // attribution webhook where KubeSim calls it.
                 "--allow-local-repositories", "--listen-address", "127.0.0.1",
                 "--health-port", health.ToString(CultureInfo.InvariantCulture), "--metrics-port", metrics.ToString(CultureInfo.InvariantCulture),
+                "--webhook-url", $"https://127.0.0.1:{webhook}", "--webhook-port", webhook.ToString(CultureInfo.InvariantCulture),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

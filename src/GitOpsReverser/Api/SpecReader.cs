@@ -74,11 +74,13 @@ internal static class SpecReader
             Selector(spec["excludeLabels"], "excludeLabels"),
             Operations(spec["operations"]),
             SecretPolicyOf(spec["secretPolicy"]),
-            (spec["excludeFieldManagers"] as JsonArray ?? []).Select(manager => (string?)manager ?? "").Where(manager => manager.Length > 0).ToHashSet(StringComparer.Ordinal),
+            Names(spec["excludeFieldManagers"]),
             (bool?)spec["includeOwned"] ?? false,
             kind == ClusterWatchRuleKind)
         {
             Include = Include(spec["include"]),
+            ExcludeUsers = Names(spec["excludeUsers"]),
+            ExcludeGroups = Names(spec["excludeGroups"]),
         };
     }
 
@@ -184,6 +186,9 @@ internal static class SpecReader
 
         return operations == CaptureOperations.None ? CaptureOperations.All : operations;
     }
+
+    private static HashSet<string> Names(JsonNode? node) =>
+        (node as JsonArray ?? []).Select(name => (string?)name ?? "").Where(name => name.Length > 0).ToHashSet(StringComparer.Ordinal);
 
     private static IReadOnlySet<NoiseCategory> Include(JsonNode? node)
     {

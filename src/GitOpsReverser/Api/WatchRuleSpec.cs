@@ -22,6 +22,12 @@ internal sealed record WatchRuleSpec(
     bool IncludeOwned,
     bool ClusterScope)
 {
+    /// <summary>Users whose changes are not committed (known only through the attribution webhook).</summary>
+    public IReadOnlySet<string> ExcludeUsers { get; init; } = new HashSet<string>();
+
+    /// <summary>Groups whose members' changes are not committed (known only through the attribution webhook).</summary>
+    public IReadOnlySet<string> ExcludeGroups { get; init; } = new HashSet<string>();
+
     /// <summary>What the cluster makes for itself that this rule captures anyway (its <c>include</c>).</summary>
     public IReadOnlySet<NoiseCategory> Include { get; init; } = new HashSet<NoiseCategory>();
 

@@ -26,6 +26,7 @@ internal sealed class RepoCapture : IAsyncDisposable
     private SyncState? sync;
 
     private readonly Action<int>? resynced;
+    private readonly AttributionRecords? attribution;
     private readonly Action<Exception>? failed;
 
     /// <summary>
@@ -33,8 +34,9 @@ internal sealed class RepoCapture : IAsyncDisposable
     /// of changes its resync commit holds, and <paramref name="failed"/> when the worker stops on an error.
     /// </summary>
     public RepoCapture(RepoSpec spec, string fingerprint, IRepoPipeline worker, Sanitizer sanitizer, TimeProvider time,
-        Action<int>? resynced = null, Action<Exception>? failed = null)
+        Action<int>? resynced = null, Action<Exception>? failed = null, AttributionRecords? attribution = null)
     {
+        this.attribution = attribution;
         this.resynced = resynced;
         this.failed = failed;
         Spec = spec;
@@ -189,11 +191,13 @@ internal sealed class RepoCapture : IAsyncDisposable
                 return CaptureOutcome.Unchanged;
             }
 
-            if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || !Allows(rule, operation))
+            var credited = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml));
+            if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || Excludes(rule, credited) || !Allows(rule, operation))
             {
                 return CaptureOutcome.Excluded;
             }
 
+            description = credited is null ? description : description with { User = credited.User, Groups = credited.Groups };
             await Worker.EnqueueAsync(new GitChange(path, yaml, description), cancellationToken);
             return CaptureOutcome.Committed;
         }
@@ -222,12 +226,15 @@ internal sealed class RepoCapture : IAsyncDisposable
                 return CaptureOutcome.Unchanged;
             }
 
-            if (!Allows(rule, ChangeOperation.Delete))
+            var credited = attribution?.CreditDelete(this, AttributionKey(identity));
+            if (Excludes(rule, credited) || !Allows(rule, ChangeOperation.Delete))
             {
                 return CaptureOutcome.Excluded;
             }
 
-            await Worker.EnqueueAsync(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version)),
+            var description = new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version);
+            await Worker.EnqueueAsync(
+                new GitChange(path, null, credited is null ? description : description with { User = credited.User, Groups = credited.Groups }),
                 cancellationToken);
             return CaptureOutcome.Committed;
         }
@@ -289,6 +296,25 @@ internal sealed class RepoCapture : IAsyncDisposable
             gate.Release();
         }
     }
+
+    private static string AttributionKey(ObjectIdentity identity) =>
+        AttributionRecords.KeyOf(identity.Group, identity.Kind, identity.Namespace, identity.Name);
+
+    // The webhook hashes objects sanitized with the operator's secret policy; a rule with its own policy
+    // hashes its event that way too (only Secrets differ).
+    private ulong AttributionHash(MappingNode obj, WatchRuleSpec rule, byte[] yaml)
+    {
+        if (attribution is null || rule.SecretPolicy is null)
+        {
+            return ResourceCache.HashOf(yaml);
+        }
+
+        var asWebhookSees = sanitizer.Sanitize((MappingNode)obj.DeepClone(), null);
+        return asWebhookSees.IsSkipped ? 0 : ResourceCache.HashOf(Encoding.UTF8.GetBytes(CanonicalYaml.Write(asWebhookSees.Manifest!)));
+    }
+
+    private static bool Excludes(WatchRuleSpec rule, AttributionRecord? credited) =>
+        credited is not null && (rule.ExcludeUsers.Contains(credited.User) || credited.Groups.Any(rule.ExcludeGroups.Contains));
 
     private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
     {

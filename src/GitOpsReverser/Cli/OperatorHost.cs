@@ -56,6 +56,11 @@ internal static class OperatorHost
         // falls back to the defaults here and is reported by the validation at start.
         var settings = builder.Configuration.GetSection(OperatorOptions.Section).Get<OperatorOptions>() ?? new OperatorOptions();
         var listenable = OperatorOptionsValidator.Validate(settings).Count == 0 ? settings : new OperatorOptions();
+        if (listenable.AttributionEnabled)
+        {
+            builder.Services.AddAttribution();
+        }
+
         builder.AddHttpEndpoints(listenable);
         var app = builder.Build();
         app.MapHttpEndpoints(listenable);

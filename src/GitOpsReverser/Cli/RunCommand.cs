@@ -22,9 +22,12 @@ internal static class RunCommand
         var listenAddress = new Option<string?>("--listen-address") { Description = "Address of the health and metrics endpoints (default 0.0.0.0)." };
         var allowLocal = new Option<bool>("--allow-local-repositories") { Description = "Accept GitRepoConfig URLs that are local paths (tests, playgrounds)." };
         var leaderElection = new Option<bool>("--leader-election") { Description = "Elect one leader through the Lease gitops-reverser in --namespace; only it watches and commits." };
+        var attribution = new Option<bool>("--attribution") { Description = "Serve and register the attribution webhook (who made each change)." };
+        var webhookPort = new Option<int?>("--webhook-port") { Description = "The attribution webhook's HTTPS port (default 9443)." };
+        var webhookUrl = new Option<string?>("--webhook-url") { Description = "https://HOST:PORT where the API server reaches the webhook from outside a cluster; turns attribution on." };
         var command = new Command("run", "Run the operator: watch the rules, capture what they select, commit it to Git.")
         {
-            kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal, leaderElection,
+            kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal, leaderElection, attribution, webhookPort, webhookUrl,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -53,6 +56,14 @@ internal static class RunCommand
             {
                 Set(nameof(OperatorOptions.LeaderElection), true);
             }
+
+            if (parseResult.GetValue(attribution))
+            {
+                Set(nameof(OperatorOptions.Attribution), true);
+            }
+
+            Set(nameof(OperatorOptions.WebhookPort), parseResult.GetValue(webhookPort));
+            Set(nameof(OperatorOptions.WebhookUrl), parseResult.GetValue(webhookUrl));
 
             return await RunAsync(overrides, cancellationToken);
         });

@@ -19,7 +19,7 @@ namespace GitOpsReverser.Control;
 /// </summary>
 internal sealed class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
-    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null)
+    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null)
 {
     private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
     private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
@@ -176,7 +176,8 @@ internal sealed class GitRepoConfigReconciler(
                 // clone, and a resync commits what the failed one had queued.
                 Log.WorkerFailed(logger, spec.Id.ToString(), exception);
                 changed();
-            });
+            },
+            attribution);
     }
 
     private async Task RemoveAsync(ResourceKey key)

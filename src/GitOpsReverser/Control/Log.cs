@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(216, LogLevel.Information, "Leader election: released the Lease {Lease}")]
     public static partial void Released(ILogger logger, string lease);
+
+    [LoggerMessage(217, LogLevel.Warning, "The attribution webhook is not registered ({Message}); changes are credited to field managers until it is")]
+    public static partial void AttributionNotRegistered(ILogger logger, string message);
 }

@@ -63,6 +63,35 @@ internal sealed class OperatorOptions : IValidatableObject
     [Range(64 * 1024, long.MaxValue, ErrorMessage = "Operator:QueueBytes must be at least 65536")]
     public long QueueBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Serve the attribution webhook and register it (the ValidatingWebhookConfiguration
+    /// <c>gitops-reverser-attribution</c>, reaching the Service <see cref="WebhookService"/>). Default false.
+    /// </summary>
+    public bool Attribution { get; set; }
+
+    /// <summary>The HTTPS port of the attribution webhook (<c>/attribution</c>). Default 9443.</summary>
+    [Range(1, 65535, ErrorMessage = "Operator:WebhookPort (--webhook-port) must be between 1 and 65535")]
+    public int WebhookPort { get; set; } = 9443;
+
+    /// <summary>
+    /// Where the API server reaches the webhook from outside a cluster (<c>https://HOST:PORT</c>): registered as
+    /// the webhook's <c>url</c>. Setting it turns attribution on. Default none.
+    /// </summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The Service in <see cref="Namespace"/> that reaches the webhook inside a cluster. Default <c>gitops-reverser-webhook</c>.</summary>
+    public string WebhookService { get; set; } = "gitops-reverser-webhook";
+
+    /// <summary>
+    /// A Secret in <see cref="Namespace"/> with <c>tls.crt</c>, <c>tls.key</c> and <c>ca.crt</c> that someone else
+    /// keeps (cert-manager): the webhook serves it and registers its CA, and makes no certificate of its own.
+    /// Default none: the operator keeps its own in <c>gitops-reverser-webhook-tls</c>.
+    /// </summary>
+    public string? WebhookCertificateSecret { get; set; }
+
+    /// <summary>True when the attribution webhook is served and registered.</summary>
+    public bool AttributionEnabled => Attribution || WebhookUrl is not null;
+
     /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -76,6 +105,17 @@ internal sealed class OperatorOptions : IValidatableObject
         if (HealthPort == MetricsPort)
         {
             yield return new ValidationResult("Operator:HealthPort and Operator:MetricsPort must differ", [nameof(HealthPort)]);
+        }
+
+        if (AttributionEnabled && (WebhookPort == HealthPort || WebhookPort == MetricsPort))
+        {
+            yield return new ValidationResult("Operator:WebhookPort must differ from the health and metrics ports", [nameof(WebhookPort)]);
+        }
+
+        if (WebhookUrl is not null && !(Uri.TryCreate(WebhookUrl, UriKind.Absolute, out var url) && url.Scheme == "https" && url.AbsolutePath == "/"))
+        {
+            yield return new ValidationResult(
+                $"Operator:WebhookUrl (--webhook-url) \"{WebhookUrl}\" is not https://HOST[:PORT] (the operator adds /attribution)", [nameof(WebhookUrl)]);
         }
 
         if (!(RetryPeriod > TimeSpan.Zero && RetryPeriod < RenewDeadline && RenewDeadline < LeaseDuration))

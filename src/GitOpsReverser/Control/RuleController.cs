@@ -47,6 +47,7 @@ internal sealed class RuleController : BackgroundService
     private readonly List<ObjectStatus> statuses = [];
     private readonly List<ResolvedRule> activeRules = [];
     private readonly WatchRuleReconciler ruleReconciler;
+    private readonly AttributionRegistration? registration;
     private IReadOnlyList<DiscoveredResource>? discovered;
     private DateTimeOffset lastDiscovery;
     private volatile bool crdsChanged = true;
@@ -54,7 +55,8 @@ internal sealed class RuleController : BackgroundService
 
     public RuleController(
         KubernetesApi api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
-        TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null)
+        TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null,
+        AttributionRecords? attribution = null, WebhookCertificates? certificates = null)
     {
         this.api = api;
         discovery = new ApiDiscovery(http);
@@ -82,7 +84,11 @@ internal sealed class RuleController : BackgroundService
                 signatures.Remove(capture);
                 engine.Remove(capture);
             },
-            Trigger);
+            Trigger, attribution: attribution);
+        if (attribution is not null && certificates is not null)
+        {
+            registration = new AttributionRegistration(http, this.options, certificates, attribution, logger);
+        }
     }
 
     private string OperatorNamespace => options.Namespace ?? OperatorOptions.DefaultNamespace();
@@ -169,6 +175,19 @@ internal sealed class RuleController : BackgroundService
         statuses.Clear();
         statuses.AddRange(await captures.ReconcileAsync(repoStore.Objects, cancellationToken));
         ReconcileRules();
+        if (registration is not null)
+        {
+            // Before new watches start, so that their changes can be attributed; a failure leaves attribution to field managers.
+            try
+            {
+                await registration.SyncAsync(activeRules.SelectMany(active => active.Resources), cancellationToken);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+            {
+                Log.AttributionNotRegistered(logger, exception.Message);
+            }
+        }
+
         await ReconcileReflectorsAsync(cancellationToken);
         reconciled = true;
     }

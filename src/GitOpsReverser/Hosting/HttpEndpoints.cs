@@ -13,7 +13,8 @@ namespace GitOpsReverser.Hosting;
 
 /// <summary>
 /// The operator's one HTTP server, Kestrel: <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c> on the
-/// health port, <c>/metrics</c> (Prometheus text) on the metrics port, both on the listen address.
+/// health port, <c>/metrics</c> (Prometheus text) on the metrics port, and with attribution on,
+/// <c>/attribution</c> over HTTPS on the webhook port, all on the listen address.
 /// Requests are told apart by the port they arrived on, so a port-forward or proxy in front changes nothing.
 /// </summary>
 internal static class HttpEndpoints
@@ -37,13 +38,20 @@ internal static class HttpEndpoints
             {
                 kestrel.Listen(address, settings.MetricsPort);
             }
+
+            if (settings.AttributionEnabled)
+            {
+                // Every new connection gets the current certificate, so a renewed one is served at once.
+                kestrel.Listen(address, settings.WebhookPort, listen => listen.UseHttps(https =>
+                    https.ServerCertificateSelector = (_, _) => kestrel.ApplicationServices.GetRequiredService<WebhookCertificates>().Current));
+            }
         });
         builder.Services.AddHealthChecks().AddCheck<OperatorReadiness>("operator", tags: [ReadinessTag]);
         if (settings.MetricsPort != 0)
         {
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
-                .WithMetrics(metrics => metrics.AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName).AddPrometheusExporter());
+                .WithMetrics(metrics => metrics.AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, AttributionMetrics.MeterName).AddPrometheusExporter());
         }
     }
 
@@ -62,6 +70,16 @@ internal static class HttpEndpoints
         {
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
                 context.Connection.LocalPort == settings.MetricsPort && context.Request.Path == "/metrics");
+        }
+
+        if (settings.AttributionEnabled)
+        {
+            var webhook = app.Services.GetRequiredService<AttributionWebhook>();
+            _ = app.Services.GetRequiredService<AttributionMetrics>();
+            app.Use((context, next) =>
+                context.Connection.LocalPort == settings.WebhookPort && context.Request.Path == AttributionWebhook.Path
+                    ? webhook.HandleAsync(context)
+                    : next(context));
         }
 
         app.Run(context =>

@@ -40,6 +40,22 @@ internal static class OperatorServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds attribution (<see cref="OperatorOptions.AttributionEnabled"/>): the records, the webhook, its
+    /// certificate, kept current by <see cref="WebhookCertificateRefresher"/> on every replica.
+    /// </summary>
+    public static IServiceCollection AddAttribution(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => new Capture.AttributionRecords(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new WebhookCertificates(provider.GetRequiredService<HttpClient>(),
+            provider.GetRequiredService<IOptions<OperatorOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookCertificates>>()));
+        services.AddSingleton<AttributionMetrics>();
+        services.AddSingleton<AttributionWebhook>();
+        services.AddHostedService<WebhookCertificateRefresher>();
+        return services;
+    }
+
     /// <summary>The kubeconfig file and context when given; else <c>KUBECONFIG</c> or <c>~/.kube/config</c>; else the in-cluster configuration.</summary>
     public static KubernetesClientConfiguration KubernetesConnection(OperatorOptions options)
     {

@@ -58,7 +58,8 @@ public sealed class RepoCaptureTests
         var change = pipeline.Changes.Should().ContainSingle().Which;
         change.Path.Should().Be("namespaces/team-a/ConfigMap/app.yaml");
         change.Description.Operation.Should().Be(ChangeOperation.Create);
-        change.Description.User.Should().Be("kubectl-edit");
+        change.Description.Manager.Should().Be("kubectl-edit");
+        change.Description.User.Should().BeNull("without attribution no user is known");
         change.Description.ResourceVersion.Should().Be("10");
         Encoding.UTF8.GetString(change.Content!).Should().Be("""
             apiVersion: v1

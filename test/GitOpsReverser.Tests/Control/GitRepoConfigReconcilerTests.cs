@@ -120,14 +120,4 @@ public sealed class GitRepoConfigReconcilerTests
             await Task.Delay(10);
         }
     }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset now = start;
-
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public void Advance(TimeSpan by) => now += by;
-    }
 }

@@ -112,9 +112,15 @@ public sealed partial class ChartTemplateTests
 
     [TestCase("default")]
     [TestCase("all-options")]
-    public async Task Rbac_WritesOnlyStatusAndTheLease_ReadsSecretsOnlyWhenAllowed(string name)
+    [TestCase("attribution")]
+    public async Task Rbac_WritesOnlyStatusTheLeaseAndTheWebhooksOwnObjects_ReadsSecretsOnlyWhenAllowed(string name)
     {
-        var documents = Documents(await RenderAsync(name == "default" ? [] : ["-f", AllOptions]));
+        var documents = Documents(await RenderAsync(name switch
+        {
+            "default" => [],
+            "attribution" => ["--set", "attribution.enabled=true"],
+            _ => ["-f", AllOptions],
+        }));
         var rules = documents.Where(document => Kind(document) is "ClusterRole" or "Role")
             .SelectMany(role => ((List<object>)role["rules"]).Cast<Dictionary<object, object>>().Select(rule => (Kind(role), Rule: rule)))
             .ToList();
@@ -125,15 +131,18 @@ public sealed partial class ChartTemplateTests
             var resources = Strings(rule, "resources");
             if (verbs.Except(["get", "list", "watch"]).Any())
             {
+                var names = rule.TryGetValue("resourceNames", out var named) ? ((List<object>)named).Cast<string>().ToList() : [];
                 var allowedWrite = (resources.All(resource => resource.EndsWith("/status", StringComparison.Ordinal)) && verbs.SequenceEqual(["patch"]))
-                    || (kind == "Role" && resources.SequenceEqual(["leases"]));
-                allowedWrite.Should().BeTrue($"{kind} rule {string.Join(',', verbs)} on {string.Join(',', resources)} is a write beyond status and the Lease");
+                    || (kind == "Role" && resources.SequenceEqual(["leases"]))
+                    || (resources.SequenceEqual(["validatingwebhookconfigurations"]) && names.SequenceEqual(["gitops-reverser-attribution"]))
+                    || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || verbs.SequenceEqual(["create"])));
+                allowedWrite.Should().BeTrue($"{kind} rule {string.Join(',', verbs)} on {string.Join(',', resources)} is a write beyond status, the Lease and the webhook's own objects");
             }
         }
 
         var clusterReadsSecrets = rules.Any(pair => pair.Item1 == "ClusterRole"
             && (Strings(pair.Rule, "resources").Contains("*") && Strings(pair.Rule, "apiGroups").Contains("*") || Strings(pair.Rule, "resources").Contains("secrets")));
-        clusterReadsSecrets.Should().Be(name == "default", "rbac.readSecrets decides whether Secrets are read cluster-wide");
+        clusterReadsSecrets.Should().Be(name != "all-options", "rbac.readSecrets decides whether Secrets are read cluster-wide");
         rules.Where(pair => pair.Item1 == "Role" && Strings(pair.Rule, "resources").Contains("leases") && pair.Rule.ContainsKey("resourceNames"))
             .Should().ContainSingle().Which.Rule["resourceNames"].Should().BeEquivalentTo(new List<object> { "gitops-reverser" });
     }

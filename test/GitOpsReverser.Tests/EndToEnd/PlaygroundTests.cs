@@ -31,7 +31,7 @@ public sealed class PlaygroundTests
 
         var kubectl = new Kubectl(Kubectl.Installed, Path.Combine(directory, "kubeconfig"), temp.Combine("kubectl-cache"));
         (await kubectl.RunAsync("create configmap hello -n staging --from-literal=greeting=hi")).ShouldSucceed();
-        const string Subject = "[CREATE] ConfigMap/hello in ns/staging by manager/kubectl-create";
+        const string Subject = "[CREATE] ConfigMap/hello in ns/staging by user/admin@playground.local";
         await WaitForLineAsync(playground, line => line == Subject);
         GitCli.Log(Path.Combine(directory, "audit.git")).Should().Contain(Subject);
         var rules = (await kubectl.RunAsync("get watchrules -A")).ShouldSucceed().Output;
@@ -64,7 +64,7 @@ public sealed class PlaygroundTests
 
         var kubectl = new Kubectl(Kubectl.Installed, Path.Combine(first, "kubeconfig"), temp.Combine("kubectl-cache"));
         (await kubectl.RunAsync("create configmap only-in-first -n production --from-literal=a=b")).ShouldSucceed();
-        await WaitForLineAsync(one, line => line == "[CREATE] ConfigMap/only-in-first in ns/production by manager/kubectl-create");
+        await WaitForLineAsync(one, line => line == "[CREATE] ConfigMap/only-in-first in ns/production by user/admin@playground.local");
         two.Output.Should().NotContain("only-in-first");
 
         (await one.SignalAsync("TERM")).Should().Be(0, one.Output);

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Kube;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsReverser.Control;
+
+/// <summary>
+/// Keeps the ValidatingWebhookConfiguration <c>gitops-reverser-attribution</c> in line with the active
+/// rules: one webhook that always allows (<c>failurePolicy: Ignore</c>, <c>sideEffects: None</c>,
+/// <c>timeoutSeconds: 2</c>, <c>matchPolicy: Equivalent</c>) for CREATE, UPDATE and DELETE of exactly the
+/// resources the rules capture, reached through <c>--webhook-url</c> or the webhook Service, with the
+/// webhook certificate's CA as <c>caBundle</c>, and a match condition that leaves out the operator's own
+/// requests. It writes only when something changed.
+/// </summary>
+internal sealed partial class AttributionRegistration(
+    HttpClient http, OperatorOptions options, WebhookCertificates certificates, AttributionRecords records, ILogger logger)
+{
+    public const string Name = "gitops-reverser-attribution";
+    private const string Collection = "apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations";
+    private static readonly TimeSpan Recheck = TimeSpan.FromMinutes(5);
+    private string? applied;
+    private DateTimeOffset appliedAt;
+    private bool knowsItself;
+
+    /// <summary>Brings the registration to <paramref name="resources"/> (the resolved resources of every active rule).</summary>
+    public async Task SyncAsync(IEnumerable<WatchedResource> resources, CancellationToken cancellationToken)
+    {
+        await certificates.EnsureAsync(cancellationToken);
+        if (!knowsItself)
+        {
+            records.IgnoredUser = await WhoAmIAsync(cancellationToken);
+            knowsItself = true;
+        }
+
+        var webhooks = new JsonArray(Webhook(resources));
+        var desired = webhooks.ToJsonString();
+
+        // Unchanged since the last write, which is recent: nothing to do. Every few minutes the object is
+        // written again in any case, so that a helm upgrade or a hand edit does not stay.
+        if (desired == applied && DateTimeOffset.UtcNow - appliedAt < Recheck)
+        {
+            return;
+        }
+
+        using var current = await http.GetAsync($"{Collection}/{Name}", cancellationToken);
+        HttpResponseMessage written;
+        if (current.StatusCode == HttpStatusCode.NotFound)
+        {
+            written = await http.PostAsJsonAsync(Collection, new JsonObject
+            {
+                ["apiVersion"] = "admissionregistration.k8s.io/v1",
+                ["kind"] = "ValidatingWebhookConfiguration",
+                ["metadata"] = new JsonObject { ["name"] = Name, ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "gitops-reverser" } },
+                ["webhooks"] = webhooks,
+            }, cancellationToken);
+        }
+        else
+        {
+            current.EnsureSuccessStatusCode();
+            var existing = await current.Content.ReadFromJsonAsync<JsonObject>(cancellationToken)
+                ?? throw new InvalidOperationException($"the ValidatingWebhookConfiguration {Name} could not be read");
+            existing["webhooks"] = webhooks;
+            existing["metadata"]!.AsObject().Remove("managedFields");
+            written = await http.PutAsJsonAsync($"{Collection}/{Name}", existing, cancellationToken);
+        }
+
+        using (written)
+        {
+            if (!written.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException(
+                    $"cannot write the ValidatingWebhookConfiguration {Name}: {(int)written.StatusCode} {await written.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+        }
+
+        if (desired != applied)
+        {
+            Log.Registered(logger, Name, resources.Count());
+        }
+
+        applied = desired;
+        appliedAt = DateTimeOffset.UtcNow;
+    }
+
+    private JsonObject Webhook(IEnumerable<WatchedResource> resources)
+    {
+        var rules = resources.Distinct()
+            .GroupBy(resource => (resource.Group, resource.Version))
+            .OrderBy(group => group.Key.Group, StringComparer.Ordinal).ThenBy(group => group.Key.Version, StringComparer.Ordinal)
+            .Select(group => (JsonNode)new JsonObject
+            {
+                ["apiGroups"] = new JsonArray(group.Key.Group),
+                ["apiVersions"] = new JsonArray(group.Key.Version),
+                ["resources"] = new JsonArray([.. group.Select(resource => (JsonNode)resource.Plural).OrderBy(plural => (string)plural!, StringComparer.Ordinal)]),
+                ["operations"] = new JsonArray("CREATE", "UPDATE", "DELETE"),
+                ["scope"] = "*",
+            });
+        var clientConfig = options.WebhookUrl is { } url
+            ? new JsonObject { ["url"] = url.TrimEnd('/') + "/attribution" }
+            : new JsonObject
+            {
+                ["service"] = new JsonObject
+                {
+                    ["namespace"] = options.Namespace ?? OperatorOptions.DefaultNamespace(),
+                    ["name"] = options.WebhookService,
+                    ["path"] = "/attribution",
+                    ["port"] = 443,
+                },
+            };
+        clientConfig["caBundle"] = certificates.CaBundle;
+        var webhook = new JsonObject
+        {
+            ["name"] = "attribution.configbutler.ai",
+            ["clientConfig"] = clientConfig,
+            ["rules"] = new JsonArray([.. rules]),
+            ["failurePolicy"] = "Ignore",
+            ["sideEffects"] = "None",
+            ["timeoutSeconds"] = 2,
+            ["matchPolicy"] = "Equivalent",
+            ["admissionReviewVersions"] = new JsonArray("v1"),
+        };
+        if (records.IgnoredUser is { } self)
+        {
+            webhook["matchConditions"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "not-the-operator",
+                ["expression"] = $"request.userInfo.username != '{self.Replace("'", "\\'", StringComparison.Ordinal)}'",
+            });
+        }
+
+        return webhook;
+    }
+
+    // The operator's own username, as the API server sees it (a SelfSubjectReview).
+    private async Task<string?> WhoAmIAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("apis/authentication.k8s.io/v1/selfsubjectreviews",
+            new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "SelfSubjectReview" }, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (string?)(await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))?["status"]?["userInfo"]?["username"]
+            : null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Registered the attribution webhook {Name} for {Count} resource type(s)")]
+        public static partial void Registered(ILogger logger, string name, int count);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GitOpsReverser.Capture;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace GitOpsReverser.Hosting;
+
+/// <summary>
+/// The attribution webhook, <c>POST /attribution</c>: a validating admission webhook that always allows and
+/// only records who wrote what (<see cref="AttributionRecords"/>). It keeps the user, groups, operation,
+/// object identity, request uid and the hash of the sanitized object; never the object, and it logs no
+/// content. Dry runs, subresource writes (status) and the operator's own requests are not recorded. A body
+/// that is not an AdmissionReview gets 400, one over 8 MiB 413; neither stops anything else.
+/// </summary>
+internal sealed partial class AttributionWebhook(
+    AttributionRecords records, Sanitizer sanitizer, AttributionMetrics metrics, TimeProvider time, ILogger<AttributionWebhook> logger)
+{
+    public const string Path = "/attribution";
+    public const long MaxBodyBytes = 8 * 1024 * 1024;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await Reject(context, StatusCodes.Status405MethodNotAllowed, "POST an AdmissionReview");
+            return;
+        }
+
+        if (!(context.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await Reject(context, StatusCodes.Status415UnsupportedMediaType, "an AdmissionReview is application/json");
+            return;
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            await Reject(context, StatusCodes.Status413PayloadTooLarge, $"an AdmissionReview over {MaxBodyBytes} bytes");
+            return;
+        }
+
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > MaxBodyBytes)
+                {
+                    await Reject(context, StatusCodes.Status413PayloadTooLarge, $"an AdmissionReview over {MaxBodyBytes} bytes");
+                    return;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            body = buffer.ToArray();
+        }
+
+        JsonObject? request;
+        try
+        {
+            request = (JsonNode.Parse(body) as JsonObject)?["request"] as JsonObject;
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request?["uid"] is not JsonValue uidValue || !uidValue.TryGetValue<string>(out var uid))
+        {
+            await Reject(context, StatusCodes.Status400BadRequest, "the body is not an AdmissionReview with a request and its uid");
+            return;
+        }
+
+        try
+        {
+            metrics.Request(Record(request, uid) ? "recorded" : "ignored");
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException or ManifestFormatException)
+        {
+            // Attribution is best effort; the write goes on either way. The object's content is never logged.
+            metrics.Request("unreadable");
+            Log.NotRecorded(logger, uid, exception.GetType().Name);
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(
+            $$$"""{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":{{{JsonSerializer.Serialize(uid)}}},"allowed":true}}""",
+            context.RequestAborted);
+    }
+
+    // True when recorded; false for what is never recorded.
+    private bool Record(JsonObject request, string uid)
+    {
+        var operation = (string?)request["operation"];
+        var user = (string?)request["userInfo"]?["username"];
+        if (request["dryRun"]?.GetValue<bool>() == true || operation is not ("CREATE" or "UPDATE" or "DELETE") || string.IsNullOrEmpty(user)
+            || user == records.IgnoredUser || !string.IsNullOrEmpty((string?)request["subResource"]))
+        {
+            return false;
+        }
+
+        var subject = (operation == "DELETE" ? request["oldObject"] : request["object"]) as JsonObject;
+        var name = (string?)request["name"] is { Length: > 0 } requested ? requested : (string?)subject?["metadata"]?["name"];
+        if (string.IsNullOrEmpty(name))
+        {
+            // generateName: the name is not known until the object is stored.
+            return false;
+        }
+
+        ulong hash = 0;
+        if (operation != "DELETE")
+        {
+            var manifest = JsonManifestReader.Read(Encoding.UTF8.GetBytes(subject?.ToJsonString() ?? "{}")) as MappingNode
+                ?? throw new FormatException("the request's object is not an object");
+            var sanitized = sanitizer.Sanitize(manifest);
+            hash = sanitized.IsSkipped ? 0 : ResourceCache.HashOf(Encoding.UTF8.GetBytes(CanonicalYaml.Write(sanitized.Manifest!)));
+        }
+
+        var groups = (request["userInfo"]?["groups"] as JsonArray ?? []).Select(group => (string?)group ?? "").Where(group => group.Length > 0).ToList();
+        var ns = (string?)request["namespace"] is { Length: > 0 } inNamespace ? inNamespace : null;
+        records.Add(new AttributionRecord(
+            AttributionRecords.KeyOf((string?)request["kind"]?["group"] ?? "", (string?)request["kind"]?["kind"] ?? "", ns, name),
+            operation, hash, user, groups, uid, time.GetUtcNow()));
+        return true;
+    }
+
+    private async Task Reject(HttpContext context, int status, string message)
+    {
+        metrics.Request("rejected");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync($"{message}\n");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Admission request {Uid} was allowed but not recorded for attribution ({Error})")]
+        public static partial void NotRecorded(ILogger logger, string uid, string error);
+    }
+}

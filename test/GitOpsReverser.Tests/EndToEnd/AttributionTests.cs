@@ -1,0 +1,219 @@
+using System.Globalization;
+using GitOpsReverser.Tests.TestSupport;
+
+namespace GitOpsReverser.Tests.EndToEnd;
+
+/// <summary>
+/// Attribution through the operator's webhook, registered with <c>--webhook-url</c> and called by KubeSim
+/// over TLS: each user's kubectl (their own token) is named in the commit and authors it, a service account
+/// too; dry runs record nothing; two users editing one object 50 ms apart are each credited; a webhook that
+/// cannot be reached blocks nothing and the commit names the field manager.
+/// </summary>
+[Category("Integration")]
+public sealed class AttributionTests
+{
+    private const string Users = """
+        users:
+          - {name: admin, token: admin-token, groups: [system:masters]}
+          - {name: gitops-reverser, token: operator-token, groups: [system:masters]}
+          - {name: alice@company.com, token: alice-token, groups: [developers]}
+          - {name: bob, token: bob-token, groups: [developers, ops]}
+        """;
+
+    private TempDirectory users = null!;
+    private OperatorTestbed bed = null!;
+    private Kubectl alice = null!;
+    private Kubectl bob = null!;
+    private int commits;
+    private int webhookPort;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        users = new TempDirectory();
+        await File.WriteAllTextAsync(users.Combine("users.yaml"), Users);
+        bed = await OperatorTestbed.StartAsync(users.Combine("users.yaml"));
+        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        var port = webhookPort = LoopbackPorts.Free();
+        await bed.StartOperatorAsync("operator-token", new Dictionary<string, string>
+        {
+            ["GITOPS_REVERSER_Operator__WebhookUrl"] = $"https://127.0.0.1:{port}",
+            ["GITOPS_REVERSER_Operator__WebhookPort"] = port.ToString(CultureInfo.InvariantCulture),
+        });
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+        (await bed.KubectlAsync("get validatingwebhookconfiguration gitops-reverser-attribution")).ShouldSucceed();
+        alice = KubectlAs("alice-token");
+        bob = KubectlAs("bob-token");
+        commits = GitCli.Log(bed.Remote).Count;
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await bed.DisposeAsync();
+        users.Dispose();
+    }
+
+    private Kubectl KubectlAs(string token)
+    {
+        var kubeconfig = bed.Temp.Combine($"kubeconfig-{token}");
+        File.WriteAllText(kubeconfig, bed.Sim.Kubeconfig(token));
+        return new Kubectl(Kubectl.Installed, kubeconfig, bed.Temp.Combine($"cache-{token}"));
+    }
+
+    private string Body(int skip = 0) => GitCli.Run(bed.Remote, "log", "-1", $"--skip={skip}", "--format=%B", "main");
+
+    [Test]
+    public async Task EachUsersChange_NamesThatUser_AndTheUserAuthorsTheCommit()
+    {
+        (await alice.RunAsync("create configmap settings -n apps --from-literal=mode=fast")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/settings in ns/apps by user/alice@company.com");
+        GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("alice@company.com <alice@company.com>");
+        Body().Should().Contain("- User: alice@company.com\n- Groups: developers, system:authenticated\n");
+
+        (await bob.RunAsync("apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: apps}\ndata: {mode: slow}\n")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/settings in ns/apps by user/bob");
+        GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("bob <bob@cluster.local>");
+
+        // A dry run is not a change: nothing is recorded, nothing committed; the next change is still alice's own.
+        (await bob.RunAsync("patch configmap settings -n apps --dry-run=server -p {\"data\":{\"mode\":\"dry\"}}")).ShouldSucceed();
+        (await alice.RunAsync("delete configmap settings -n apps")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[DELETE] ConfigMap/settings in ns/apps by user/alice@company.com");
+        GitCli.Log(bed.Remote).Should().NotContain(subject => subject.Contains("dry", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task AServiceAccount_IsNamedAsKubernetesNamesIt()
+    {
+        (await bed.ApplyAsync("""
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: deployer, namespace: apps}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: configmaps, namespace: apps}
+            rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, create, patch]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: deployer, namespace: apps}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmaps}
+            subjects: [{kind: ServiceAccount, name: deployer, namespace: apps}]
+            """)).ShouldSucceed();
+        var token = (await bed.KubectlAsync("create token deployer -n apps")).ShouldSucceed().Output.Trim();
+        var deployer = KubectlAs(token);
+
+        (await deployer.RunAsync("create configmap release -n apps --from-literal=version=1")).ShouldSucceed();
+
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/release in ns/apps by user/system:serviceaccount:apps:deployer");
+        GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("system:serviceaccount:apps:deployer <system:serviceaccount:apps:deployer@cluster.local>");
+        Body().Should().Contain("- Groups: system:serviceaccounts, system:serviceaccounts:apps, system:authenticated\n");
+    }
+
+    [Test]
+    public async Task TwoUsersFiftyMillisecondsApart_AreEachCredited()
+    {
+        (await alice.RunAsync("create configmap shared -n apps --from-literal=owner=none")).ShouldSucceed();
+        await bed.CommitAsync(++commits);
+
+        var first = alice.RunAsync("patch configmap shared -n apps -p {\"data\":{\"owner\":\"alice\"}}");
+        await Task.Delay(50);
+        var second = bob.RunAsync("patch configmap shared -n apps -p {\"data\":{\"owner\":\"bob\"}}");
+        (await first).ShouldSucceed();
+        (await second).ShouldSucceed();
+
+        commits += 2;
+        var subjects = (await bed.CommitsAsync(commits)).Take(2).ToList();
+        subjects.Should().BeEquivalentTo("[UPDATE] ConfigMap/shared in ns/apps by user/alice@company.com", "[UPDATE] ConfigMap/shared in ns/apps by user/bob");
+        var owner = bed.Show("namespaces/apps/ConfigMap/shared.yaml").Contains("owner: bob", StringComparison.Ordinal) ? "bob" : "alice@company.com";
+        subjects[0].Should().EndWith($"by user/{owner}", "the newest commit holds the final state, written by its own user");
+    }
+
+    [Test]
+    public async Task TwoHundredObjectsInOneApply_AreAllCreditedToTheirUser()
+    {
+        var manifests = string.Join("---\n", Enumerable.Range(0, 200).Select(i => $"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: bulk-{i:D3}, namespace: apps}}\ndata: {{i: \"{i}\"}}\n"));
+
+        (await alice.RunAsync("apply -f -", manifests)).ShouldSucceed();
+
+        var subjects = (await bed.CommitsAsync(commits + 200)).Take(200).ToList();
+        subjects.Should().OnlyContain(subject => subject.EndsWith(" by user/alice@company.com", StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task AWebhookThatCannotBeReached_BlocksNothing_AndTheCommitNamesTheFieldManager()
+    {
+        // As if the operator's webhook port were closed: the registration points at a port nobody listens on.
+        var closed = LoopbackPorts.Free();
+        (await bed.KubectlAsync("patch validatingwebhookconfiguration gitops-reverser-attribution --type=json -p "
+            + $"[{{\"op\":\"replace\",\"path\":\"/webhooks/0/clientConfig/url\",\"value\":\"https://127.0.0.1:{closed}/attribution\"}}]")).ShouldSucceed();
+        var editor = bed.Script("edit.sh", "sed -i 's/mode: fast/mode: slow/' \"$1\"");
+        (await bed.KubectlAsync("create configmap settings -n apps --from-literal=mode=fast")).ShouldSucceed();
+        await bed.CommitAsync(++commits);
+
+        (await alice.RunAsync("edit configmap settings -n apps", environment: new Dictionary<string, string> { ["EDITOR"] = editor })).ShouldSucceed();
+
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/settings in ns/apps by manager/kubectl-edit");
+        GitCli.Log(bed.Remote, "%an")[0].Should().Be("GitOps Reverser", "a field manager is not a person");
+        Body().Should().Contain("- User: unknown\n");
+    }
+
+    [Test]
+    public async Task BadRequests_AreRefusedClearly_TheOperatorGoesOn_AndNoSecretValueIsLogged()
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{webhookPort}") };
+        const string SecretValue = "s3cr3t-Value-that-must-never-be-logged";
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(SecretValue));
+
+        using (var notJson = await https.PostAsync("/attribution", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")))
+        {
+            ((int)notJson.StatusCode).Should().Be(400);
+            (await notJson.Content.ReadAsStringAsync()).Should().Be("the body is not an AdmissionReview with a request and its uid\n");
+        }
+
+        using (var huge = await https.PostAsync("/attribution", new ByteArrayContent(new byte[9 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } }))
+        {
+            ((int)huge.StatusCode).Should().Be(413);
+        }
+
+        using (var text = await https.PostAsync("/attribution", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")))
+        {
+            ((int)text.StatusCode).Should().Be(415);
+        }
+
+        using var plain = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webhookPort}") };
+        var overPlainHttp = () => plain.GetAsync("/attribution");
+        await overPlainHttp.Should().ThrowAsync<HttpRequestException>("the webhook speaks TLS only");
+
+        // A Secret passing through, odd data and all: the request is allowed, and nothing of its content reaches the log.
+        var review = $$$"""
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"0f6c1c52-1d0e-4b0f-9b5e-000000000001",
+             "kind":{"group":"","version":"v1","kind":"Secret"},"resource":{"group":"","version":"v1","resource":"secrets"},
+             "namespace":"apps","name":"db","operation":"CREATE","userInfo":{"username":"alice@company.com","groups":["developers"]},
+             "object":{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"apps","annotations":{"note":"{{{SecretValue}}}"}},
+                       "data":["{{{encoded}}}"],"stringData":{"password":"{{{SecretValue}}}"} } } }
+            """;
+        using (var allowed = await https.PostAsync("/attribution", new StringContent(review, System.Text.Encoding.UTF8, "application/json")))
+        {
+            allowed.IsSuccessStatusCode.Should().BeTrue();
+            (await allowed.Content.ReadAsStringAsync()).Should().Be(
+                """{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"0f6c1c52-1d0e-4b0f-9b5e-000000000001","allowed":true}}""");
+        }
+
+        (await alice.RunAsync("create configmap after -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/after in ns/apps by user/alice@company.com");
+        bed.Operator!.HasExited.Should().BeFalse();
+        bed.Operator.Output.Should().NotContain(SecretValue).And.NotContain(encoded);
+        using var metrics = new HttpClient();
+        var scraped = await metrics.GetStringAsync($"http://127.0.0.1:{bed.Operator.MetricsPort}/metrics");
+        scraped.Should().MatchRegex(@"gitops_reverser_attribution_requests_total\{[^}]*outcome=""rejected""[^}]*\} 3\b")
+            .And.MatchRegex(@"gitops_reverser_attribution_requests_total\{[^}]*outcome=""recorded""[^}]*\} [2-9]")
+            .And.Contain("gitops_reverser_attribution_records")
+            .And.Contain("gitops_reverser_attribution_records_dropped_total");
+    }
+}
