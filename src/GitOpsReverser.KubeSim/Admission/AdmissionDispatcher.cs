@@ -38,7 +38,7 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
             {
                 if (webhook is JsonObject hook && WebhookRules.Matches(hook, type, operation, subresource, subject, old, store))
                 {
-                    await CallAsync(hook, type, operation, subresource, old, updated, context, cancellationToken);
+                    await CallAsync(hook, type, operation, subresource, old, updated, context, store, cancellationToken);
                 }
             }
         }
@@ -46,7 +46,7 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
 
     private static async Task CallAsync(
         JsonObject hook, ResourceType type, string operation, string? subresource, JsonObject? old, JsonObject? updated,
-        WriteContext context, CancellationToken cancellationToken)
+        WriteContext context, ObjectStore store, CancellationToken cancellationToken)
     {
         var name = (string?)hook["name"] ?? "";
         var failurePolicy = (string?)hook["failurePolicy"] ?? "Fail";
@@ -83,12 +83,21 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
         JsonObject? response;
         try
         {
-            if (url is null)
+            if (!MatchConditions.Hold(hook, context.User.Username))
             {
-                throw new InvalidOperationException("clientConfig.service is not supported by KubeSim: use clientConfig.url");
+                return;
             }
 
-            using var client = CreateClient((string?)hook["clientConfig"]?["caBundle"], timeout);
+            string? serverName = null;
+            if (url is null)
+            {
+                var service = hook["clientConfig"]?["service"] as JsonObject
+                    ?? throw new InvalidOperationException("clientConfig has neither url nor service");
+                var resolved = WebhookService.Resolve(service, store);
+                (url, serverName) = (resolved.Url.ToString(), resolved.ServerName);
+            }
+
+            using var client = CreateClient((string?)hook["clientConfig"]?["caBundle"], timeout, serverName);
             using var reply = await client.PostAsJsonAsync(url, review, cancellationToken);
             reply.EnsureSuccessStatusCode();
             var body = await reply.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
@@ -98,6 +107,8 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
         {
             if (failurePolicy == "Ignore")
             {
+                // As the API server logs it: the request goes on without the webhook.
+                Console.Error.WriteLine($"kubesim: failed calling webhook \"{name}\", failing open: {exception.GetBaseException().Message}");
                 return;
             }
 
@@ -119,7 +130,8 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
         throw new ApiException(code, (string?)result?["reason"] ?? "Forbidden", text);
     }
 
-    private static HttpClient CreateClient(string? caBundle, TimeSpan timeout)
+    // serverName: the name the certificate must carry when the address is a pod's IP (a Service's webhook).
+    private static HttpClient CreateClient(string? caBundle, TimeSpan timeout, string? serverName = null)
     {
         var trusted = new X509Certificate2Collection();
         if (!string.IsNullOrEmpty(caBundle))
@@ -139,7 +151,11 @@ internal sealed class AdmissionDispatcher(ObjectStore store)
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            var hostMatches = (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+            // A Service's webhook is called at a pod's address; its certificate must name the Service.
+            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            var hostMatches = serverName is null
+                ? (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+                : presented.MatchesHostname(serverName);
             return hostMatches && chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
         };
         return new HttpClient(handler) { Timeout = timeout };

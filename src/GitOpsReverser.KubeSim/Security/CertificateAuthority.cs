@@ -23,7 +23,7 @@ internal sealed class CertificateAuthority : IDisposable
 
     public string CertificatePem => Certificate.ExportCertificatePem();
 
-    public static CertificateAuthority Create(string commonName = "kubesim-ca", IEnumerable<IPAddress>? moreAddresses = null)
+    public static CertificateAuthority Create(string commonName = "kubesim-ca", IEnumerable<IPAddress>? moreAddresses = null, IEnumerable<string>? moreNames = null)
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -42,6 +42,11 @@ internal sealed class CertificateAuthority : IDisposable
         foreach (var address in moreAddresses ?? [])
         {
             names.AddIpAddress(address);
+        }
+
+        foreach (var name in moreNames ?? [])
+        {
+            names.AddDnsName(name);
         }
         servingRequest.CertificateExtensions.Add(names.Build());
         servingRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));

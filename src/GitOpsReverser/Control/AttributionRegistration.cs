@@ -19,6 +19,9 @@ internal sealed partial class AttributionRegistration(
     HttpClient http, OperatorOptions options, WebhookCertificates certificates, AttributionRecords records, ILogger logger)
 {
     public const string Name = "gitops-reverser-attribution";
+
+    /// <summary>With leader election in a cluster, the leader's pod carries this label and the webhook Service selects it.</summary>
+    public const string LeaderLabel = "gitops-reverser.configbutler.ai/attribution-leader";
     private const string Collection = "apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations";
     private static readonly TimeSpan Recheck = TimeSpan.FromMinutes(5);
     private string? applied;
@@ -37,10 +40,17 @@ internal sealed partial class AttributionRegistration(
 
         var webhooks = new JsonArray(Webhook(resources));
         var desired = webhooks.ToJsonString();
+        var recheck = DateTimeOffset.UtcNow - appliedAt >= Recheck;
+        if ((applied is null || recheck) && options.LeaderElection && options.WebhookUrl is null
+            && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod)
+        {
+            await LabelLeaderAsync(pod, cancellationToken);
+        }
+
 
         // Unchanged since the last write, which is recent: nothing to do. Every few minutes the object is
         // written again in any case, so that a helm upgrade or a hand edit does not stay.
-        if (desired == applied && DateTimeOffset.UtcNow - appliedAt < Recheck)
+        if (desired == applied && !recheck)
         {
             return;
         }
@@ -132,6 +142,34 @@ internal sealed partial class AttributionRegistration(
         }
 
         return webhook;
+    }
+
+    // Records only help the leader, which commits: the webhook Service selects the pod with the leader label.
+    // The leader puts it on its pod and takes it off any other (a pod that lost the Lease, or was killed).
+    private async Task LabelLeaderAsync(string pod, CancellationToken cancellationToken)
+    {
+        var ns = options.Namespace ?? OperatorOptions.DefaultNamespace();
+        using var labelled = await http.GetAsync($"api/v1/namespaces/{ns}/pods?labelSelector={Uri.EscapeDataString(LeaderLabel + "=true")}", cancellationToken);
+        labelled.EnsureSuccessStatusCode();
+        var others = ((await labelled.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))?["items"] as JsonArray ?? [])
+            .Select(item => (string?)item?["metadata"]?["name"]).Where(name => name is not null && name != pod).ToList();
+        foreach (var other in others)
+        {
+            await PatchLabelAsync(ns, other!, null, cancellationToken);
+        }
+
+        await PatchLabelAsync(ns, pod, "true", cancellationToken);
+    }
+
+    private async Task PatchLabelAsync(string ns, string pod, string? value, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { [LeaderLabel] = value } } }.ToJsonString(),
+            System.Text.Encoding.UTF8, "application/merge-patch+json");
+        using var response = await http.PatchAsync($"api/v1/namespaces/{ns}/pods/{pod}", content, cancellationToken);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+        {
+            throw new InvalidOperationException($"cannot label the pod {ns}/{pod}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
     }
 
     // The operator's own username, as the API server sees it (a SelfSubjectReview).

@@ -55,7 +55,8 @@ public sealed class AdmissionWebhookTests
         }
     }
 
-    private Task RegisterAsync(string url, string failurePolicy, string? caBundle = null) =>
+    private Task RegisterAsync(string url, string failurePolicy, string? caBundle = null,
+        IList<V1MatchCondition>? matchConditions = null, Admissionregistrationv1ServiceReference? service = null) =>
         admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(new V1ValidatingWebhookConfiguration
         {
             Metadata = new V1ObjectMeta { Name = "audit-" + ns },
@@ -70,9 +71,11 @@ public sealed class AdmissionWebhookTests
                     TimeoutSeconds = 2,
                     ClientConfig = new Admissionregistrationv1WebhookClientConfig
                     {
-                        Url = url,
+                        Url = service is null ? url : null,
+                        Service = service,
                         CaBundle = Convert.FromBase64String(caBundle ?? webhook.CaBundle),
                     },
+                    MatchConditions = matchConditions,
                     NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["webhook"] = ns } },
                     Rules =
                     [
@@ -100,6 +103,66 @@ public sealed class AdmissionWebhookTests
 
     private List<JsonObject> RequestsFor(string name) =>
         [.. webhook.Requests.Where(request => (string?)request["namespace"] == ns && (string?)request["name"] == name)];
+
+    [Test]
+    public async Task MatchConditions_LeaveOutAUser_AndOneKubeSimCannotEvaluateFallsToTheFailurePolicy()
+    {
+        await RegisterAsync(webhook.Url, "Fail", matchConditions: [new V1MatchCondition { Expression = "request.userInfo.username != 'alice'", Name = "not-alice" }]);
+
+        await alice.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("by-alice"), ns);
+        await admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("by-admin"), ns);
+
+        RequestsFor("by-alice").Should().BeEmpty("the condition leaves alice's requests out");
+        RequestsFor("by-admin").Should().ContainSingle();
+
+        await RemoveWebhooksAsync();
+        await RegisterAsync(webhook.Url, "Fail", matchConditions: [new V1MatchCondition { Expression = "has(object.metadata.labels)", Name = "labelled" }]);
+        var failed = () => admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("unevaluated"), ns);
+        (await failed.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.InternalServerError);
+    }
+
+    [Test]
+    public async Task ServiceWebhook_IsCalledAtAReadyPodOfTheService_UnderTheServicesName()
+    {
+        await using var served = await WebhookServer.StartAsync($"audit.{ns}.svc");
+        var port = new Uri(served.Url).Port;
+        await admin.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "audit" },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { ["app"] = "audit" },
+                Ports = [new V1ServicePort { Port = 443, TargetPort = "webhook" }],
+            },
+        }, ns);
+        // A pod that is not ready is no endpoint: its address (TEST-NET-1) would not answer.
+        await CreatePodAsync("audit-0", port, ready: false, "192.0.2.1");
+        await CreatePodAsync("audit-1", port, ready: true, "127.0.0.1");
+        await RegisterAsync("", "Fail", served.CaBundle,
+            service: new Admissionregistrationv1ServiceReference { Name = "audit", NamespaceProperty = ns, Path = "/validate", Port = 443 });
+
+        await admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("through-service"), ns);
+
+        served.Requests.Should().ContainSingle(request => (string?)request["name"] == "through-service");
+    }
+
+    private async Task CreatePodAsync(string name, int port, bool ready, string podIp)
+    {
+        await admin.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "audit" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "webhook", Image = "audit:1", Ports = [new V1ContainerPort { ContainerPort = port, Name = "webhook" }] }] },
+        }, ns);
+        await admin.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(new JsonObject
+        {
+            ["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["podIP"] = podIp,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" }),
+            },
+        }.ToJsonString(), V1Patch.PatchType.MergePatch), name, ns);
+    }
 
     [Test]
     public async Task Writes_AreReviewedWithUserInfoAndOldAndNewObjects()

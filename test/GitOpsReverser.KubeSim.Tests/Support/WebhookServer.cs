@@ -43,9 +43,10 @@ internal sealed class WebhookServer : IAsyncDisposable
         }
     }
 
-    public static async Task<WebhookServer> StartAsync()
+    /// <summary>Starts a webhook on 127.0.0.1 whose certificate also names <paramref name="moreNames"/> (a Service's DNS name).</summary>
+    public static async Task<WebhookServer> StartAsync(params string[] moreNames)
     {
-        var certificateAuthority = CertificateAuthority.Create("webhook-test-ca");
+        var certificateAuthority = CertificateAuthority.Create("webhook-test-ca", moreNames: moreNames);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -105,6 +105,69 @@ public sealed class ChartPodTests
         GitCli.Run(bed.Remote, "fsck", "--strict");
     }
 
+    [Test]
+    public async Task Attribution_TwoReplicas_TheLeadersWebhookNamesEachUser_AlsoAfterAFailover()
+    {
+        using var users = new TempDirectory();
+        await File.WriteAllTextAsync(users.Combine("users.yaml"), """
+            users:
+              - {name: admin, token: admin-token, groups: [system:masters]}
+              - {name: alice@company.com, token: alice-token, groups: [developers]}
+              - {name: bob@company.com, token: bob-token, groups: [developers]}
+            """);
+        using var network = PodNetwork.Create();
+        await using var bed = await OperatorTestbed.StartAsync(users.Combine("users.yaml"), installCrds: false, podNetwork: network);
+        using var git = new GitHttpServer("git", "s3cret", moreAddress: network.HostAddress);
+        var deployment = await InstallAsync(bed, git, network, "--set", "replicaCount=2", "--set", "attribution.enabled=true");
+        await using var first = await Kubelet.StartAsync(network, bed.Sim, bed.Kubectl, deployment, "gitops-reverser-7d9f8c6b5-aaaaa", bed.Temp);
+        await using var second = await Kubelet.StartAsync(network, bed.Sim, bed.Kubectl, deployment, "gitops-reverser-7d9f8c6b5-bbbbb", bed.Temp);
+        await first.WaitReadyAsync();
+        await second.WaitReadyAsync();
+        var holder = await WaitForAsync(bed, $"get lease gitops-reverser -n {Namespace} -o jsonpath={{.spec.holderIdentity}}", output => output.Length > 0);
+        await WaitForAsync(bed, $"get pods -n {Namespace} -l gitops-reverser.configbutler.ai/attribution-leader=true -o name", output => output.Trim() == $"pod/{holder}");
+        await WaitForAsync(bed, "get validatingwebhookconfiguration gitops-reverser-attribution -o jsonpath={.webhooks[0].rules[0].resources}",
+            output => output.Contains("configmaps", StringComparison.Ordinal));
+        var (leader, standby) = holder == "gitops-reverser-7d9f8c6b5-aaaaa" ? (first, second) : (second, first);
+        bed.Attach(standby);
+
+        var alice = new Kubectl(Kubectl.Installed, bed.Temp.Combine("alice-kubeconfig"), bed.Temp.Combine("alice-cache"));
+        await File.WriteAllTextAsync(bed.Temp.Combine("alice-kubeconfig"), bed.Sim.Kubeconfig("alice-token"));
+        (await alice.RunAsync("create configmap one -n team --from-literal=n=1")).ShouldSucceed();
+        (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/one in ns/team by user/alice@company.com");
+
+        // The leader dies; the standby takes the Lease, moves the label to its own pod, and its records count.
+        leader.Kill();
+        var standbyName = holder == "gitops-reverser-7d9f8c6b5-aaaaa" ? "gitops-reverser-7d9f8c6b5-bbbbb" : "gitops-reverser-7d9f8c6b5-aaaaa";
+        await WaitForAsync(bed, $"get pods -n {Namespace} -l gitops-reverser.configbutler.ai/attribution-leader=true -o name",
+            output => output.Trim() == $"pod/{standbyName}", seconds: 45);
+        var bob = new Kubectl(Kubectl.Installed, bed.Temp.Combine("bob-kubeconfig"), bed.Temp.Combine("bob-cache"));
+        await File.WriteAllTextAsync(bed.Temp.Combine("bob-kubeconfig"), bed.Sim.Kubeconfig("bob-token"));
+        var commits = GitCli.Log(bed.Remote).Count;
+        (await bob.RunAsync("create configmap two -n team --from-literal=n=2")).ShouldSucceed();
+        (await bed.CommitAsync(commits + 1)).Should().Be("[CREATE] ConfigMap/two in ns/team by user/bob@company.com");
+        standby.Output.Should().NotContain("not recorded");
+    }
+
+    private static async Task<string> WaitForAsync(OperatorTestbed bed, string arguments, Func<string, bool> condition, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var result = await bed.KubectlAsync(arguments);
+            if (result.ExitCode == 0 && condition(result.Output))
+            {
+                return result.Output;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"kubectl {arguments} never showed what was expected; last: {result.Output}{result.Error}\noperator output:\n{bed.Operator?.Output}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     // The chart installed with Helm, a credentials Secret, a GitRepoConfig for the remote over HTTP and
     // a WatchRule for ConfigMaps in namespaces labelled capture=yes ("team"); returns the Deployment.
     private static async Task<JsonObject> InstallAsync(OperatorTestbed bed, GitHttpServer git, PodNetwork network, params string[] values)

@@ -135,7 +135,8 @@ public sealed partial class ChartTemplateTests
                 var allowedWrite = (resources.All(resource => resource.EndsWith("/status", StringComparison.Ordinal)) && verbs.SequenceEqual(["patch"]))
                     || (kind == "Role" && resources.SequenceEqual(["leases"]))
                     || (resources.SequenceEqual(["validatingwebhookconfigurations"]) && names.SequenceEqual(["gitops-reverser-attribution"]))
-                    || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || verbs.SequenceEqual(["create"])));
+                    || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || verbs.SequenceEqual(["create"])))
+                    || (kind == "Role" && resources.SequenceEqual(["pods"]) && verbs.SequenceEqual(["list", "patch"]) && name != "default");
                 allowedWrite.Should().BeTrue($"{kind} rule {string.Join(',', verbs)} on {string.Join(',', resources)} is a write beyond status, the Lease and the webhook's own objects");
             }
         }

@@ -99,7 +99,36 @@ internal static class Kubelet
 
         var start = new ProcessStartInfo("ip") { ArgumentList = { "netns", "exec", netns, "unshare", "--mount", "--propagation", "private", "sh", "-c", script.ToString() } };
         var ports = (container["ports"] as JsonArray ?? []).ToDictionary(port => (string)port!["name"]!, port => (int)port!["containerPort"]!);
+        await RegisterPodAsync(kubectl, deployment, podName, address.ToString(), temp);
         return OperatorProcess.Start(start, [], null, ports["health"], ports["metrics"], address.ToString());
+    }
+
+    // The Pod object a kubelet and the Deployment's controllers would make: the template's labels and spec, running
+    // and ready at the pod's address (what a Service's endpoints, and so webhook calls, are found by).
+    private static async Task RegisterPodAsync(Kubectl kubectl, JsonObject deployment, string podName, string address, TempDirectory temp)
+    {
+        var ns = (string)deployment["metadata"]!["namespace"]!;
+        var template = deployment["spec"]!["template"]!;
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = podName, ["namespace"] = ns, ["labels"] = template["metadata"]?["labels"]?.DeepClone() },
+            ["spec"] = template["spec"]!.DeepClone(),
+        };
+        (await kubectl.RunAsync("create -f -", pod.ToJsonString())).ShouldSucceed();
+        var status = new JsonObject
+        {
+            ["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["podIP"] = address,
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+            },
+        };
+        var patch = temp.Combine($"{podName}-status.json");
+        await File.WriteAllTextAsync(patch, status.ToJsonString());
+        (await kubectl.RunAsync($"patch pod {podName} -n {ns} --subresource=status --type=merge --patch-file {patch}")).ShouldSucceed();
     }
 
     private static async Task<string> ValueOfAsync(JsonObject variable, Kubectl kubectl, string ns, string podName, string podAddress)
