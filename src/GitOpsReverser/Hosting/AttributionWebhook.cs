@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
@@ -61,17 +60,18 @@ internal sealed partial class AttributionWebhook(
             body = buffer.ToArray();
         }
 
-        JsonObject? request;
+        // Read once, straight into the model the sanitizer works on.
+        MappingNode? request;
         try
         {
-            request = (JsonNode.Parse(body) as JsonObject)?["request"] as JsonObject;
+            request = (JsonManifestReader.Read(body) as MappingNode)?.GetMapping("request");
         }
-        catch (JsonException)
+        catch (ManifestFormatException)
         {
             request = null;
         }
 
-        if (request?["uid"] is not JsonValue uidValue || !uidValue.TryGetValue<string>(out var uid))
+        if (request?.GetString("uid") is not { Length: > 0 } uid)
         {
             await Reject(context, StatusCodes.Status400BadRequest, "the body is not an AdmissionReview with a request and its uid");
             return;
@@ -81,7 +81,7 @@ internal sealed partial class AttributionWebhook(
         {
             metrics.Request(Record(request, uid) ? "recorded" : "ignored");
         }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException or ManifestFormatException)
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ManifestFormatException)
         {
             // Attribution is best effort; the write goes on either way. The object's content is never logged.
             metrics.Request("unreadable");
@@ -95,18 +95,19 @@ internal sealed partial class AttributionWebhook(
     }
 
     // True when recorded; false for what is never recorded.
-    private bool Record(JsonObject request, string uid)
+    private bool Record(MappingNode request, string uid)
     {
-        var operation = (string?)request["operation"];
-        var user = (string?)request["userInfo"]?["username"];
-        if (request["dryRun"]?.GetValue<bool>() == true || operation is not ("CREATE" or "UPDATE" or "DELETE") || string.IsNullOrEmpty(user)
-            || user == records.IgnoredUser || !string.IsNullOrEmpty((string?)request["subResource"]))
+        var operation = request.GetString("operation");
+        var userInfo = request.GetMapping("userInfo");
+        var user = userInfo?.GetString("username");
+        if (request["dryRun"] is ScalarNode { Kind: ScalarKind.Boolean, Text: "true" } || operation is not ("CREATE" or "UPDATE" or "DELETE")
+            || string.IsNullOrEmpty(user) || user == records.IgnoredUser || !string.IsNullOrEmpty(request.GetString("subResource")))
         {
             return false;
         }
 
-        var subject = (operation == "DELETE" ? request["oldObject"] : request["object"]) as JsonObject;
-        var name = (string?)request["name"] is { Length: > 0 } requested ? requested : (string?)subject?["metadata"]?["name"];
+        var subject = request.GetMapping(operation == "DELETE" ? "oldObject" : "object");
+        var name = request.GetString("name") is { Length: > 0 } requested ? requested : subject?.GetMapping("metadata")?.GetString("name");
         if (string.IsNullOrEmpty(name))
         {
             // generateName: the name is not known until the object is stored.
@@ -116,17 +117,15 @@ internal sealed partial class AttributionWebhook(
         ulong hash = 0;
         if (operation != "DELETE")
         {
-            var manifest = JsonManifestReader.Read(Encoding.UTF8.GetBytes(subject?.ToJsonString() ?? "{}")) as MappingNode
-                ?? throw new FormatException("the request's object is not an object");
-            var sanitized = sanitizer.Sanitize(manifest);
+            var sanitized = sanitizer.Sanitize(subject ?? throw new FormatException("the request has no object"));
             hash = sanitized.IsSkipped ? 0 : ResourceCache.HashOf(Encoding.UTF8.GetBytes(CanonicalYaml.Write(sanitized.Manifest!)));
         }
 
-        var groups = (request["userInfo"]?["groups"] as JsonArray ?? []).Select(group => (string?)group ?? "").Where(group => group.Length > 0).ToList();
-        var ns = (string?)request["namespace"] is { Length: > 0 } inNamespace ? inNamespace : null;
+        var groups = (userInfo?.GetSequence("groups")?.Items ?? []).OfType<ScalarNode>().Select(group => group.Text).Where(group => group.Length > 0).ToList();
+        var ns = request.GetString("namespace") is { Length: > 0 } inNamespace ? inNamespace : null;
+        var kind = request.GetMapping("kind");
         records.Add(new AttributionRecord(
-            AttributionRecords.KeyOf((string?)request["kind"]?["group"] ?? "", (string?)request["kind"]?["kind"] ?? "", ns, name),
-            operation, hash, user, groups, uid, time.GetUtcNow()));
+            AttributionRecords.KeyOf(kind?.GetString("group") ?? "", kind?.GetString("kind") ?? "", ns, name), operation, hash, user, groups, uid, time.GetUtcNow()));
         return true;
     }
 

@@ -50,6 +50,17 @@ public sealed class SpecReaderTests
     }
 
     [Test]
+    public void ReadRule_ExcludeUsersAndGroups_AreRead()
+    {
+        var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace,
+            """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"excludeUsers":["system:serviceaccount:flux-system:kustomize-controller",""],"excludeGroups":["ops"]}"""),
+            OperatorNamespace);
+
+        rule.ExcludeUsers.Should().BeEquivalentTo(["system:serviceaccount:flux-system:kustomize-controller"]);
+        rule.ExcludeGroups.Should().BeEquivalentTo(["ops"]);
+    }
+
+    [Test]
     public void ReadRule_TenantRule_CapturesItsOwnNamespaceOnly()
     {
         var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule("team-a", """{"gitRepoConfigRef":"mine","resources":[{"apiVersion":"v1","kind":"Secret"}]}"""), OperatorNamespace);

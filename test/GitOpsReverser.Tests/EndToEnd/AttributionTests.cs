@@ -78,6 +78,10 @@ public sealed class AttributionTests
         (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/settings in ns/apps by user/bob");
         GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("bob <bob@cluster.local>");
 
+        var editor = bed.Script("edit.sh", "sed -i 's/mode: slow/mode: edited/' \"$1\"");
+        (await alice.RunAsync("edit configmap settings -n apps", environment: new Dictionary<string, string> { ["EDITOR"] = editor })).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/settings in ns/apps by user/alice@company.com");
+
         // A dry run is not a change: nothing is recorded, nothing committed; the next change is still alice's own.
         (await bob.RunAsync("patch configmap settings -n apps --dry-run=server -p {\"data\":{\"mode\":\"dry\"}}")).ShouldSucceed();
         (await alice.RunAsync("delete configmap settings -n apps")).ShouldSucceed();
@@ -98,6 +102,11 @@ public sealed class AttributionTests
             metadata: {name: configmaps, namespace: apps}
             rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, create, patch]}]
             ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: release, namespace: apps}
+            data: {version: "0"}
+            ---
             apiVersion: rbac.authorization.k8s.io/v1
             kind: RoleBinding
             metadata: {name: deployer, namespace: apps}
@@ -107,11 +116,34 @@ public sealed class AttributionTests
         var token = (await bed.KubectlAsync("create token deployer -n apps")).ShouldSucceed().Output.Trim();
         var deployer = KubectlAs(token);
 
-        (await deployer.RunAsync("create configmap release -n apps --from-literal=version=1")).ShouldSucceed();
+        await bed.CommitAsync(++commits);
 
-        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/release in ns/apps by user/system:serviceaccount:apps:deployer");
+        (await deployer.RunAsync("patch configmap release -n apps -p {\"data\":{\"version\":\"1\"}}")).ShouldSucceed();
+
+        (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/release in ns/apps by user/system:serviceaccount:apps:deployer");
         GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("system:serviceaccount:apps:deployer <system:serviceaccount:apps:deployer@cluster.local>");
         Body().Should().Contain("- Groups: system:serviceaccounts, system:serviceaccounts:apps, system:authenticated\n");
+    }
+
+    [Test]
+    public async Task ExcludeUsersAndGroups_LeaveTheirChangesOut()
+    {
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule + "\n  excludeUsers: [carol@company.com]\n  excludeGroups: [ops]\n")).ShouldSucceed();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await bed.KubectlAsync("get watchrule configs -n gitops-reverser-system -o jsonpath={.status.observedGeneration}/{.status.conditions[0].status}")).Output != "2/True")
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the edited rule should be Ready in its new generation");
+            await Task.Delay(200);
+        }
+
+        commits = GitCli.Log(bed.Remote).Count;
+
+        (await bob.RunAsync("create configmap by-bob -n apps --from-literal=a=b")).ShouldSucceed();
+        (await alice.RunAsync("create configmap by-alice -n apps --from-literal=a=b")).ShouldSucceed();
+
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/by-alice in ns/apps by user/alice@company.com");
+        await Task.Delay(1500);
+        GitCli.Log(bed.Remote).Should().NotContain(subject => subject.Contains("by-bob", StringComparison.Ordinal), "bob is in the excluded group ops");
     }
 
     [Test]
