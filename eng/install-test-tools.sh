@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy,
+# Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy, prometheus,
 # iproute2 and util-linux from Debian's packages (only those missing), and kubectl and helm
 # (eng/fetch-kube-tools.sh). Safe to run again.
 set -euo pipefail
@@ -11,6 +11,7 @@ command -v git >/dev/null || missing+=(git)
 [ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 # The chart's pod tests: network namespaces (ip), mount namespaces and user switching (unshare, setpriv).
 command -v ip >/dev/null || missing+=(iproute2)
 command -v setpriv >/dev/null || missing+=(util-linux)
@@ -24,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo service nginx stop >/dev/null 2>&1 || true
   $sudo service ssh stop >/dev/null 2>&1 || true
   $sudo service tinyproxy stop >/dev/null 2>&1 || true
+  $sudo service prometheus stop >/dev/null 2>&1 || true
 fi
 
 exec eng/fetch-kube-tools.sh

@@ -150,6 +150,7 @@ internal sealed class GitRepoConfigReconciler(
         var workerOptions = new RepoWorkerOptions
         {
             Id = $"{spec.Id.Namespace}.{spec.Id.Name}.{digest}",
+            Repository = $"{spec.Id.Namespace}/{spec.Id.Name}",
             Url = spec.Url,
             Branch = spec.Branch,
             Credentials = credentials,

@@ -32,6 +32,9 @@ internal sealed class Leadership(
     private volatile bool leading;
     private volatile string? otherLeader;
 
+    /// <summary>True while this process leads: it watches and commits.</summary>
+    public bool Leading => leading;
+
     /// <summary>
     /// Ready to serve: a leader once its controller has synced every repository; a standby once it has
     /// seen another process lead (so a rolling update never waits on it, and a lone process that has not

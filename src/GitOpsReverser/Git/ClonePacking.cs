@@ -46,7 +46,7 @@ internal sealed class ClonePacking(RepoWorkerOptions options, GitMetrics metrics
         await run;
         push.Reopen();
         clone.FinishPacking(job);
-        metrics.Operation(options.Id, "compact", "success");
+        metrics.Operation(options.MetricsLabel, "compact", "success");
         Log.Packed(logger, options.Id, job.Commits, clock.ElapsedMilliseconds);
     }
 

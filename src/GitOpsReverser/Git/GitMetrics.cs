@@ -14,8 +14,9 @@ internal sealed class GitMetrics
     private readonly Counter<long> commits;
     private readonly Counter<long> conflicts;
 
-    public GitMetrics(IMeterFactory meterFactory)
+    public GitMetrics(IMeterFactory meterFactory, TimeProvider? time = null)
     {
+        timeProvider = time ?? TimeProvider.System;
         var meter = meterFactory.Create(MeterName);
         operations = meter.CreateCounter<long>("gitops_reverser_git_operations_total", description: "Git operations by operation and result");
         pushDuration = meter.CreateHistogram<double>("gitops_reverser_git_push_duration_seconds", unit: "s", description: "Push duration",
@@ -31,9 +32,27 @@ internal sealed class GitMetrics
         meter.CreateObservableGauge("gitops_reverser_git_commit_queue_bytes",
             () => queues.Select(pair => new Measurement<long>(pair.Value.Bytes(), new KeyValuePair<string, object?>("repository", pair.Key))),
             unit: "By", description: "Bytes of changes waiting to be committed");
+        meter.CreateObservableGauge("gitops_reverser_git_pending_commits",
+            () => pushes.Select(pair => new Measurement<int>(pair.Value().PendingCommits, Repository(pair.Key))),
+            description: "Commits made and not yet pushed");
+        meter.CreateObservableGauge("gitops_reverser_git_oldest_pending_commit_age_seconds",
+            () => pushes.Select(pair => new Measurement<double>(
+                pair.Value().OldestPendingCommit is { } oldest ? Math.Max(0, (timeProvider.GetUtcNow() - oldest).TotalSeconds) : 0, Repository(pair.Key))),
+            unit: "s", description: "How long the oldest commit not yet pushed has waited; 0 when every commit is pushed");
+        meter.CreateObservableGauge("gitops_reverser_git_last_push_timestamp_seconds",
+            () => pushes.Where(pair => pair.Value().LastPushTime is not null)
+                .Select(pair => new Measurement<double>(pair.Value().LastPushTime!.Value.ToUnixTimeMilliseconds() / 1000.0, Repository(pair.Key))),
+            unit: "s", description: "When the last push succeeded (Unix time)");
     }
 
+    private static KeyValuePair<string, object?> Repository(string repository) => new("repository", repository);
+
     private readonly Counter<long> coalesced;
+    private readonly TimeProvider timeProvider;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<RepoWorkerStatus>> pushes = new();
+
+    /// <summary>Reports the pending commits and last push of <paramref name="repository"/> until <see cref="UntrackQueue"/>.</summary>
+    public void TrackPushes(string repository, Func<RepoWorkerStatus> status) => pushes[repository] = status;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Func<int> Size, Func<long> Bytes)> queues = new();
 
     /// <summary>Reports the queue of <paramref name="repository"/> (entries and bytes) until <see cref="UntrackQueue"/>.</summary>
@@ -41,7 +60,11 @@ internal sealed class GitMetrics
 
     public void Coalesced(string repository) => coalesced.Add(1, new TagList { { "repository", repository } });
 
-    public void UntrackQueue(string repository) => queues.TryRemove(repository, out _);
+    public void UntrackQueue(string repository)
+    {
+        queues.TryRemove(repository, out _);
+        pushes.TryRemove(repository, out _);
+    }
 
     public void Operation(string repository, string operation, string result) =>
         operations.Add(1, new TagList { { "repository", repository }, { "operation", operation }, { "result", result } });

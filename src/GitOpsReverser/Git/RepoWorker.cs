@@ -56,7 +56,8 @@ internal sealed class RepoWorker : IRepoPipeline
         remote = new GitRemote(url, options.Credentials);
         pipeline = RemotePipeline.Build(time);
         packing = new ClonePacking(options, metrics, logger);
-        metrics.TrackQueue(options.Id, () => queue.Count, () => queue.Bytes);
+        metrics.TrackQueue(options.MetricsLabel, () => queue.Count, () => queue.Bytes);
+        metrics.TrackPushes(options.MetricsLabel, () => status);
     }
 
     public string Id => options.Id;
@@ -230,7 +231,7 @@ internal sealed class RepoWorker : IRepoPipeline
 
     public void Dispose()
     {
-        metrics.UntrackQueue(options.Id);
+        metrics.UntrackQueue(options.MetricsLabel);
         push?.Dispose();
         packing.Dispose();
 
@@ -355,7 +356,7 @@ internal sealed class RepoWorker : IRepoPipeline
             var changed = change.IsDeletion
                 ? tree.Remove(change.Path)
                 : tree.Set(change.Path, clone.WriteBlob(change.Content!));
-            metrics.Event(options.Id, changed ? "committed" : "unchanged");
+            metrics.Event(options.MetricsLabel, changed ? "committed" : "unchanged");
             if (changed)
             {
                 var operation = changes == 1 ? change.Description.Operation
@@ -366,7 +367,7 @@ internal sealed class RepoWorker : IRepoPipeline
             else if (changes > 1)
             {
                 Log.CoalescedToNothing(logger, options.Id, $"{change.Description.Object.Kind}/{change.Description.Object.Name}", changes);
-                metrics.Event(options.Id, "coalesced-to-nothing");
+                metrics.Event(options.MetricsLabel, "coalesced-to-nothing");
             }
         }
 
@@ -385,7 +386,7 @@ internal sealed class RepoWorker : IRepoPipeline
             return;
         }
 
-        metrics.Committed(options.Id);
+        metrics.Committed(options.MetricsLabel);
         unpushed++;
         oldestUnpushed ??= now;
         if (push!.IsRunning)
@@ -413,7 +414,7 @@ internal sealed class RepoWorker : IRepoPipeline
     // The queue is past its bound and folded a change into an earlier one: counted, and said at most once a minute.
     private void Coalesced()
     {
-        metrics.Coalesced(options.Id);
+        metrics.Coalesced(options.MetricsLabel);
         var now = time.GetUtcNow();
         if (now - lastCoalescingLog >= TimeSpan.FromMinutes(1))
         {
@@ -459,7 +460,7 @@ internal sealed class RepoWorker : IRepoPipeline
                 Pushed(outcome);
                 break;
             case GitRemoteException { Kind: GitFailureKind.NonFastForward }:
-                metrics.Operation(options.Id, "push", "conflict");
+                metrics.Operation(options.MetricsLabel, "push", "conflict");
                 await ReplayOnRemoteAsync(cancellationToken);
 
                 // The replayed commits go out at once: the remote has just been read.
@@ -469,7 +470,7 @@ internal sealed class RepoWorker : IRepoPipeline
                 Fail(exception);
                 break;
             case BrokenCircuitException:
-                metrics.Operation(options.Id, "push", "circuit-open");
+                metrics.Operation(options.MetricsLabel, "push", "circuit-open");
                 nextPushAttempt = time.GetUtcNow() + TimeSpan.FromSeconds(5);
                 break;
             default:
@@ -481,8 +482,8 @@ internal sealed class RepoWorker : IRepoPipeline
     private void Pushed(PushOutcome outcome)
     {
         clone!.MarkPushed(outcome.Commit);
-        metrics.Operation(options.Id, "push", "success");
-        metrics.Pushed(options.Id, outcome.Duration);
+        metrics.Operation(options.MetricsLabel, "push", "success");
+        metrics.Pushed(options.MetricsLabel, outcome.Duration);
         Log.Pushed(logger, options.Id, outcome.Commits, (long)outcome.Duration.TotalMilliseconds);
         unpushed -= outcome.Commits;
         oldestUnpushed = unpushed > 0 ? firstCommitDuringPush ?? time.GetUtcNow() : null;
@@ -501,12 +502,12 @@ internal sealed class RepoWorker : IRepoPipeline
             var (reapplied, dropped) = PendingReplay.Replay(clone, pending, remoteHead);
             for (var i = 0; i < reapplied; i++)
             {
-                metrics.Conflict(options.Id, "cluster-wins");
+                metrics.Conflict(options.MetricsLabel, "cluster-wins");
             }
 
             for (var i = 0; i < dropped; i++)
             {
-                metrics.Conflict(options.Id, "git-wins");
+                metrics.Conflict(options.MetricsLabel, "git-wins");
             }
 
             Log.Replayed(logger, options.Id, pending.Count, dropped, reapplied);
@@ -525,7 +526,7 @@ internal sealed class RepoWorker : IRepoPipeline
                 remote.Fetch(clone!.Repository, options.Branch);
                 return ValueTask.CompletedTask;
             }, cancellationToken);
-            metrics.Operation(options.Id, "fetch", "success");
+            metrics.Operation(options.MetricsLabel, "fetch", "success");
             if (adoptRemote)
             {
                 clone!.FastForwardToRemote();
@@ -538,13 +539,13 @@ internal sealed class RepoWorker : IRepoPipeline
         }
         catch (BrokenCircuitException)
         {
-            metrics.Operation(options.Id, "fetch", "circuit-open");
+            metrics.Operation(options.MetricsLabel, "fetch", "circuit-open");
         }
     }
 
     private void Fail(GitRemoteException exception)
     {
-        metrics.Operation(options.Id, exception.Operation, exception.Kind.ToString().ToLowerInvariant());
+        metrics.Operation(options.MetricsLabel, exception.Operation, exception.Kind.ToString().ToLowerInvariant());
         Log.RemoteFailed(logger, options.Id, exception.Message);
         consecutiveFailures++;
         var wait = exception.Kind == GitFailureKind.Transient
@@ -555,5 +556,11 @@ internal sealed class RepoWorker : IRepoPipeline
         Publish();
     }
 
-    private void Publish() => status = status with { LastCommit = clone?.HeadId?.Sha, PendingCommits = unpushed, Packing = packing.IsRunning };
+    private void Publish() => status = status with
+    {
+        LastCommit = clone?.HeadId?.Sha,
+        PendingCommits = unpushed,
+        Packing = packing.IsRunning,
+        OldestPendingCommit = unpushed > 0 ? oldestUnpushed : null,
+    };
 }

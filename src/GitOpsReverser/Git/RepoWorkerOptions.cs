@@ -6,6 +6,12 @@ internal sealed record RepoWorkerOptions
     /// <summary>A stable name for the local clone's folder (<c>&lt;DataDirectory&gt;/repos/&lt;Id&gt;</c>).</summary>
     public required string Id { get; init; }
 
+    /// <summary>How metrics name the repository: its GitRepoConfig's <c>namespace/name</c> (default: <see cref="Id"/>).</summary>
+    public string? Repository { get; init; }
+
+    /// <summary>The <c>repository</c> label of this worker's metrics.</summary>
+    public string MetricsLabel => Repository ?? Id;
+
     /// <summary>A local path, <c>file://</c>, <c>https://</c> or <c>http://</c> URL.</summary>
     public required string Url { get; init; }
 

@@ -20,6 +20,9 @@ internal sealed record RepoWorkerStatus(
     /// <summary>True while the clone's loose objects are being packed beside commits.</summary>
     public bool Packing { get; init; }
 
+    /// <summary>When the oldest commit not yet pushed was made; null when every commit is pushed.</summary>
+    public DateTimeOffset? OldestPendingCommit { get; init; }
+
     /// <summary>What the waiting changes hold, in bytes.</summary>
     public long QueuedBytes { get; init; }
 

@@ -51,7 +51,12 @@ internal static class HttpEndpoints
         {
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
-                .WithMetrics(metrics => metrics.AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, AttributionMetrics.MeterName).AddPrometheusExporter());
+                .WithMetrics(metrics => metrics
+                    .AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, AttributionMetrics.MeterName, OperatorMetrics.MeterName)
+                    .AddRuntimeInstrumentation()
+                    .AddProcessInstrumentation()
+                    .AddPrometheusExporter());
+            builder.Services.AddSingleton<OperatorMetrics>();
         }
     }
 
@@ -68,6 +73,7 @@ internal static class HttpEndpoints
         });
         if (settings.MetricsPort != 0)
         {
+            _ = app.Services.GetRequiredService<OperatorMetrics>();
             app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
                 context.Connection.LocalPort == settings.MetricsPort && context.Request.Path == "/metrics");
         }
