@@ -48,6 +48,7 @@ internal sealed class RuleController : BackgroundService
     private readonly List<ResolvedRule> activeRules = [];
     private readonly WatchRuleReconciler ruleReconciler;
     private readonly AttributionRegistration? registration;
+    private readonly ControlMetrics? controlMetrics;
     private IReadOnlyList<DiscoveredResource>? discovered;
     private DateTimeOffset lastDiscovery;
     private volatile bool crdsChanged = true;
@@ -56,8 +57,9 @@ internal sealed class RuleController : BackgroundService
     public RuleController(
         KubernetesApi api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
         TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null,
-        AttributionRecords? attribution = null, WebhookCertificates? certificates = null)
+        AttributionRecords? attribution = null, WebhookCertificates? certificates = null, ControlMetrics? controlMetrics = null)
     {
+        this.controlMetrics = controlMetrics;
         this.api = api;
         discovery = new ApiDiscovery(http);
         this.options = options.Value;
@@ -128,6 +130,7 @@ internal sealed class RuleController : BackgroundService
                 try
                 {
                     await ReconcileAsync(stoppingToken);
+                    controlMetrics?.Publish(statuses);
                     await statusWriter.WriteAsync(statuses, stoppingToken);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

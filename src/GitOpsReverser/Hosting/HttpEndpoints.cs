@@ -52,7 +52,7 @@ internal static class HttpEndpoints
             builder.Services.AddOpenTelemetry()
                 .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
                 .WithMetrics(metrics => metrics
-                    .AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, AttributionMetrics.MeterName, OperatorMetrics.MeterName)
+                    .AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, ControlMetrics.MeterName, AttributionMetrics.MeterName, OperatorMetrics.MeterName)
                     .AddRuntimeInstrumentation()
                     .AddProcessInstrumentation()
                     .AddPrometheusExporter());

@@ -34,6 +34,7 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton(provider => new KubernetesApi(provider.GetRequiredService<HttpClient>()));
         services.AddSingleton<GitMetrics>();
         services.AddSingleton<WatchMetrics>();
+        services.AddSingleton<ControlMetrics>();
         services.AddSingleton<IKubernetes>(provider => new Kubernetes(provider.GetRequiredService<KubernetesClientConfiguration>()));
         services.AddSingleton<Leadership>();
         services.AddHostedService(provider => provider.GetRequiredService<Leadership>());

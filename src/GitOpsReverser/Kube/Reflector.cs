@@ -53,6 +53,7 @@ internal sealed class Reflector(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var tracked = metrics?.TrackReflector(resource.ToString(), () => status);
         var backoff = Backoff();
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -20,6 +20,31 @@ internal sealed class WatchMetrics
         processed = meter.CreateCounter<long>("gitops_reverser_events_processed_total", description: "Watch events processed, by kind and outcome");
         restarts = meter.CreateCounter<long>("gitops_reverser_watch_restarts_total", description: "Watches started again after a dropped, silent or failed stream");
         relists = meter.CreateCounter<long>("gitops_reverser_watch_relists_total", description: "Full lists after the first one (410 Gone, rule changes)");
+        meter.CreateObservableGauge("gitops_reverser_reflector_state", () => reflectors.SelectMany(pair =>
+        {
+            var current = StateOf(pair.Value());
+            return States.Select(state => new Measurement<int>(state == current ? 1 : 0,
+                new KeyValuePair<string, object?>("resource", pair.Key), new KeyValuePair<string, object?>("state", state)));
+        }), description: "1 for each reflector's current state (listing, watching, backing-off, forbidden), 0 for the others");
+    }
+
+    private static readonly string[] States = ["listing", "watching", "backing-off", "forbidden"];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<ReflectorStatus>> reflectors = new();
+
+    /// <summary>Reports the state of the reflector of <paramref name="resource"/> until the returned handle is disposed.</summary>
+    public IDisposable TrackReflector(string resource, Func<ReflectorStatus> status)
+    {
+        reflectors[resource] = status;
+        return new Untracked(() => reflectors.TryRemove(new KeyValuePair<string, Func<ReflectorStatus>>(resource, status)));
+    }
+
+    private static string StateOf(ReflectorStatus status) =>
+        status.Forbidden ? "forbidden" : status.LastError is not null ? "backing-off" : status.Synced ? "watching" : "listing";
+
+    private sealed class Untracked(Action untrack) : IDisposable
+    {
+        public void Dispose() => untrack();
     }
 
     public void Received(string kind) => received.Add(1, new TagList { { "kind", kind } });

@@ -5,7 +5,8 @@ namespace GitOpsReverser.Tests.Hosting;
 
 /// <summary>
 /// A real Prometheus scrapes the operator while it captures and pushes: every metric README.md promises for a
-/// running operator is there, with the labels on-call queries use, and the process and runtime metrics too.
+/// running operator is there, with the labels on-call queries use, and the process and runtime metrics too; and
+/// every query of the Grafana dashboard returns data.
 /// </summary>
 [Category("Integration")]
 public sealed class PrometheusScrapeTests
@@ -17,6 +18,11 @@ public sealed class PrometheusScrapeTests
         "gitops_reverser_build_info{version!=\"\"}",
         "gitops_reverser_leader",
         "gitops_reverser_events_received_total{kind=\"ConfigMap\"}",
+        "gitops_reverser_reflector_state{resource=\"configmaps\",state=\"watching\"} == 1",
+        "gitops_reverser_rule_ready{kind=\"WatchRule\",rule=\"gitops-reverser-system/configs\"} == 1",
+        "gitops_reverser_rule_tracked_objects{rule=\"gitops-reverser-system/configs\"} == 3",
+        "gitops_reverser_rules_not_ready == 0",
+        "gitops_reverser_repository_ready{repository=\"gitops-reverser-system/audit\"} == 1",
         "gitops_reverser_events_processed_total{kind=\"ConfigMap\",outcome=\"committed\"}",
         "gitops_reverser_git_operations_total{repository=\"gitops-reverser-system/audit\",operation=\"push\",result=\"success\"}",
         "gitops_reverser_git_push_duration_seconds_bucket{repository=\"gitops-reverser-system/audit\"}",
@@ -70,8 +76,29 @@ public sealed class PrometheusScrapeTests
         (await prometheus.QueryAsync("gitops_reverser_leader")).Single()!["value"]![1]!.ToString().Should().Be("1", "a process without leader election leads");
         (await prometheus.QueryAsync("time() - gitops_reverser_git_last_push_timestamp_seconds < 120")).Should().ContainSingle("the last push was just now");
 
+        // Every panel of the dashboard, its variables as Grafana fills them for "All", returns data.
+        var panels = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Deploy.MonitoringTests.Dashboard))!["panels"]!.AsArray();
+        var empty = new List<string>();
+        foreach (var target in panels.SelectMany(panel => panel!["targets"]!.AsArray()))
+        {
+            var expression = ((string)target!["expr"]!).Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+                .Replace("$repository", ".*", StringComparison.Ordinal).Replace("$rule", ".*", StringComparison.Ordinal);
+            var until = DateTime.UtcNow.AddSeconds(20);
+            while ((await prometheus.QueryAsync(expression)).Count == 0 && DateTime.UtcNow < until)
+            {
+                await Task.Delay(500);
+            }
+
+            if ((await prometheus.QueryAsync(expression)).Count == 0)
+            {
+                empty.Add(expression);
+            }
+        }
+
+        empty.Should().BeEmpty("every dashboard query returns data for a running operator");
+
         var readme = await File.ReadAllTextAsync(Path.Combine(Kubectl.RepositoryRoot, "README.md"));
-        foreach (var name in Expected.Select(selector => selector.Split('{')[0].Replace("_bucket", "", StringComparison.Ordinal)))
+        foreach (var name in Expected.Select(selector => selector.Split('{', ' ')[0].Replace("_bucket", "", StringComparison.Ordinal)))
         {
             readme.Should().Contain($"`{name}`", "README.md's metrics table lists every metric");
         }

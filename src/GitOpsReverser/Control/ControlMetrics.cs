@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using GitOpsReverser.Api;
+
+namespace GitOpsReverser.Control;
+
+/// <summary>
+/// The operator's own objects as the last reconcile saw them (meter <c>GitOpsReverser.Control</c>): each
+/// rule's and repository's Ready condition, the objects each rule tracks, and how many rules are not Ready.
+/// A standby reports none: only the leader reconciles.
+/// </summary>
+internal sealed class ControlMetrics
+{
+    public const string MeterName = "GitOpsReverser.Control";
+
+    private volatile IReadOnlyList<ObjectStatus> statuses = [];
+
+    public ControlMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("gitops_reverser_rule_ready",
+            () => Rules().Select(status => new Measurement<int>(status.Ready == true ? 1 : 0, Tags(status))),
+            description: "1 while a WatchRule or ClusterWatchRule is Ready, else 0");
+        meter.CreateObservableGauge("gitops_reverser_rule_tracked_objects",
+            () => Rules().Select(status => new Measurement<int>(
+                status.Fields["trackedObjects"] is System.Text.Json.Nodes.JsonValue tracked && tracked.TryGetValue<int>(out var count) ? count : 0, Tags(status))),
+            description: "Objects of a rule's kinds and namespaces in its repository");
+        meter.CreateObservableGauge("gitops_reverser_rules_not_ready", () => Rules().Count(status => status.Ready != true),
+            description: "WatchRules and ClusterWatchRules whose Ready condition is not True");
+        meter.CreateObservableGauge("gitops_reverser_repository_ready",
+            () => statuses.Where(status => status.Key.Kind == SpecReader.GitRepoConfigKind)
+                .Select(status => new Measurement<int>(status.Ready == true ? 1 : 0, new KeyValuePair<string, object?>("repository", Name(status.Key)))),
+            description: "1 while a GitRepoConfig is Ready, else 0");
+    }
+
+    /// <summary>What the last reconcile found; replaced as a whole.</summary>
+    public void Publish(IEnumerable<ObjectStatus> current) => statuses = [.. current];
+
+    private IEnumerable<ObjectStatus> Rules() =>
+        statuses.Where(status => status.Key.Kind is SpecReader.WatchRuleKind or SpecReader.ClusterWatchRuleKind);
+
+    private static KeyValuePair<string, object?>[] Tags(ObjectStatus status) =>
+        [new("kind", status.Key.Kind), new("rule", Name(status.Key))];
+
+    private static string Name(ResourceKey key) => key.Namespace is null ? key.Name : $"{key.Namespace}/{key.Name}";
+}
