@@ -9,11 +9,13 @@ namespace GitOpsReverser.Benchmarks;
 
 /// <summary>
 /// The attribution webhook, with KubeSim and the operator as separate processes:
-///   dotnet run -c Release --project test/GitOpsReverser.Benchmarks -- attribution [--rate 200] [--seconds 20] [--writes 50]
+///   dotnet run -c Release --project test/GitOpsReverser.Benchmarks -- attribution [--rate 200] [--seconds 20] [--writes 50] [--picture FILE.png]
 /// Reports the webhook's latency (AdmissionReviews of a 1 KiB ConfigMap posted at a steady rate over one
 /// kept-alive TLS connection: p50, p99, max), then the attribution share under a mixed load: two users
 /// create, update and delete ConfigMaps through KubeSim (which calls the webhook) at <c>--writes</c> per
-/// second, and of the commits that come of it, how many name their user.
+/// second, and of the commits that come of it, how many name their user. With <c>--picture</c>, a real
+/// Prometheus scrapes the operator throughout and headless Chromium saves its graphs of the dashboard's
+/// main queries over the run as a PNG (README.md's picture).
 /// </summary>
 internal static partial class OperatorBench
 {
@@ -103,8 +105,14 @@ internal static partial class OperatorBench
                 await Task.Delay(50);
             }
 
+            using var prometheus = OptionText(args, "--picture") is null ? null : new PrometheusServer($"127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}");
             await WebhookLatencyAsync(webhookPort, rate, seconds);
             await AttributionShareAsync(ClientFor("alice-token"), ClientFor("bob-token"), Path.Combine(root, "data"), remote, writesPerSecond, seconds);
+            if (prometheus is not null)
+            {
+                await PictureAsync(prometheus, Path.GetFullPath(OptionText(args, "--picture")!));
+            }
+
             return 0;
         }
         finally
@@ -120,6 +128,36 @@ internal static partial class OperatorBench
             {
                 // A process still closing files; the temp folder is cleaned up later.
             }
+        }
+    }
+
+    // Prometheus's own graph page for each of the dashboard's main queries, saved by headless Chromium as
+    // FILE-1.png, FILE-2.png, … (one graph a page: the page scrolls to its last graph, which a taller one would cut).
+    private static async Task PictureAsync(PrometheusServer prometheus, string file)
+    {
+        await Task.Delay(3000);
+        string[] queries =
+        [
+            "sum by (outcome) (rate(gitops_reverser_events_processed_total[15s]))",
+            "sum by (repository) (rate(gitops_reverser_git_commits_total[15s]))",
+            "histogram_quantile(0.99, sum by (le, repository) (rate(gitops_reverser_git_push_duration_seconds_bucket[15s])))",
+            "gitops_reverser_git_pending_commits",
+        ];
+        var stem = Path.Combine(Path.GetDirectoryName(file)!, Path.GetFileNameWithoutExtension(file));
+        for (var i = 0; i < queries.Length; i++)
+        {
+            var picture = $"{stem}-{i + 1}.png";
+            var url = $"http://127.0.0.1:{prometheus.Port.ToString(CultureInfo.InvariantCulture)}/graph?g0.expr={Uri.EscapeDataString(queries[i])}&g0.tab=0&g0.range_input=2m";
+            var start = new ProcessStartInfo("chromium")
+            {
+                ArgumentList = { "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,900", "--virtual-time-budget=10000", $"--screenshot={picture}", url },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var chromium = Process.Start(start)!;
+            var errors = chromium.StandardError.ReadToEndAsync();
+            await chromium.WaitForExitAsync();
+            Report(File.Exists(picture) ? $"picture: {picture} ({new FileInfo(picture).Length:N0} bytes): {queries[i]}" : $"picture: chromium made none ({await errors})");
         }
     }
 

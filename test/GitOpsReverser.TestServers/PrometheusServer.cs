@@ -28,7 +28,21 @@ public sealed class PrometheusServer : IDisposable
         prometheus = ProcessGroup.Start("/usr/bin/prometheus", $"--config.file={config}", $"--storage.tsdb.path={directory.Combine("data")}",
             $"--web.listen-address=127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
         http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}/"), Timeout = TimeSpan.FromSeconds(10) };
-        ProcessGroup.WaitFor(() => LoopbackPorts.Accepts(Port), $"prometheus on port {Port}");
+        // The port opens before the storage is: ready is what /-/ready says.
+        ProcessGroup.WaitFor(() => LoopbackPorts.Accepts(Port) && IsReady(), $"prometheus on port {Port}");
+    }
+
+    private bool IsReady()
+    {
+        try
+        {
+            using var response = http.GetAsync("-/ready").GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     public int Port { get; }
