@@ -33,10 +33,7 @@ public sealed class AttributionTests
         users = new TempDirectory();
         await File.WriteAllTextAsync(users.Combine("users.yaml"), Users);
         bed = await OperatorTestbed.StartAsync(users.Combine("users.yaml"));
-        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
-        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
-        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        await bed.CaptureConfigMapsAsync("apps");
         var port = webhookPort = LoopbackPorts.Free();
         await bed.StartOperatorAsync("operator-token", new Dictionary<string, string>
         {

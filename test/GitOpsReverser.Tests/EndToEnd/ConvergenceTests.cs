@@ -59,10 +59,7 @@ public sealed class ConvergenceTests
     public async Task DamagedClone_IsMovedAsideAfterTwoFailures_AndTheChangeArrivesThroughAResync()
     {
         await using var bed = await OperatorTestbed.StartAsync();
-        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
-        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
-        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        await bed.CaptureConfigMapsAsync("apps");
         await bed.StartOperatorAsync();
         (await bed.KubectlAsync("create configmap first -n apps --from-literal=a=1")).ShouldSucceed();
         (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/first in ns/apps by manager/kubectl-create");

@@ -43,10 +43,7 @@ public sealed class PrometheusScrapeTests
     public async Task EveryMetricOfARunningOperator_IsScrapedByPrometheus_AndDocumented()
     {
         await using var bed = await OperatorTestbed.StartAsync();
-        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
-        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
-        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        await bed.CaptureConfigMapsAsync("apps");
         await bed.StartOperatorAsync();
         for (var i = 0; i < 3; i++)
         {

@@ -117,6 +117,15 @@ internal sealed class OperatorTestbed : IAsyncDisposable
           namespaceSelector: {matchLabels: {capture: "yes"}}
         """;
 
+    /// <summary>The namespace <paramref name="ns"/>, labelled <c>capture=yes</c>, and <see cref="RepoConfig"/> with <see cref="ConfigMapRule"/>: its ConfigMaps are captured.</summary>
+    public async Task CaptureConfigMapsAsync(string ns)
+    {
+        (await KubectlAsync($"create namespace {ns}")).ShouldSucceed();
+        (await KubectlAsync($"label namespace {ns} capture=yes")).ShouldSucceed();
+        (await ApplyAsync(RepoConfig())).ShouldSucceed();
+        (await ApplyAsync(ConfigMapRule)).ShouldSucceed();
+    }
+
     public async Task<KubectlResult> ApplyAsync(string yaml) => await Kubectl.RunAsync("apply -f -", yaml);
 
     public async Task<KubectlResult> KubectlAsync(string arguments, IDictionary<string, string>? environment = null) =>
