@@ -16,7 +16,7 @@ namespace GitOpsReverser.Control;
 /// requests. It writes only when something changed.
 /// </summary>
 internal sealed partial class AttributionRegistration(
-    HttpClient http, OperatorOptions options, WebhookCertificates certificates, AttributionRecords records, ILogger logger)
+    HttpClient http, OperatorOptions options, WebhookCertificates certificates, AttributionRecords records, TimeProvider time, ILogger logger)
 {
     public const string Name = "gitops-reverser-attribution";
 
@@ -40,7 +40,7 @@ internal sealed partial class AttributionRegistration(
 
         var webhooks = new JsonArray(Webhook(resources));
         var desired = webhooks.ToJsonString();
-        var recheck = DateTimeOffset.UtcNow - appliedAt >= Recheck;
+        var recheck = time.GetUtcNow() - appliedAt >= Recheck;
         if ((applied is null || recheck) && options.LeaderElection && options.WebhookUrl is null
             && Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod)
         {
@@ -92,7 +92,7 @@ internal sealed partial class AttributionRegistration(
         }
 
         applied = desired;
-        appliedAt = DateTimeOffset.UtcNow;
+        appliedAt = time.GetUtcNow();
     }
 
     private JsonObject Webhook(IEnumerable<WatchedResource> resources)

@@ -89,7 +89,7 @@ internal sealed class RuleController : BackgroundService
             Trigger, attribution: attribution);
         if (attribution is not null && certificates is not null)
         {
-            registration = new AttributionRegistration(http, this.options, certificates, attribution, logger);
+            registration = new AttributionRegistration(http, this.options, certificates, attribution, time, logger);
         }
     }
 
