@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy, prometheus,
-# iproute2 and util-linux from Debian's packages (only those missing), and kubectl and helm
-# (eng/fetch-kube-tools.sh). Safe to run again.
+# age, iproute2 and util-linux from Debian's packages (only those missing), the npm packages that read SOPS files
+# (test/sops-verifier, with Node.js and npm), and kubectl and helm (eng/fetch-kube-tools.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ command -v git >/dev/null || missing+=(git)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy)
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+# secretPolicy: Encrypt is checked against the real age CLI and, with Node.js, other people's SOPS readers.
+[ -x /usr/bin/age ] || missing+=(age)
+command -v npm >/dev/null || missing+=(nodejs npm)
 # The chart's pod tests: network namespaces (ip), mount namespaces and user switching (unshare, setpriv).
 command -v ip >/dev/null || missing+=(iproute2)
 command -v setpriv >/dev/null || missing+=(util-linux)
@@ -26,6 +29,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo service ssh stop >/dev/null 2>&1 || true
   $sudo service tinyproxy stop >/dev/null 2>&1 || true
   $sudo service prometheus stop >/dev/null 2>&1 || true
+fi
+
+# npm ci only when the lock file changed since the last install.
+verifier=test/sops-verifier
+if ! cmp -s "$verifier/package-lock.json" "$verifier/node_modules/.package-lock.json.installed" 2>/dev/null; then
+  (cd "$verifier" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$verifier/package-lock.json" "$verifier/node_modules/.package-lock.json.installed"
 fi
 
 exec eng/fetch-kube-tools.sh

@@ -54,6 +54,6 @@ public sealed partial class SourceTreeTests
     }
 
     // "using GitOpsReverser.X;" and qualified uses such as "Kube.TlsTrust" inside the operator's namespaces.
-    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Api|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing)\.[A-Z]")]
+    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Api|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing|Encryption)\.[A-Z]")]
     private static partial Regex Reference();
 }

@@ -1,3 +1,6 @@
+using GitOpsReverser.Encryption;
+using GitOpsReverser.Sanitizing;
+
 namespace GitOpsReverser.Api;
 
 /// <summary>A GitRepoConfig's spec, checked.</summary>
@@ -17,4 +20,21 @@ internal sealed record RepoSpec(
 {
     /// <summary><c>commit.userEmailDomain</c>: the author e-mail domain for users whose name is not an address.</summary>
     public string? UserEmailDomain { get; init; }
+
+    /// <summary><c>secretPolicy</c>: what rules without their own policy write for Secret values; null: the operator's setting.</summary>
+    public SecretPolicy? SecretPolicy { get; init; }
+
+    /// <summary><c>encryption.age.recipients</c>: the age public keys Secrets are encrypted for.</summary>
+    public IReadOnlyList<AgeRecipient> AgeRecipients { get; init; } = Array.Empty<AgeRecipient>();
+
+    /// <summary><c>encryption.age.recipientsRef</c>: a ConfigMap or Secret key in the GitRepoConfig's namespace holding more recipients, one per line.</summary>
+    public RecipientsReference? RecipientsRef { get; init; }
+
+    // Records compare lists by reference; the capture's fingerprint compares this text instead.
+    public override string ToString() =>
+        $"{Id}|{Url}|{Branch}|{SecretName}|{BaseFolder}|{CommitterName}|{CommitterEmail}|{MessageTemplate}|{CommitWindow}|{PushInterval}|{PushMaxCommits}|" +
+        $"{UserEmailDomain}|{SecretPolicy}|{string.Join(',', AgeRecipients)}|{RecipientsRef}";
 }
+
+/// <summary>Where more age recipients are kept: <paramref name="Kind"/> is ConfigMap or Secret.</summary>
+internal sealed record RecipientsReference(string Kind, string Name, string Key);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GitOpsReverser.Api;
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
@@ -15,6 +16,8 @@ namespace GitOpsReverser.Capture;
 /// capture syncs: until every reflector it needs has listed, objects are collected instead of committed,
 /// then the files under the paths the rules own are compared with them and one <c>[RESYNC]</c> commit
 /// brings the branch to the cluster's state. Files outside those paths are never touched.
+/// A Secret under <see cref="SecretPolicy.Encrypt"/> (the rule's policy, else the GitRepoConfig's) is compared in
+/// its fingerprinted form and encrypted for the repository's age recipients only when it is committed.
 /// </summary>
 internal sealed class RepoCapture : IAsyncDisposable
 {
@@ -34,8 +37,9 @@ internal sealed class RepoCapture : IAsyncDisposable
     /// of changes its resync commit holds, and <paramref name="failed"/> when the worker stops on an error.
     /// </summary>
     public RepoCapture(RepoSpec spec, string fingerprint, IRepoPipeline worker, Sanitizer sanitizer, TimeProvider time,
-        Action<int>? resynced = null, Action<Exception>? failed = null, AttributionRecords? attribution = null)
+        Action<int>? resynced = null, Action<Exception>? failed = null, AttributionRecords? attribution = null, SopsEncryptor? encryptor = null)
     {
+        Encryptor = encryptor;
         this.attribution = attribution;
         this.resynced = resynced;
         this.failed = failed;
@@ -49,6 +53,9 @@ internal sealed class RepoCapture : IAsyncDisposable
     }
 
     public RepoSpec Spec { get; }
+
+    /// <summary>Encrypts Secrets for the GitRepoConfig's age recipients; null when it names none.</summary>
+    public SopsEncryptor? Encryptor { get; }
 
     /// <summary>The spec and credentials this capture was built from; a different one means a new capture.</summary>
     public string Fingerprint { get; }
@@ -158,7 +165,7 @@ internal sealed class RepoCapture : IAsyncDisposable
         SanitizeResult result;
         try
         {
-            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), rule.SecretPolicy);
+            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), rule.SecretPolicy ?? Spec.SecretPolicy);
         }
         catch (ManifestFormatException)
         {
@@ -172,6 +179,22 @@ internal sealed class RepoCapture : IAsyncDisposable
 
         var path = Layout.PathFor(result.Identity);
         var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
+        CapturedFile file;
+        if (result.SecretValues is { } values)
+        {
+            // The rule reconciler refuses Encrypt without recipients; should one slip through, nothing is written.
+            if (Encryptor is null)
+            {
+                return CaptureOutcome.Error;
+            }
+
+            file = CapturedFile.Encrypted(yaml, sanitizer.FingerprintOf(yaml), Encryptor, result.Manifest!, values, time);
+        }
+        else
+        {
+            file = CapturedFile.Plain(yaml);
+        }
+
         var rv = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
         await gate.WaitAsync(cancellationToken);
         try
@@ -182,7 +205,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             var description = new ChangeDescription(operation, result.Identity, manager, managedAt ?? time.GetUtcNow(), version);
             if (sync is not null)
             {
-                sync.Desired[path] = (yaml, description);
+                sync.Desired[path] = (file, description);
                 return CaptureOutcome.Resync;
             }
 
@@ -198,7 +221,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             }
 
             description = credited is null ? description : description with { User = credited.User, Groups = credited.Groups };
-            await Worker.EnqueueAsync(new GitChange(path, yaml, description), cancellationToken);
+            await Worker.EnqueueAsync(new GitChange(path, file.Content(), description), cancellationToken);
             return CaptureOutcome.Committed;
         }
         finally
@@ -280,7 +303,11 @@ internal sealed class RepoCapture : IAsyncDisposable
 
             // Every change queued before the sync began is committed before the files are read.
             var files = await Worker.ReadFilesAsync(BaseFolder, cancellationToken);
-            var changes = ResyncPlan.Changes(done.Desired, files, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
+            var encrypted = done.Desired.Where(pair => pair.Value.File.IsEncrypted && files.ContainsKey(pair.Key)).Select(pair => pair.Key).ToList();
+            var headers = encrypted.Count == 0
+                ? []
+                : (await Worker.ReadContentsAsync(encrypted, cancellationToken)).ToDictionary(pair => pair.Key, pair => SopsFile.Read(pair.Value), StringComparer.Ordinal);
+            var changes = ResyncPlan.Changes(done.Desired, files, headers, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
             await Worker.EnqueueResyncAsync(changes, cancellationToken);
             if (changes.Count > 0)
             {
@@ -304,7 +331,7 @@ internal sealed class RepoCapture : IAsyncDisposable
     // hashes its event that way too (only Secrets differ).
     private ulong AttributionHash(MappingNode obj, WatchRuleSpec rule, byte[] yaml)
     {
-        if (attribution is null || rule.SecretPolicy is null)
+        if (attribution is null || (rule.SecretPolicy ?? Spec.SecretPolicy) is null)
         {
             return ResourceCache.HashOf(yaml);
         }
@@ -343,7 +370,7 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
     {
-        public Dictionary<string, (byte[] Yaml, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (CapturedFile File, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Kind folders of resources the sync went ahead without (403): their files are left alone.</summary>
         public HashSet<string> Skipped { get; } = new(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
 using LibGit2Sharp;
@@ -9,26 +10,45 @@ namespace GitOpsReverser.Capture;
 
 /// <summary>
 /// The changes of a <c>[RESYNC]</c> commit: every collected object whose file is missing or differs (by
-/// blob id, without reading the file), and every file under the owned paths that no collected object
-/// has, unless its kind's folder was skipped (a resource the operator may not list), in path order.
+/// blob id, without reading the file; an encrypted Secret by the stamp and recipients its file names, read
+/// beforehand), and every file under the owned paths that no collected object has, unless its
+/// kind's folder was skipped (a resource the operator may not list), in path order. An encrypted Secret whose
+/// content is unchanged but whose recipients changed is encrypted again, and its line in the message says so.
 /// </summary>
 internal static class ResyncPlan
 {
+    /// <summary>What a resync message says of a Secret encrypted again for the GitRepoConfig's new age recipients.</summary>
+    public const string RekeyedNote = "re-encrypted for the new age recipients";
+
     public static List<GitChange> Changes(
-        IReadOnlyDictionary<string, (byte[] Yaml, ChangeDescription Description)> desired,
+        IReadOnlyDictionary<string, (CapturedFile File, ChangeDescription Description)> desired,
         IReadOnlyDictionary<string, ObjectId> files,
+        IReadOnlyDictionary<string, SopsFile.Header> headers,
         Func<string, bool> owned,
         IReadOnlySet<string> skippedKindFolders,
         string baseFolder,
         DateTimeOffset now)
     {
         var changes = new List<GitChange>();
-        foreach (var (path, (yaml, description)) in desired.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        foreach (var (path, (file, description)) in desired.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             var exists = files.TryGetValue(path, out var id);
-            if (!exists || id != BlobId(yaml))
+            var operation = exists ? ChangeOperation.Update : ChangeOperation.Create;
+            if (!file.IsEncrypted)
             {
-                changes.Add(new GitChange(path, yaml, description with { Operation = exists ? ChangeOperation.Update : ChangeOperation.Create }));
+                if (!exists || id != BlobId(file.Sanitized))
+                {
+                    changes.Add(new GitChange(path, file.Sanitized, description with { Operation = operation }));
+                }
+            }
+            else if (!exists || !headers.TryGetValue(path, out var header) || !file.Matches(header))
+            {
+                var rekeyed = exists && headers.TryGetValue(path, out var committed) && committed.Stamp == file.Stamp;
+                changes.Add(new GitChange(path, file.Content(), description with
+                {
+                    Operation = operation,
+                    Note = rekeyed ? RekeyedNote : null,
+                }));
             }
         }
 

@@ -6,6 +6,7 @@ using GitOpsReverser.Git;
 using GitOpsReverser.Hosting;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.Options;
 
 namespace GitOpsReverser.Cli;
@@ -103,9 +104,12 @@ internal static class PreviewCommand
             }
 
             RepositoryLayout layout;
+            SecretPolicy? repoPolicy;
             try
             {
-                layout = new RepositoryLayout(repoObject is null ? "" : SpecReader.ReadRepo(repoObject).BaseFolder);
+                var repo = repoObject is null ? null : SpecReader.ReadRepo(repoObject);
+                layout = new RepositoryLayout(repo?.BaseFolder ?? "");
+                repoPolicy = repo?.SecretPolicy;
             }
             catch (SpecException exception)
             {
@@ -113,7 +117,8 @@ internal static class PreviewCommand
                 return InvalidRuleExitCode;
             }
 
-            await new Preview(new KubernetesApi(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout).WriteAsync(cancellationToken);
+            await new Preview(new KubernetesApi(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout, rule.SecretPolicy ?? repoPolicy)
+                .WriteAsync(cancellationToken);
             return 0;
         }
         catch (Exception exception) when (exception is HttpRequestException or KubernetesApiException or TaskCanceledException)
@@ -177,7 +182,8 @@ internal static class PreviewCommand
         return null;
     }
 
-    private sealed class Preview(KubernetesApi api, ApiDiscovery discovery, WatchRuleSpec rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output)
+    private sealed class Preview(
+        KubernetesApi api, ApiDiscovery discovery, WatchRuleSpec rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output, SecretPolicy? secretPolicy)
     {
         public async Task WriteAsync(CancellationToken cancellationToken)
         {
@@ -284,9 +290,17 @@ internal static class PreviewCommand
             if (secrets > 0)
             {
                 await output.WriteLineAsync();
-                var policy = rule.SecretPolicy?.ToString() ?? "the operator's Sanitizer:SecretPolicy (Fingerprint unless changed)";
-                await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy {policy}: values never reach Git, " +
-                    "but names, keys, labels and annotations do. Set secretPolicy: Skip to leave Secrets out.");
+                if (secretPolicy == SecretPolicy.Encrypt)
+                {
+                    await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy Encrypt: values reach Git only as SOPS " +
+                        "ciphertext for the GitRepoConfig's age recipients, but names, keys, labels and annotations are readable.");
+                }
+                else
+                {
+                    var policy = secretPolicy?.ToString() ?? "the operator's Sanitizer:SecretPolicy (Fingerprint unless changed)";
+                    await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy {policy}: values never reach Git, " +
+                        "but names, keys, labels and annotations do. Set secretPolicy: Skip to leave Secrets out.");
+                }
             }
 
             await output.WriteLineAsync();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,12 @@ internal static class SanitizeCommand
         };
         var secretPolicy = new Option<SecretPolicy?>("--secret-policy")
         {
-            Description = "What to write for Secret values: fingerprint (default), redact or skip.",
+            Description = "What to write for Secret values: fingerprint (default), redact, skip, or encrypt (with --age-recipient).",
+        };
+        var ageRecipients = new Option<string[]>("--age-recipient")
+        {
+            Description = "An age public key (age1…) to encrypt Secrets for under --secret-policy encrypt; repeat for more.",
+            AllowMultipleArgumentsPerToken = false,
         };
         var keepDefaults = new Option<bool>("--keep-defaults")
         {
@@ -39,14 +45,15 @@ internal static class SanitizeCommand
 
         var command = new Command("sanitize", "Print the sanitized, canonical YAML and repository path of every object in a file.")
         {
-            file, secretPolicy, keepDefaults, fingerprintKeyFile, baseFolder,
+            file, secretPolicy, ageRecipients, keepDefaults, fingerprintKeyFile, baseFolder,
         };
         command.SetAction(parseResult =>
         {
             var overrides = new Dictionary<string, string?>();
-            if (parseResult.GetValue(secretPolicy) is { } policy)
+            var policy = parseResult.GetValue(secretPolicy);
+            if (policy is { } chosen && chosen != SecretPolicy.Encrypt)
             {
-                overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.SecretPolicy)}"] = policy.ToString();
+                overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.SecretPolicy)}"] = chosen.ToString();
             }
 
             if (parseResult.GetValue(keepDefaults))
@@ -59,12 +66,39 @@ internal static class SanitizeCommand
                 overrides[$"{SanitizerOptions.Section}:{nameof(SanitizerOptions.FingerprintKey)}"] = File.ReadAllText(keyFile.FullName).Trim();
             }
 
-            return Run(parseResult.GetValue(file)!, parseResult.GetValue(baseFolder)!, overrides, Console.In, Console.Out, Console.Error);
+            SopsEncryptor? encryptor = null;
+            var recipients = parseResult.GetValue(ageRecipients) ?? [];
+            if (policy == SecretPolicy.Encrypt || recipients.Length > 0)
+            {
+                if (policy != SecretPolicy.Encrypt || recipients.Length == 0)
+                {
+                    Console.Error.WriteLine("error: --secret-policy encrypt and --age-recipient go together (the recipient is an age public key, age1…)");
+                    return UsageExitCode;
+                }
+
+                var parsed = new List<AgeRecipient>();
+                foreach (var text in recipients)
+                {
+                    if (!AgeRecipient.TryParse(text, out var recipient, out var error))
+                    {
+                        Console.Error.WriteLine($"error: --age-recipient {(text.StartsWith("age1", StringComparison.OrdinalIgnoreCase) ? text : "")} {error}");
+                        return UsageExitCode;
+                    }
+
+                    parsed.Add(recipient);
+                }
+
+                encryptor = new SopsEncryptor(parsed);
+            }
+
+            return Run(parseResult.GetValue(file)!, parseResult.GetValue(baseFolder)!, overrides, Console.In, Console.Out, Console.Error, encryptor);
         });
         return command;
     }
 
-    public static int Run(string file, string baseFolder, Dictionary<string, string?> overrides, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the command; with <paramref name="encryptor"/>, Secrets are written as SOPS files encrypted for its recipients.</summary>
+    public static int Run(string file, string baseFolder, Dictionary<string, string?> overrides, TextReader stdin, TextWriter stdout, TextWriter stderr,
+        SopsEncryptor? encryptor = null)
     {
         using var host = OperatorHost.CreateCommandHost(services => services.AddSanitizing(), overrides);
         Sanitizer sanitizer;
@@ -91,7 +125,7 @@ internal static class SanitizeCommand
             return UsageExitCode;
         }
 
-        var preview = new SanitizePreview(sanitizer, layout);
+        var preview = new SanitizePreview(sanitizer, layout, encryptor, TimeProvider.System);
         var invalid = preview.Write(input, stdout, stderr);
         if (sanitizer.HasEphemeralFingerprintKey && preview.SensitiveWritten > 0)
         {

@@ -1,3 +1,4 @@
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
@@ -7,9 +8,10 @@ namespace GitOpsReverser.Cli;
 /// <summary>
 /// What <c>gitops-reverser sanitize</c> prints: for every object a <c># path</c> line and its canonical YAML,
 /// documents separated by <c>---</c>; a document that is not a Kubernetes object is reported on the error
-/// writer with its location and reason, and the others are still printed.
+/// writer with its location and reason, and the others are still printed. With an <paramref name="encryptor"/>,
+/// Secrets are printed as the SOPS files <c>secretPolicy: Encrypt</c> commits.
 /// </summary>
-internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layout)
+internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layout, SopsEncryptor? encryptor = null, TimeProvider? time = null)
 {
     /// <summary>How many objects of a sensitive kind (a Secret) the last <see cref="Write"/> printed.</summary>
     public int SensitiveWritten { get; private set; }
@@ -28,7 +30,7 @@ internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layo
                 continue;
             }
 
-            var result = sanitizer.Sanitize(manifestObject.Manifest!);
+            var result = sanitizer.Sanitize(manifestObject.Manifest!, encryptor is null ? null : SecretPolicy.Encrypt);
             if (result.IsSkipped)
             {
                 errors.WriteLine($"skipped: {manifestObject.Location}: {result.Identity}: {result.SkipReason}");
@@ -43,6 +45,14 @@ internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layo
 
             first = false;
             output.WriteLine($"# {layout.PathFor(result.Identity)}");
+            if (result.SecretValues is { } values && encryptor is not null)
+            {
+                var yaml = System.Text.Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
+                output.Write(System.Text.Encoding.UTF8.GetString(
+                    SopsFile.Write(result.Manifest!, values, sanitizer.FingerprintOf(yaml), encryptor, (time ?? TimeProvider.System).GetUtcNow())));
+                continue;
+            }
+
             CanonicalYaml.Write(result.Manifest!, output);
         }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.Logging;
@@ -65,7 +66,8 @@ internal sealed class GitRepoConfigReconciler(
                 var (credentials, digest) = spec.SecretName is { } secretName
                     ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
                     : (GitCredentials.None, "");
-                var fingerprint = $"{spec with { Generation = 0 }}|{digest}";
+                var recipients = await RecipientsAsync(spec, cancellationToken);
+                var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}";
                 if (TryGet(key, out var failed) && failed.Failure is { } failure)
                 {
                     await RemoveAsync(key);
@@ -81,7 +83,7 @@ internal sealed class GitRepoConfigReconciler(
                 if (!TryGet(key, out var capture) || capture.Fingerprint != fingerprint)
                 {
                     await RemoveAsync(key);
-                    capture = Create(spec, fingerprint, credentials);
+                    capture = Create(spec, fingerprint, credentials, recipients.Count > 0 ? new SopsEncryptor(recipients) : null);
                     lock (captures)
                     {
                         captures[key] = capture;
@@ -144,7 +146,27 @@ internal sealed class GitRepoConfigReconciler(
         }
     }
 
-    private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials)
+    // The spec's recipients and those its recipientsRef holds; Encrypt without any is refused here, not at the first Secret.
+    private async Task<List<AgeRecipient>> RecipientsAsync(RepoSpec spec, CancellationToken cancellationToken)
+    {
+        var recipients = spec.AgeRecipients.ToList();
+        if (spec.RecipientsRef is { } reference)
+        {
+            const string field = "encryption.age.recipientsRef";
+            var text = await secrets.ReadKeyAsync(reference.Kind, spec.Id.Namespace!, reference.Name, reference.Key, field, cancellationToken);
+            recipients.AddRange(SpecReader.ParseRecipientLines(text, $"{field} ({reference.Kind} {spec.Id.Namespace}/{reference.Name} key {reference.Key})"));
+        }
+
+        if (spec.SecretPolicy == SecretPolicy.Encrypt && recipients.Count == 0)
+        {
+            throw new SpecException("EncryptionNotConfigured",
+                "secretPolicy Encrypt needs age recipients in encryption.age.recipients (or encryption.age.recipientsRef); no Secret is written until then");
+        }
+
+        return [.. recipients.Distinct()];
+    }
+
+    private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials, SopsEncryptor? encryptor)
     {
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.Url}|{spec.Branch}")))[..8];
         var workerOptions = new RepoWorkerOptions
@@ -178,7 +200,8 @@ internal sealed class GitRepoConfigReconciler(
                 Log.WorkerFailed(logger, spec.Id.ToString(), exception);
                 changed();
             },
-            attribution);
+            attribution,
+            encryptor);
     }
 
     private async Task RemoveAsync(ResourceKey key)

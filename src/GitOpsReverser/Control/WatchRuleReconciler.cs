@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Kube;
+using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsReverser.Control;
@@ -65,6 +66,13 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
             throw inputs.GitRepoConfigs.Any(repo => SpecReader.KeyOf(SpecReader.GitRepoConfigKind, repo) == rule.Repo)
                 ? new SpecException("GitRepoConfigNotReady", $"GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name} is not usable; see its Ready condition")
                 : new SpecException("GitRepoConfigNotFound", $"GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name} does not exist");
+        }
+
+        if ((rule.SecretPolicy ?? capture.Spec.SecretPolicy) == SecretPolicy.Encrypt && capture.Encryptor is null)
+        {
+            throw new SpecException("EncryptionNotConfigured",
+                $"secretPolicy Encrypt needs age recipients: set encryption.age.recipients in GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name}; " +
+                "no Secret is written until then");
         }
 
         var resolved = new List<(WatchedResource Resource, bool Wildcard)>();

@@ -19,4 +19,7 @@ internal sealed record ChangeDescription(
 
     /// <summary>That user's groups, when known.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>Why a resync rewrites a file whose object did not change (a re-encryption); null otherwise.</summary>
+    public string? Note { get; init; }
 }

@@ -99,7 +99,7 @@ internal static class CommitMessage
 
     /// <summary>
     /// One commit that brings the repository to the cluster's state after a start or a rule change:
-    /// <c>[RESYNC] 3 changes</c>, then one line per change.
+    /// <c>[RESYNC] 3 changes</c>, then one line per change, with its note in parentheses when it has one.
     /// </summary>
     public static string Resync(IReadOnlyList<ChangeDescription> changes)
     {
@@ -107,7 +107,13 @@ internal static class CommitMessage
         message.Append("[RESYNC] ").Append(changes.Count).Append(changes.Count == 1 ? " change" : " changes").Append("\n\n");
         foreach (var change in changes.Take(ResyncLines))
         {
-            message.Append("- ").Append(Default(change).Split('\n')[0]).Append('\n');
+            message.Append("- ").Append(Default(change).Split('\n')[0]);
+            if (change.Note is { } note)
+            {
+                message.Append(" (").Append(note).Append(')');
+            }
+
+            message.Append('\n');
         }
 
         if (changes.Count > ResyncLines)

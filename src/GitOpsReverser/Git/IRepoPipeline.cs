@@ -25,6 +25,9 @@ internal interface IRepoPipeline : IDisposable
     /// <summary>The blob id of every file under <paramref name="folder"/> once every change queued before the call is committed.</summary>
     Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken);
 
+    /// <summary>The content of each of <paramref name="paths"/> the branch holds once every change queued before the call is committed.</summary>
+    Task<Dictionary<string, byte[]>> ReadContentsAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken);
+
     /// <summary>Asks for the commits made so far to be pushed now.</summary>
     void RequestPush();
 }

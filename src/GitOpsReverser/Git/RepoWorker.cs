@@ -122,6 +122,40 @@ internal sealed class RepoWorker : IRepoPipeline
         return answer.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The content of each of <paramref name="paths"/> that the branch holds, once every change queued before the
+    /// call is committed; a path it does not hold is left out.
+    /// </summary>
+    public Task<Dictionary<string, byte[]>> ReadContentsAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<Dictionary<string, byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        requests.Enqueue(() =>
+        {
+            try
+            {
+                var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var path in paths)
+                {
+                    if (clone!.Tree.Get(path) is { } id && clone.Repository.Lookup<Blob>(id) is { } blob)
+                    {
+                        using var stream = blob.GetContentStream();
+                        using var bytes = new MemoryStream();
+                        stream.CopyTo(bytes);
+                        contents[path] = bytes.ToArray();
+                    }
+                }
+
+                answer.TrySetResult(contents);
+            }
+            catch (Exception exception) when (exception is LibGit2SharpException or IOException)
+            {
+                answer.TrySetException(exception);
+            }
+        });
+        Wake();
+        return answer.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Asks for the commits made so far to be pushed now, without waiting for the batching windows.</summary>
     public void RequestPush()
     {

@@ -8,7 +8,7 @@ namespace GitOpsReverser.Sanitizing;
 /// Writes a manifest as canonical YAML: the same object always gives the same bytes. <c>apiVersion</c>,
 /// <c>kind</c> and <c>metadata</c> (name, namespace, labels, annotations) come first, every other key in
 /// kubectl's order; two-space indentation with lists unindented under their key, as kubectl prints them;
-/// multi-line strings as literal blocks; strings that any YAML 1.1 or 1.2 reader would take for another
+/// a SOPS file's <c>sops</c> block last, where <c>sops</c> writes it; multi-line strings as literal blocks; strings that any YAML 1.1 or 1.2 reader would take for another
 /// type quoted; no line folding, so that a diff shows exactly the value that changed; LF line ends.
 /// </summary>
 internal static class CanonicalYaml
@@ -20,7 +20,7 @@ internal static class CanonicalYaml
         maxSimpleKeyLength: int.MaxValue,
         newLine: "\n");
 
-    private static readonly EntryOrder RootOrder = new(["apiVersion", "kind", "metadata"]);
+    private static readonly EntryOrder RootOrder = new(["apiVersion", "kind", "metadata"], trailingKey: "sops");
     private static readonly EntryOrder MetadataOrder = new(["name", "namespace", "labels", "annotations"]);
     private static readonly EntryOrder PlainOrder = new([]);
 
@@ -39,6 +39,46 @@ internal static class CanonicalYaml
         WriteMapping(emitter, manifest, RootOrder);
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
+    }
+
+    /// <summary>
+    /// Every scalar of <paramref name="manifest"/> with the keys that lead to it, in the order <see cref="Write(MappingNode)"/>
+    /// writes them; the items of a list share their list's path (as SOPS walks a document).
+    /// </summary>
+    public static IEnumerable<(IReadOnlyList<string> Path, ScalarNode Value)> Leaves(MappingNode manifest) => Leaves(manifest, RootOrder, []);
+
+    private static IEnumerable<(IReadOnlyList<string> Path, ScalarNode Value)> Leaves(ManifestNode node, EntryOrder? order, string[] path)
+    {
+        switch (node)
+        {
+            case MappingNode mapping:
+                foreach (var (key, value) in Ordered(mapping, order ?? PlainOrder))
+                {
+                    foreach (var leaf in Leaves(value, order == RootOrder && key == "metadata" ? MetadataOrder : null, [.. path, key]))
+                    {
+                        yield return leaf;
+                    }
+                }
+
+                break;
+            case SequenceNode sequence:
+                foreach (var leaf in sequence.Items.SelectMany(item => Leaves(item, null, path)))
+                {
+                    yield return leaf;
+                }
+
+                break;
+            case ScalarNode scalar:
+                yield return (path, scalar);
+                break;
+        }
+    }
+
+    private static KeyValuePair<string, ManifestNode>[] Ordered(MappingNode mapping, EntryOrder order)
+    {
+        var entries = mapping.Entries.ToArray();
+        Array.Sort(entries, order);
+        return entries;
     }
 
     private static void WriteNode(IEmitter emitter, ManifestNode node, EntryOrder? order = null)
@@ -66,9 +106,7 @@ internal static class CanonicalYaml
     private static void WriteMapping(IEmitter emitter, MappingNode mapping, EntryOrder order)
     {
         emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, isImplicit: true, MappingStyle.Block));
-        var entries = mapping.Entries.ToArray();
-        Array.Sort(entries, order);
-        foreach (var (key, value) in entries)
+        foreach (var (key, value) in Ordered(mapping, order))
         {
             WriteScalar(emitter, key, StringStyle(key));
             WriteNode(emitter, value, order == RootOrder && key == "metadata" ? MetadataOrder : null);
@@ -113,8 +151,8 @@ internal static class CanonicalYaml
     private static readonly System.Buffers.SearchValues<char> LineBreaksOtherThanLineFeed =
         System.Buffers.SearchValues.Create("\r\u0085\u2028\u2029\uFEFF");
 
-    /// <summary>Leading keys in their given order, then the rest in kubectl's order.</summary>
-    private sealed class EntryOrder(string[] leadingKeys) : IComparer<KeyValuePair<string, ManifestNode>>
+    /// <summary>Leading keys in their given order, then the rest in kubectl's order, then <paramref name="trailingKey"/>.</summary>
+    private sealed class EntryOrder(string[] leadingKeys, string? trailingKey = null) : IComparer<KeyValuePair<string, ManifestNode>>
     {
         public int Compare(KeyValuePair<string, ManifestNode> x, KeyValuePair<string, ManifestNode> y)
         {
@@ -126,7 +164,7 @@ internal static class CanonicalYaml
         private int Rank(string key)
         {
             var position = Array.IndexOf(leadingKeys, key);
-            return position < 0 ? leadingKeys.Length : position;
+            return position >= 0 ? position : key == trailingKey ? leadingKeys.Length + 1 : leadingKeys.Length;
         }
     }
 }

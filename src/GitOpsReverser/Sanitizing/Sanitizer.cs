@@ -48,13 +48,18 @@ internal sealed class Sanitizer
         manifest.Remove("status");
         MetadataFilter.Apply(manifest);
         rules.Apply(manifest, identity, options.RemoveDefaults, appliedRules);
-        if (sensitive)
+        if (!sensitive)
         {
-            SecretScrubber.Apply(manifest, policy, fingerprint);
+            return new SanitizeResult(identity, manifest, null);
         }
 
-        return new SanitizeResult(identity, manifest, null);
+        var values = policy == SecretPolicy.Encrypt ? new List<SecretValue>() : null;
+        SecretScrubber.Apply(manifest, policy, fingerprint, values);
+        return new SanitizeResult(identity, manifest, null) { SecretValues = values };
     }
+
+    /// <summary>The keyed fingerprint of <paramref name="content"/>, as Secret values get (<c>hmac-sha256:…</c>).</summary>
+    public string FingerprintOf(ReadOnlySpan<byte> content) => fingerprint.Of(content);
 
     /// <summary>True for Secrets and the kinds configured in <see cref="SanitizerOptions.SensitiveKinds"/>.</summary>
     public bool IsSensitive(ObjectIdentity identity) => sensitiveKinds.Contains((identity.Group, identity.Kind));

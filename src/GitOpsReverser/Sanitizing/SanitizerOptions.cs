@@ -35,6 +35,14 @@ internal sealed partial class SanitizerOptions : IValidatableObject
                 [nameof(SensitiveKinds)]);
         }
 
+        if (SecretPolicy == SecretPolicy.Encrypt)
+        {
+            yield return new ValidationResult(
+                "Sanitizer:SecretPolicy cannot be Encrypt: age recipients belong to a repository, so set secretPolicy: Encrypt and " +
+                "encryption.age.recipients in a GitRepoConfig (or secretPolicy on a rule).",
+                [nameof(SecretPolicy)]);
+        }
+
         if (FingerprintKey is not null && DecodeFingerprintKey(FingerprintKey) is null)
         {
             yield return new ValidationResult(

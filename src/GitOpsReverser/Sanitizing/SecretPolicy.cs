@@ -11,4 +11,10 @@ internal enum SecretPolicy
 
     /// <summary>The object is not written at all.</summary>
     Skip,
+
+    /// <summary>
+    /// Values are encrypted for the repository's age recipients as a SOPS file, which Flux and <c>sops -d</c>
+    /// read back; only the repository's capture can write it, since it alone knows the recipients.
+    /// </summary>
+    Encrypt,
 }

@@ -8,6 +8,8 @@ namespace GitOpsReverser.Sanitizing;
 /// <c>&lt;redacted&gt;</c>, then scrubs any label or annotation that still carries secret material: one that
 /// contains a value (raw or base64), or an annotation too long to be anything but a blob.
 /// Anything unexpected (a non-map <c>data</c>, a nested value) is redacted too: this code fails closed.
+/// Under <see cref="SecretPolicy.Encrypt"/> values are fingerprinted as under <see cref="SecretPolicy.Fingerprint"/>
+/// (that is the form compared for changes) and the original values are handed back for encryption.
 /// </summary>
 internal static class SecretScrubber
 {
@@ -20,7 +22,7 @@ internal static class SecretScrubber
     private const int MinMaterialLength = 4;
     private const int MinLineLength = 16;
 
-    public static void Apply(MappingNode manifest, SecretPolicy policy, SecretFingerprint fingerprint)
+    public static void Apply(MappingNode manifest, SecretPolicy policy, SecretFingerprint fingerprint, List<SecretValue>? values = null)
     {
         var material = new List<string>();
         foreach (var field in (ReadOnlySpan<string>)["data", "stringData"])
@@ -29,8 +31,8 @@ internal static class SecretScrubber
             {
                 case null:
                     break;
-                case MappingNode values:
-                    ScrubValues(values, field == "data", policy, fingerprint, material);
+                case MappingNode mapping:
+                    ScrubValues(field, mapping, policy, fingerprint, material, values);
                     break;
                 default:
                     manifest[field] = ScalarNode.String(Redacted);
@@ -45,14 +47,21 @@ internal static class SecretScrubber
         }
     }
 
-    private static void ScrubValues(MappingNode values, bool base64Encoded, SecretPolicy policy, SecretFingerprint fingerprint, List<string> material)
+    private static void ScrubValues(string field, MappingNode values, SecretPolicy policy, SecretFingerprint fingerprint, List<string> material,
+        List<SecretValue>? originals)
     {
+        var base64Encoded = field == "data";
         foreach (var (key, value) in values.Entries.ToArray())
         {
             if (value is not ScalarNode { Kind: not ScalarKind.Null } scalar)
             {
                 values[key] = ScalarNode.String(Redacted);
                 continue;
+            }
+
+            if (policy == SecretPolicy.Encrypt)
+            {
+                originals?.Add(new SecretValue(field, key, scalar.Text));
             }
 
             // Our own output read back (a file from the repository): a fingerprint holds no secret, and
@@ -89,7 +98,7 @@ internal static class SecretScrubber
     }
 
     private static string Replacement(byte[] value, SecretPolicy policy, SecretFingerprint fingerprint) =>
-        policy == SecretPolicy.Fingerprint ? fingerprint.Of(value) : Redacted;
+        policy is SecretPolicy.Fingerprint or SecretPolicy.Encrypt ? fingerprint.Of(value) : Redacted;
 
     private static void Remember(List<string> material, string secret)
     {

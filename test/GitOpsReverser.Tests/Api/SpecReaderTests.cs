@@ -120,6 +120,47 @@ public sealed class SpecReaderTests
             "Bot", "bot@example.com", "{operation} {kind}/{name}", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(500), 7));
     }
 
+    [Test]
+    public void ReadRepo_Encryption_IsRead()
+    {
+        var repo = SpecReader.ReadRepo(JsonNode.Parse("""
+            {"metadata":{"name":"audit","namespace":"ns"},
+             "spec":{"url":"https://x/r.git","secretPolicy":"Encrypt",
+                     "encryption":{"age":{"recipients":["age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw"],
+                                          "recipientsRef":{"kind":"Secret","name":"keys","key":"recipients.txt"}}}}}
+            """)!.AsObject());
+
+        repo.SecretPolicy.Should().Be(SecretPolicy.Encrypt);
+        repo.AgeRecipients.Select(recipient => recipient.Text).Should().Equal("age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw");
+        repo.RecipientsRef.Should().Be(new RecipientsReference("Secret", "keys", "recipients.txt"));
+    }
+
+    [TestCase("""{"recipients":["age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw","age1qpzry9x8gf"]}""", "InvalidRecipient",
+        "encryption.age.recipients[1] \"age1qpzry9x8gf\" has a wrong checksum*")]
+    [TestCase("""{"recipients":["AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"]}""", "InvalidRecipient",
+        "encryption.age.recipients[0] is an age identity (a private key)*")]
+    [TestCase("""{"recipientsRef":{"kind":"Vault","name":"keys","key":"k"}}""", "InvalidSpec", "encryption.age.recipientsRef needs kind (ConfigMap or Secret), name and key")]
+    public void ReadRepo_BadEncryption_NamesTheField(string age, string reason, string message)
+    {
+        var obj = JsonNode.Parse("""{"metadata":{"name":"audit","namespace":"ns"},"spec":{"url":"https://x/r.git","encryption":{"age":""" + age + "}}}")!.AsObject();
+
+        var read = () => SpecReader.ReadRepo(obj);
+
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == reason).WithMessage(message)
+            .Which.Message.Should().NotContain("QQQQ", "a private key pasted by mistake is never repeated");
+    }
+
+    [Test]
+    public void RecipientLines_SkipCommentsAndBlanks_AndABadLineIsNamedByNumberOnly()
+    {
+        SpecReader.ParseRecipientLines("# team keys\n\nage1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw\n", "ref").Should().ContainSingle();
+
+        var read = () => SpecReader.ParseRecipientLines("# created: today\nAGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQ\n", "encryption.age.recipientsRef (Secret ns/keys key k)");
+
+        read.Should().Throw<SpecException>().WithMessage("encryption.age.recipientsRef (Secret ns/keys key k), line 2: the entry is an age identity (a private key)*")
+            .Which.Message.Should().NotContain("QQQQ");
+    }
+
     [TestCase("500ms", 500)]
     [TestCase("10s", 10_000)]
     [TestCase("1m30s", 90_000)]

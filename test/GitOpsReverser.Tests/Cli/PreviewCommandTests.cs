@@ -83,6 +83,25 @@ public sealed class PreviewCommandTests
     }
 
     [Test]
+    public async Task ARepositoryThatEncrypts_IsWhatTheSecretWarningNames()
+    {
+        var (exitCode, stdout, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule + """
+
+            ---
+            apiVersion: configbutler.ai/v1alpha1
+            kind: GitRepoConfig
+            metadata: {name: audit, namespace: gitops-reverser-system}
+            spec:
+              url: "https://git.example.com/audit.git"
+              secretPolicy: Encrypt
+              encryption: {age: {recipients: [age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw]}}
+            """);
+
+        exitCode.Should().Be(0, stderr);
+        stdout.Should().Contain("warning: 1 Secret(s) would be written with secretPolicy Encrypt: values reach Git only as SOPS ciphertext");
+    }
+
+    [Test]
     public async Task Include_CapturesWhatTheClusterMade_AndExplicitKubeconfigAndContextWork()
     {
         var rule = OperatorTestbed.WildcardRule.Replace("  namespaceSelector:", "  include: [clusterDefaults]\n  namespaceSelector:", StringComparison.Ordinal);

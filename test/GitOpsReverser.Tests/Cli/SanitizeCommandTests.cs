@@ -28,6 +28,34 @@ public sealed class SanitizeCommandTests
     }
 
     [Test]
+    public async Task Sanitize_WithEncryptAndARecipient_PrintsTheSopsFile_ThatSopsReadersOpen()
+    {
+        var identity = await SopsTools.NewIdentityAsync(directory);
+        const string Input = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: d}\ndata: {password: aHVudGVyMmh1bnRlcjI=}\n";
+
+        var (exitCode, stdout, stderr) = await Run($"sanitize -f - --secret-policy encrypt --age-recipient {identity.Recipient}", Input);
+
+        exitCode.Should().Be(0, stderr);
+        stdout.Should().StartWith("# namespaces/d/Secret/s.yaml\n# gitops-reverser content: hmac-sha256:").And.NotContain("aHVudGVy").And.NotContain("hunter2");
+        var file = Path.Combine(directory, "s.yaml");
+        await File.WriteAllTextAsync(file, stdout);
+        (await SopsTools.ReadAsync(file, identity)).Data!.ToJsonString().Should().Be("""{"password":"aHVudGVyMmh1bnRlcjI="}""");
+    }
+
+    [TestCase("--secret-policy encrypt", "--secret-policy encrypt and --age-recipient go together")]
+    [TestCase("--age-recipient age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw", "--secret-policy encrypt and --age-recipient go together")]
+    [TestCase("--secret-policy encrypt --age-recipient age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qq", "wrong checksum")]
+    [TestCase("--secret-policy encrypt --age-recipient AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQ", "is an age identity (a private key)")]
+    public async Task Sanitize_EncryptWithoutAUsableRecipient_ExitsWithOneAndSaysWhy(string arguments, string message)
+    {
+        var (exitCode, stdout, stderr) = await Run($"sanitize -f - {arguments}", "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: d}\n");
+
+        exitCode.Should().Be(1);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain(message).And.NotContain("QQQQ");
+    }
+
+    [Test]
     public async Task Sanitize_StdinWithABadDocument_ReportsItAndExitsWithTwo()
     {
         const string Input = "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: d}\nstringData: {password: hunter2hunter2}\n---\n- not an object\n";

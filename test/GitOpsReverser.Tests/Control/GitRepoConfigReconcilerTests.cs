@@ -63,6 +63,27 @@ public sealed class GitRepoConfigReconcilerTests
     }
 
     [Test]
+    public async Task EncryptWithoutRecipients_IsRefused_AndWithThemTheCaptureEncrypts()
+    {
+        var refused = await reconciler.ReconcileAsync([Config("plain", """{"url": "https://git.example.com/a.git", "secretPolicy": "Encrypt"}""")], CancellationToken.None);
+
+        var status = refused.Should().ContainSingle().Which;
+        status.Ready.Should().BeFalse();
+        status.Reason.Should().Be("EncryptionNotConfigured");
+        status.Message.Should().Contain("encryption.age.recipients");
+        pipelines.Should().BeEmpty();
+
+        var accepted = await reconciler.ReconcileAsync([Config("plain", """
+            {"url": "https://git.example.com/a.git", "secretPolicy": "Encrypt",
+             "encryption": {"age": {"recipients": ["age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw"]}}}
+            """)], CancellationToken.None);
+
+        accepted.Single().Reason.Should().NotBe("EncryptionNotConfigured");
+        reconciler.All.Should().ContainSingle().Which.Encryptor!.Recipients.Select(recipient => recipient.Text)
+            .Should().Equal("age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw");
+    }
+
+    [Test]
     public async Task ALocalPath_IsRefusedWithoutTheFlag_AndGetsNoPipeline()
     {
         var statuses = await reconciler.ReconcileAsync([Config("local", """{"url": "/srv/git/audit.git"}""")], CancellationToken.None);

@@ -71,6 +71,18 @@ public sealed class WatchRuleReconcilerTests
     }
 
     [Test]
+    public void ARule_ThatEncrypts_IntoARepositoryWithoutRecipients_IsNotReady_AndCapturesNothing()
+    {
+        var (rules, statuses) = Reconcile([Rule("team-a", """ "resources": [{"apiVersion": "v1", "kind": "Secret"}], "secretPolicy": "Encrypt" """)]);
+
+        rules.Should().BeEmpty();
+        var status = statuses.Should().ContainSingle().Which;
+        status.Ready.Should().BeFalse();
+        status.Reason.Should().Be("EncryptionNotConfigured");
+        status.Message.Should().Contain("encryption.age.recipients in GitRepoConfig team-a/audit");
+    }
+
+    [Test]
     public async Task ARule_OfASyncedRepository_IsCapturing()
     {
         capture.Start();

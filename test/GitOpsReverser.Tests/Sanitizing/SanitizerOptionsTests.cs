@@ -10,6 +10,7 @@ public sealed class SanitizerOptionsTests
     [TestCase("Sanitizer:FingerprintKey", "c2hvcnQ=", "*FingerprintKey must be base64 of at least 16 bytes*")]
     [TestCase("Sanitizer:FingerprintKey", "not base64!", "*FingerprintKey*")]
     [TestCase("Sanitizer:SensitiveKinds:0", "bad kind/x", "*SensitiveKinds entry \"bad kind/x\"*")]
+    [TestCase("Sanitizer:SecretPolicy", "Encrypt", "*SecretPolicy cannot be Encrypt*encryption.age.recipients in a GitRepoConfig*")]
     public void AddSanitizing_InvalidSetting_FailsWithAMessageNamingIt(string key, string value, string message)
     {
         using var provider = Build(new() { [key] = value });

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GitOpsReverser.Cli;
+using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
@@ -11,18 +12,26 @@ namespace GitOpsReverser.Tests.Sanitizing;
 /// <summary>No plaintext secret byte sequence, raw or base64, may appear in any output, whatever the policy.</summary>
 public sealed class SecretLeakTests
 {
-    private static readonly string[] WrittenPolicies = [nameof(SecretPolicy.Fingerprint), nameof(SecretPolicy.Redact)];
+    private static readonly string[] WrittenPolicies = [nameof(SecretPolicy.Fingerprint), nameof(SecretPolicy.Redact), nameof(SecretPolicy.Encrypt)];
+
+    // A public key printed by age-keygen: what Encrypt writes must leak nothing either.
+    private static readonly SopsEncryptor Encryptor = new([AgeRecipient.Parse("age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw")]);
 
     [Test]
     public void Sanitize_GeneratedSecrets_NeverLeakAValue([ValueSource(nameof(WrittenPolicies))] string policy)
     {
         var generator = new RandomManifests(seed: 11);
-        var sanitizer = TestSanitizer.Create(o => o.SecretPolicy = Enum.Parse<SecretPolicy>(policy));
+        var sanitizer = TestSanitizer.Create(o => o.SecretPolicy = policy == nameof(SecretPolicy.Encrypt) ? SecretPolicy.Fingerprint : Enum.Parse<SecretPolicy>(policy));
         for (var i = 0; i < 500; i++)
         {
             var (input, secrets) = GenerateSecret(generator);
 
-            var output = Preview(sanitizer, input);
+            var output = Preview(sanitizer, input, policy);
+
+            if (policy == nameof(SecretPolicy.Encrypt))
+            {
+                output.Should().Contain("ENC[AES256_GCM,", "the Secret was encrypted, not left out");
+            }
 
             foreach (var secret in secrets)
             {
@@ -34,7 +43,7 @@ public sealed class SecretLeakTests
     [Test]
     public void Sanitize_EveryGoldenFixture_LeaksNoSecretValue([ValueSource(nameof(WrittenPolicies))] string policy)
     {
-        var sanitizer = TestSanitizer.Create(o => o.SecretPolicy = Enum.Parse<SecretPolicy>(policy));
+        var sanitizer = TestSanitizer.Create(o => o.SecretPolicy = policy == nameof(SecretPolicy.Encrypt) ? SecretPolicy.Fingerprint : Enum.Parse<SecretPolicy>(policy));
         var checkedValues = 0;
         foreach (var caseName in Testdata.CaseNames())
         {
@@ -44,7 +53,7 @@ public sealed class SecretLeakTests
                 .SelectMany(o => SecretValues(o.Manifest!))
                 .ToList();
 
-            var output = Preview(sanitizer, input);
+            var output = Preview(sanitizer, input, policy);
 
             foreach (var secret in secrets)
             {
@@ -56,10 +65,11 @@ public sealed class SecretLeakTests
         checkedValues.Should().BeGreaterThan(3, "the fixtures hold Secrets with values");
     }
 
-    private static string Preview(Sanitizer sanitizer, string input)
+    private static string Preview(Sanitizer sanitizer, string input, string policy)
     {
         var output = new StringWriter();
-        new SanitizePreview(sanitizer, new RepositoryLayout()).Write(input, output, new StringWriter());
+        var encryptor = policy == nameof(SecretPolicy.Encrypt) ? Encryptor : null;
+        new SanitizePreview(sanitizer, new RepositoryLayout(), encryptor).Write(input, output, new StringWriter());
         return output.ToString();
     }
 

@@ -48,6 +48,12 @@ internal sealed class FakeRepoPipeline : IRepoPipeline
             .ToDictionary(file => file.Key, file => file.Value, StringComparer.Ordinal));
     }
 
+    /// <summary>What <see cref="ReadContentsAsync"/> answers: path to content.</summary>
+    public Dictionary<string, byte[]> Contents { get; } = new(StringComparer.Ordinal);
+
+    public Task<Dictionary<string, byte[]>> ReadContentsAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken) =>
+        Task.FromResult(paths.Where(Contents.ContainsKey).ToDictionary(path => path, path => Contents[path], StringComparer.Ordinal));
+
     public void RequestPush() => PushRequests++;
 
     public void Dispose() => Disposed = true;
