@@ -47,40 +47,109 @@ internal sealed partial class ApiServer
         });
     }
 
-    private async Task CreateReviewAsync(HttpContext context, UserInfo user, ResourceType type)
+    private async Task CreateReviewAsync(HttpContext context, UserInfo user, ResourceType type, string ns)
     {
         var review = await ReadObjectAsync(context);
         var spec = review["spec"] as JsonObject ?? new JsonObject();
-        JsonObject status;
-        if (type.Kind == "SelfSubjectReview")
+        if (type.Kind == "Binding")
         {
-            status = new JsonObject
-            {
-                ["userInfo"] = new JsonObject
-                {
-                    ["username"] = user.Username,
-                    ["uid"] = user.Uid,
-                    ["groups"] = new JsonArray([.. user.Groups.Select(group => (JsonNode?)group)]),
-                },
-            };
+            await BindAsync(context, user, ns, review);
+            return;
         }
-        else
+
+        var status = type.Kind switch
         {
-            var (allowed, reason) = authorizer.Authorize(user, AttributesOf(spec));
-            status = new JsonObject { ["allowed"] = allowed };
-            if (reason.Length > 0)
+            "SelfSubjectReview" => new JsonObject { ["userInfo"] = UserInfoJson(user) },
+            "TokenReview" => TokenReviewStatus(spec),
+            "SelfSubjectRulesReview" => new JsonObject
             {
-                status["reason"] = reason;
-            }
+                // What a real server answers when its authorizer cannot list rules (a webhook authorizer, say).
+                ["resourceRules"] = new JsonArray(),
+                ["nonResourceRules"] = new JsonArray(),
+                ["incomplete"] = true,
+                ["evaluationError"] = "KubeSim's authorizer does not enumerate rules; ask with kubectl auth can-i VERB RESOURCE",
+            },
+            "SubjectAccessReview" or "LocalSubjectAccessReview" => AccessReviewStatus(SubjectOf(spec), spec, type.Kind == "LocalSubjectAccessReview" ? ns : null),
+            _ => AccessReviewStatus(user, spec, null),
+        };
+
+        var metadata = new JsonObject { ["creationTimestamp"] = null };
+        if (type.Namespaced)
+        {
+            metadata["namespace"] = ns;
         }
 
         await ApiResponses.WriteJsonAsync(context, 201, new JsonObject
         {
             ["kind"] = type.Kind,
             ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["creationTimestamp"] = null },
+            ["metadata"] = metadata,
             ["spec"] = spec.DeepClone(),
             ["status"] = status,
+        });
+    }
+
+    private JsonObject AccessReviewStatus(UserInfo subject, JsonObject spec, string? localNamespace)
+    {
+        var attributes = AttributesOf(spec);
+        if (localNamespace is not null && attributes.Namespace != localNamespace)
+        {
+            throw ApiException.BadRequest($"spec.resourceAttributes.namespace must match metadata.namespace ({localNamespace})");
+        }
+
+        var (allowed, reason) = authorizer.Authorize(subject, attributes);
+        var status = new JsonObject { ["allowed"] = allowed };
+        if (reason.Length > 0)
+        {
+            status["reason"] = reason;
+        }
+
+        return status;
+    }
+
+    private static UserInfo SubjectOf(JsonObject spec) => new(
+        (string?)spec["user"] ?? "",
+        [.. (spec["groups"] as JsonArray ?? []).Select(group => (string?)group ?? "")],
+        (string?)spec["uid"] ?? "");
+
+    private JsonObject TokenReviewStatus(JsonObject spec)
+    {
+        var token = (string?)spec["token"] ?? "";
+        var reviewed = token.Length == 0 ? null : authenticator.Authenticate($"Bearer {token}");
+        return reviewed is null
+            ? new JsonObject { ["authenticated"] = false, ["user"] = new JsonObject(), ["error"] = "invalid bearer token" }
+            : new JsonObject { ["authenticated"] = true, ["user"] = UserInfoJson(reviewed), ["audiences"] = new JsonArray("https://kubernetes.default.svc.cluster.local") };
+    }
+
+    private static JsonObject UserInfoJson(UserInfo user) => new()
+    {
+        ["username"] = user.Username,
+        ["uid"] = user.Uid,
+        ["groups"] = new JsonArray([.. user.Groups.Select(group => (JsonNode?)group)]),
+    };
+
+    // A Binding sets a Pod's node, as the scheduler's binding does, and is answered with a Status.
+    private async Task BindAsync(HttpContext context, UserInfo user, string ns, JsonObject binding)
+    {
+        var pod = (string?)binding["metadata"]?["name"] ?? throw ApiException.BadRequest("metadata.name is required");
+        var node = (string?)binding["target"]?["name"] ?? throw ApiException.BadRequest("target.name is required");
+        var pods = catalog.Find("", "v1", "pods")!;
+        var current = store.Get(pods.GroupResource, StoredObject.KeyOf(ns, pod)) ?? throw ApiException.NotFound(pods, pod);
+        if (current.ToJsonObject()["spec"]?["nodeName"] is JsonValue bound && (string?)bound is { Length: > 0 } already)
+        {
+            throw new ApiException(409, "Conflict", $"Operation cannot be fulfilled on pods/binding \"{pod}\": pod {pod} is already assigned to node \"{already}\"",
+                Status.Details(pods, pod));
+        }
+
+        await writer.PatchAsync(pods, ns, pod, PatchTypes.Merge, new JsonObject { ["spec"] = new JsonObject { ["nodeName"] = node } }, null,
+            WriteContextOf(context, user), context.RequestAborted);
+        await ApiResponses.WriteJsonAsync(context, 201, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["code"] = 201,
         });
     }
 

@@ -173,6 +173,11 @@ internal sealed partial class ApiServer(
             throw Forbidden(user, attributes, type);
         }
 
+        if (target.Subresource is null && !type.Verbs.Contains(verb))
+        {
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+
         var ns = type.Namespaced ? target.Namespace ?? "" : "";
         if (type.IsReview || createSubresource is not null)
         {
@@ -181,7 +186,7 @@ internal sealed partial class ApiServer(
                 throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
             }
 
-            await (type.IsReview ? CreateReviewAsync(context, user, type) : CreateTokenAsync(context, type, ns, RequireName(target)));
+            await (type.IsReview ? CreateReviewAsync(context, user, type, ns) : CreateTokenAsync(context, type, ns, RequireName(target)));
             return;
         }
 
@@ -361,13 +366,18 @@ internal sealed partial class ApiServer(
         }
 
         var (result, gone) = await writer.DeleteAsync(type, ns, name, options, writeContext, context.RequestAborted);
-        if (gone && !type.IsCustom)
+
+        // As the registries answer: an object still held by finalizers, or one whose registry returns
+        // deleted objects, comes back itself; any other gets a Status naming it. 202 only when the caller
+        // asked for cascading deletion with orphanDependents: false and the object is still there.
+        if (gone && !type.ReturnsDeletedObject && !type.IsCustom)
         {
             await ApiResponses.WriteJsonAsync(context, 200, Status.Success(type, name, (string?)result.ToJsonObject()["metadata"]?["uid"]));
             return;
         }
 
-        await ApiResponses.WriteObjectAsync(context, 200, type, result);
+        var accepted = !gone && options?["orphanDependents"] is JsonValue orphan && orphan.TryGetValue<bool>(out var orphans) && !orphans;
+        await ApiResponses.WriteObjectAsync(context, accepted ? 202 : 200, type, result);
     }
 
     private async Task DeleteCollectionAsync(HttpContext context, UserInfo user, ResourceType type, string? ns, IQueryCollection query)

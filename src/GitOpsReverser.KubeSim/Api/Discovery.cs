@@ -37,10 +37,11 @@ internal static class Discovery
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
     };
 
+    /// <summary><c>/apis</c>: every named group; the core group lives only at <c>/api</c>.</summary>
     public static JsonObject GroupList(IReadOnlyList<ResourceType> types)
     {
         var groups = new JsonArray();
-        foreach (var group in Groups(types))
+        foreach (var group in Groups(types).Where(pair => pair.Key.Length > 0))
         {
             groups.Add(Group(group.Key, group.Value));
         }

@@ -21,6 +21,10 @@ internal static partial class ObjectRules
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an " +
         "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
+    private const string Rfc1035Message =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an " +
+        "alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
     public static string Timestamp(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -42,36 +46,29 @@ internal static partial class ObjectRules
         {
             causes.Add(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"));
         }
-        else if (type.Kind == "Namespace")
+        else if (NameProblem(type.NameRule, name) is { } problem)
         {
-            if (name.Length > 63 || !LabelPattern().IsMatch(name))
-            {
-                causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {LabelMessage}"));
-            }
-        }
-        else if (type.Group == "rbac.authorization.k8s.io")
-        {
-            // RBAC objects need only a valid path segment: "system:discovery" is a fine ClusterRole name.
-            var problem = name switch
-            {
-                "." => "may not be '.'",
-                ".." => "may not be '..'",
-                _ when name.Contains('/', StringComparison.Ordinal) => "may not contain '/'",
-                _ when name.Contains('%', StringComparison.Ordinal) => "may not contain '%'",
-                _ => null,
-            };
-            if (problem is not null)
-            {
-                causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {problem}"));
-            }
-        }
-        else if (name.Length > 253 || !SubdomainPattern().IsMatch(name))
-        {
-            causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {SubdomainMessage}"));
+            causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {problem}"));
         }
 
         return causes;
     }
+
+    private static string? NameProblem(NameRule rule, string name) => rule switch
+    {
+        NameRule.Label => name.Length > 63 || !LabelPattern().IsMatch(name) ? LabelMessage : null,
+        NameRule.Rfc1035Label => name.Length > 63 || !Rfc1035Pattern().IsMatch(name) ? Rfc1035Message : null,
+        // RBAC objects need only a valid path segment: "system:discovery" is a fine ClusterRole name.
+        NameRule.PathSegment => name switch
+        {
+            "." => "may not be '.'",
+            ".." => "may not be '..'",
+            _ when name.Contains('/', StringComparison.Ordinal) => "may not contain '/'",
+            _ when name.Contains('%', StringComparison.Ordinal) => "may not contain '%'",
+            _ => null,
+        },
+        _ => name.Length > 253 ? "must be no more than 253 characters" : !SubdomainPattern().IsMatch(name) ? SubdomainMessage : null,
+    };
 
     /// <summary>True when a write changed what <c>metadata.generation</c> counts: everything but metadata (and status, when it is a subresource).</summary>
     public static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
@@ -124,8 +121,80 @@ internal static partial class ObjectRules
         ns["status"] = new JsonObject { ["phase"] = "Active" };
     }
 
-    /// <summary>Checks a CRD's names and versions; sets the conditions its controller would set at once.</summary>
-    public static void AcceptCustomResourceDefinition(ResourceType crdType, JsonObject crd, DateTimeOffset now)
+    /// <summary>The most bytes all of an object's annotation keys and values may take together (256 KiB).</summary>
+    public const int TotalAnnotationSizeLimit = 256 * 1024;
+
+    /// <summary>What ObjectMeta validation refuses beyond the name: annotations over 256 KiB in total.</summary>
+    public static void ValidateMetadata(ResourceType type, JsonObject obj)
+    {
+        if (obj["metadata"]?["annotations"] is not JsonObject annotations)
+        {
+            return;
+        }
+
+        var size = annotations.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount((string?)pair.Value ?? ""));
+        if (size > TotalAnnotationSizeLimit)
+        {
+            throw ApiException.Invalid(type, (string?)obj["metadata"]?["name"] ?? "",
+                [("metadata.annotations", "FieldValueTooLong", $"Too long: may not be more than {TotalAnnotationSizeLimit} bytes")]);
+        }
+    }
+
+    /// <summary>Secret <c>data</c> values are bytes, sent as base64: anything else fails decoding, as it does in the API server.</summary>
+    public static void CheckSecretData(JsonObject secret)
+    {
+        foreach (var (_, value) in secret["data"] as JsonObject ?? [])
+        {
+            var text = value is JsonValue scalar && scalar.TryGetValue<string>(out var s) ? s : null;
+            if (text is null)
+            {
+                throw ApiException.BadRequest("Secret in version \"v1\" cannot be handled as a Secret: json: cannot unmarshal data values into []byte");
+            }
+
+            if (IllegalBase64At(text) is { } offset)
+            {
+                throw ApiException.BadRequest($"Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte {offset}");
+            }
+        }
+    }
+
+    // Go's base64.StdEncoding: the offset of the first character that cannot be there (line breaks are skipped).
+    private static int? IllegalBase64At(string text)
+    {
+        var stripped = new StringBuilder();
+        var offsets = new List<int>();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is '\r' or '\n')
+            {
+                continue;
+            }
+
+            stripped.Append(text[i]);
+            offsets.Add(i);
+        }
+
+        var data = stripped.ToString();
+        var padding = data.Length - data.TrimEnd('=').Length;
+        for (var i = 0; i < data.Length; i++)
+        {
+            var c = data[i];
+            var alphabet = c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '+' or '/';
+            if (!alphabet && !(c == '=' && i >= data.Length - padding && padding <= 2))
+            {
+                return offsets[i];
+            }
+        }
+
+        return data.Length % 4 == 0 ? null : offsets.Count > 0 ? offsets[^1] - (data.Length % 4) + 1 : 0;
+    }
+
+    /// <summary>
+    /// Checks a CRD's names and versions; sets the conditions its controller would set at once. With the CRD's
+    /// <paramref name="oldStatus"/>, conditions that hold still keep their transition times and stored versions
+    /// accumulate, so applying an unchanged CRD changes nothing.
+    /// </summary>
+    public static void AcceptCustomResourceDefinition(ResourceType crdType, JsonObject crd, DateTimeOffset now, JsonObject? oldStatus = null)
     {
         var name = (string?)crd["metadata"]?["name"] ?? "";
         var spec = crd["spec"] as JsonObject;
@@ -180,13 +249,23 @@ internal static partial class ObjectRules
         accepted["singular"] ??= kind.ToLowerInvariant();
         accepted["listKind"] ??= kind + "List";
         var time = Timestamp(now);
+        var oldConditions = (oldStatus?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        string TimeOf(string conditionType) =>
+            oldConditions.FirstOrDefault(condition => (string?)condition["type"] == conditionType && (string?)condition["status"] == "True")?["lastTransitionTime"]
+                ?.GetValue<string>() ?? time;
+        var storedVersions = (oldStatus?["storedVersions"] as JsonArray ?? []).Select(version => (string?)version).ToList();
+        if (!storedVersions.Contains((string?)storage[0]["name"]))
+        {
+            storedVersions.Add((string?)storage[0]["name"]);
+        }
+
         crd["status"] = new JsonObject
         {
             ["conditions"] = new JsonArray(
-                Condition("NamesAccepted", "NoConflicts", "no conflicts found", time),
-                Condition("Established", "InitialNamesAccepted", "the initial names have been accepted", time)),
+                Condition("NamesAccepted", "NoConflicts", "no conflicts found", TimeOf("NamesAccepted")),
+                Condition("Established", "InitialNamesAccepted", "the initial names have been accepted", TimeOf("Established"))),
             ["acceptedNames"] = accepted,
-            ["storedVersions"] = new JsonArray((string?)storage[0]["name"]),
+            ["storedVersions"] = new JsonArray([.. storedVersions.Select(version => (JsonNode?)version)]),
         };
     }
 
@@ -204,4 +283,7 @@ internal static partial class ObjectRules
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex LabelPattern();
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex Rfc1035Pattern();
 }

@@ -48,6 +48,11 @@ internal sealed partial class ObjectWriter
             metadata.Remove("namespace");
         }
 
+        if (type.GroupResource == "secrets")
+        {
+            ObjectRules.CheckSecretData(obj);
+        }
+
         var unknown = FieldValidation.RemoveUnknown(type, obj);
         if (unknown.Count > 0)
         {

@@ -15,6 +15,12 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
     private readonly SemaphoreSlim writeLock = new(1, 1);
+    private ServiceIps? serviceIps;
+
+    private ServiceIps ServiceIps => serviceIps ??= new ServiceIps(
+        () => store.Snapshot("services", ObjectFilter.All).Select(service => (string?)service.ToJsonObject()["spec"]?["clusterIP"] ?? ""),
+        () => store.Snapshot("services", ObjectFilter.All)
+            .SelectMany(service => (service.ToJsonObject()["spec"]?["ports"] as JsonArray ?? []).Select(port => (long?)port?["nodePort"] ?? 0)));
 
     public async Task<StoredObject> CreateAsync(ResourceType type, string ns, JsonObject body, WriteContext context, CancellationToken cancellationToken)
     {
@@ -232,7 +238,8 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
             metadata.Remove("generation");
         }
 
-        ApplyKindRules(type, obj, now);
+        ApplyKindRules(type, obj, now, old: null);
+        ObjectRules.ValidateMetadata(type, obj);
         if (!fromApply)
         {
             metadata.Remove("managedFields");
@@ -283,7 +290,8 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         }
 
         var now = time.GetUtcNow();
-        ApplyKindRules(type, result, now);
+        ApplyKindRules(type, result, now, old);
+        ObjectRules.ValidateMetadata(type, result);
         if (type.TracksGeneration && ObjectRules.SpecChanged(type, old, result))
         {
             metadata["generation"] = ((long?)oldMetadata["generation"] ?? 0) + 1;
@@ -294,7 +302,9 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
             ManagedFields.RecordUpdate(old, result, context.Manager, type.GroupVersion, subresource, ObjectRules.Timestamp(now));
         }
 
-        if (JsonNode.DeepEquals(old, result))
+        // A write that changes nothing writes nothing: no new resourceVersion, no event. managedFields times
+        // alone do not count, as the API server's field manager keeps them for an unchanged object.
+        if (ManagedFields.EqualIgnoringTimes(old, result))
         {
             return current;
         }
@@ -325,13 +335,15 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         return stored;
     }
 
-    private void ApplyKindRules(ResourceType type, JsonObject obj, DateTimeOffset now)
+    private void ApplyKindRules(ResourceType type, JsonObject obj, DateTimeOffset now, JsonObject? old)
     {
         if (type.IsCustom)
         {
             SchemaDefaults.Apply(type.Schema, obj);
             return;
         }
+
+        BuiltInDefaults.Apply(type, obj, old, ServiceIps);
 
         switch (type.GroupResource)
         {
@@ -347,7 +359,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
                 ObjectRules.InitializeNamespace(obj);
                 break;
             case "customresourcedefinitions.apiextensions.k8s.io":
-                ObjectRules.AcceptCustomResourceDefinition(type, obj, now);
+                ObjectRules.AcceptCustomResourceDefinition(type, obj, now, old?["status"] as JsonObject);
                 break;
         }
     }

@@ -90,6 +90,25 @@ internal static class ProtobufBody
                 case ProtobufSchema.Shape.TextMap or ProtobufSchema.Shape.BytesMap:
                     MapEntry(result, field.Name, value, bytes: field.Shape == ProtobufSchema.Shape.BytesMap);
                     break;
+                case ProtobufSchema.Shape.NumberOmitZero when varint != 0:
+                    result[field.Name] = (long)varint;
+                    break;
+                case ProtobufSchema.Shape.FlagOmitFalse when varint != 0:
+                    result[field.Name] = true;
+                    break;
+                case ProtobufSchema.Shape.IntOrString:
+                    result[field.Name] = IntOrString(value);
+                    break;
+                case ProtobufSchema.Shape.QuantityMap:
+                    QuantityEntry(result, field.Name, value);
+                    break;
+                case ProtobufSchema.Shape.Inline:
+                    foreach (var (name, inlined) in Message(value, field.Message!))
+                    {
+                        result[name] = inlined?.DeepClone();
+                    }
+
+                    break;
             }
         }
 
@@ -130,6 +149,52 @@ internal static class ProtobufBody
     }
 
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
+
+    private static JsonNode IntOrString(ReadOnlyMemory<byte> value)
+    {
+        ulong type = 0, number = 0;
+        var text = "";
+        foreach (var (field, payload, varint) in Fields(value))
+        {
+            switch (field)
+            {
+                case 1:
+                    type = varint;
+                    break;
+                case 2:
+                    number = varint;
+                    break;
+                case 3:
+                    text = Text(payload);
+                    break;
+            }
+        }
+
+        return type == 0 ? JsonValue.Create((long)(int)number) : JsonValue.Create(text);
+    }
+
+    private static void QuantityEntry(JsonObject target, string field, ReadOnlyMemory<byte> entry)
+    {
+        string key = "", quantity = "";
+        foreach (var (entryField, entryValue, _) in Fields(entry))
+        {
+            if (entryField == 1)
+            {
+                key = Text(entryValue);
+            }
+            else if (entryField == 2)
+            {
+                quantity = Fields(entryValue).Where(part => part.Field == 1).Select(part => Text(part.Value)).FirstOrDefault() ?? "";
+            }
+        }
+
+        if (target[field] is not JsonObject map)
+        {
+            target[field] = map = [];
+        }
+
+        map[key] = quantity;
+    }
 
     // Every field with its payload (length-delimited) or its value (varint); fixed-width fields are skipped.
     private static List<(int Field, ReadOnlyMemory<byte> Value, ulong Varint)> Fields(ReadOnlyMemory<byte> message)

@@ -34,6 +34,21 @@ internal sealed class ProtobufSchema
 
         /// <summary>A <c>map&lt;string, bytes&gt;</c>, values written as base64.</summary>
         BytesMap,
+
+        /// <summary>A varint of a non-pointer field the JSON leaves out when zero (<c>omitempty</c>).</summary>
+        NumberOmitZero,
+
+        /// <summary>A varint flag of a non-pointer field the JSON leaves out when false.</summary>
+        FlagOmitFalse,
+
+        /// <summary>An <c>intstr.IntOrString</c> (type 1, intVal 2, strVal 3): a JSON number or string.</summary>
+        IntOrString,
+
+        /// <summary>A <c>map&lt;string, resource.Quantity&gt;</c>: each Quantity (string 1) as a JSON string.</summary>
+        QuantityMap,
+
+        /// <summary>An embedded struct whose fields JSON inlines into the parent (an Ingress rule's <c>http</c>).</summary>
+        Inline,
     }
 
     public ProtobufSchema Field(int number, string name, Shape shape, ProtobufSchema? message = null)

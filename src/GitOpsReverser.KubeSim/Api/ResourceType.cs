@@ -31,6 +31,15 @@ internal sealed record ResourceType(
     /// <summary>A review (SelfSubjectAccessReview, SelfSubjectReview): created, answered, never stored.</summary>
     public bool IsReview { get; init; }
 
+    /// <summary>
+    /// True where the API server's registry sets <c>ReturnDeletedObject</c>: a DELETE that removes the object
+    /// answers with it rather than a Status (pods, services, serviceaccounts, custom resources, …).
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
+    /// <summary>What a name must be: a DNS subdomain for most kinds.</summary>
+    public NameRule NameRule { get; init; } = NameRule.Subdomain;
+
     /// <summary>Top-level fields a built-in kind knows besides apiVersion, kind and metadata (null for custom resources).</summary>
     public IReadOnlySet<string>? KnownFields { get; init; }
 
@@ -49,4 +58,20 @@ internal sealed record ResourceType(
     public string QualifiedResource => GroupResource;
 
     public string ListKind => Kind + "List";
+}
+
+/// <summary>The name validation a kind's registry applies.</summary>
+internal enum NameRule
+{
+    /// <summary>A lowercase RFC 1123 subdomain of at most 253 characters (most kinds).</summary>
+    Subdomain,
+
+    /// <summary>A lowercase RFC 1123 label of at most 63 characters (Namespace).</summary>
+    Label,
+
+    /// <summary>An RFC 1035 label, starting with a letter, at most 63 characters (Service).</summary>
+    Rfc1035Label,
+
+    /// <summary>Anything usable as a URL path segment: not <c>.</c> or <c>..</c>, no <c>/</c> or <c>%</c> (RBAC kinds).</summary>
+    PathSegment,
 }

@@ -67,6 +67,41 @@ internal static class Tables
                 ];
             }
         ),
+        ["pods"] = (
+            [
+                NameColumn,
+                new("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
+                new("Status", "string", "The aggregate status of the containers in this pod."),
+                new("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+                AgeColumn,
+                new("IP", "string", "The IP address assigned to this pod", Priority: 1),
+                new("Node", "string", "The name of the node assigned to this pod", Priority: 1),
+                new("Nominated Node", "string", "The name of the node that the pod is nominated to run on", Priority: 1),
+                new("Readiness Gates", "string", "Readiness gates of this pod", Priority: 1),
+            ],
+            (obj, now) =>
+            {
+                var statuses = obj["status"]?["containerStatuses"] as JsonArray ?? [];
+                var containers = obj["spec"]?["containers"] as JsonArray ?? [];
+                var ready = statuses.Count(status => (bool?)status?["ready"] == true);
+                var restarts = statuses.Sum(status => (long?)status?["restartCount"] ?? 0);
+                var phase = obj["metadata"]?["deletionTimestamp"] is not null
+                    ? "Terminating"
+                    : (string?)obj["status"]?["reason"] ?? (string?)obj["status"]?["phase"] ?? "";
+                string OrNone(JsonNode? value) => value is null || (string?)value is "" ? "<none>" : (string)value!;
+                return
+                [
+                    $"{ready}/{containers.Count}",
+                    phase,
+                    restarts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Age(obj, now),
+                    OrNone(obj["status"]?["podIP"]),
+                    OrNone(obj["spec"]?["nodeName"]),
+                    OrNone(obj["status"]?["nominatedNodeName"]),
+                    "<none>",
+                ];
+            }
+        ),
         ["services"] = (
             [
                 NameColumn,

@@ -101,6 +101,26 @@ internal static class ManagedFields
         return FieldPath.Leaves(view, _ => true);
     }
 
+    /// <summary>
+    /// True when two versions of an object differ at most in their managedFields entries' times: a write that
+    /// changed nothing else, which the API server does not store.
+    /// </summary>
+    public static bool EqualIgnoringTimes(JsonObject old, JsonObject updated)
+    {
+        static JsonObject WithoutTimes(JsonObject obj)
+        {
+            var copy = obj.DeepClone().AsObject();
+            foreach (var entry in (copy["metadata"]?["managedFields"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                entry.Remove("time");
+            }
+
+            return copy;
+        }
+
+        return JsonNode.DeepEquals(old, updated) || JsonNode.DeepEquals(WithoutTimes(old), WithoutTimes(updated));
+    }
+
     /// <summary>Records an Update by <paramref name="manager"/> turning <paramref name="old"/> into <paramref name="updated"/>.</summary>
     public static void RecordUpdate(JsonObject? old, JsonObject updated, string manager, string apiVersion, string? subresource, string now)
     {

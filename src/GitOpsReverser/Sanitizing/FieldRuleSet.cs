@@ -61,6 +61,23 @@ internal sealed class FieldRuleSet
 
         if (depth == rule.Path.Length - 1)
         {
+            if (rule.Rule.EachItem)
+            {
+                if (child is not SequenceNode items || items.Items.RemoveAll(item => rule.Rule.Matches(mapping, item)) == 0)
+                {
+                    return false;
+                }
+
+                applied?.Add(rule.Rule.Id);
+                if (items.Count > 0)
+                {
+                    return false;
+                }
+
+                mapping.Remove(key);
+                return mapping.Count == 0;
+            }
+
             if (!rule.Rule.Matches(mapping, child))
             {
                 return false;

@@ -5,6 +5,14 @@ namespace GitOpsReverser.Sanitizing;
 /// <summary>The value tests used by <see cref="FieldRules"/>.</summary>
 internal static class FieldValueMatches
 {
+    private const string TokenVolumePrefix = "kube-api-access-";
+
+    private static readonly ManifestNode[] DefaultTolerations =
+    [
+        Parse("{key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}"),
+        Parse("{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 300}"),
+    ];
+
     public static readonly FieldValueMatch Any = (_, _) => true;
 
     /// <summary>Only a one-item list: what the API server assigns on a single-stack cluster.</summary>
@@ -18,6 +26,29 @@ internal static class FieldValueMatches
         container.GetString("image") is { } image
         && value is ScalarNode { Kind: ScalarKind.String } policy
         && policy.Text == (IsLatest(image) ? "Always" : "IfNotPresent");
+
+    /// <summary>
+    /// The ServiceAccount admission plugin's token volume: <c>kube-api-access-&lt;5 random&gt;</c>, projected from the
+    /// account's token. Its name is generated per Pod, so a Pod read back from the cluster never matches its manifest.
+    /// </summary>
+    public static readonly FieldValueMatch ServiceAccountTokenVolume = (_, item) =>
+        item is MappingNode volume
+        && volume.GetString("name") is { } name && name.StartsWith(TokenVolumePrefix, StringComparison.Ordinal)
+        && volume.GetMapping("projected")?.GetSequence("sources")?.Items.OfType<MappingNode>().Any(source => source["serviceAccountToken"] is not null) == true;
+
+    /// <summary>That volume's mount, which the plugin adds to every container.</summary>
+    public static readonly FieldValueMatch ServiceAccountTokenMount = (_, item) =>
+        item is MappingNode mount
+        && mount.GetString("name") is { } name && name.StartsWith(TokenVolumePrefix, StringComparison.Ordinal)
+        && mount.GetString("mountPath") == "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    /// <summary>The two tolerations the DefaultTolerationSeconds admission plugin adds to every Pod.</summary>
+    public static readonly FieldValueMatch DefaultToleration = (_, item) =>
+        DefaultTolerations.Any(toleration => toleration.DeepEquals(item));
+
+    /// <summary><c>[Ingress]</c>, or <c>[Ingress, Egress]</c> with egress rules: what a NetworkPolicy without policyTypes gets.</summary>
+    public static readonly FieldValueMatch DefaultPolicyTypes = (policy, value) =>
+        value.DeepEquals(Parse(policy.GetSequence("egress") is { Count: > 0 } ? "[Ingress, Egress]" : "[Ingress]"));
 
     /// <summary>The value, written as YAML (<c>30</c> is a number, <c>"30"</c> a string).</summary>
     public static FieldValueMatch Is(string yaml)

@@ -8,33 +8,8 @@ namespace GitOpsReverser.KubeSim.Tests.Client;
 
 /// <summary>The KubernetesClient library (the operator's client) against KubeSim over HTTPS with a token.</summary>
 [Category("Integration")]
-public sealed class KubernetesClientTests
+public sealed class KubernetesClientTests : KubernetesClientFixture
 {
-    private RunningKubeSim sim = null!;
-    private Kubernetes client = null!;
-    private string ns = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        sim = await RunningKubeSim.StartAsync();
-        client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(sim.KubeconfigPath));
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        client.Dispose();
-        await sim.DisposeAsync();
-    }
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        ns = "c-" + Guid.NewGuid().ToString("N")[..10];
-        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
-    }
-
     private static V1ConfigMap ConfigMap(string name, string value) => new()
     {
         Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "demo" } },
@@ -44,24 +19,24 @@ public sealed class KubernetesClientTests
     [Test]
     public async Task TypedCrud_CreateReadReplacePatchDelete()
     {
-        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("typed", "one"), ns);
+        var created = await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("typed", "one"), Ns);
         created.Metadata.Uid.Should().NotBeNullOrEmpty();
         created.Metadata.CreationTimestamp.Should().NotBeNull();
 
-        var read = await client.CoreV1.ReadNamespacedConfigMapAsync("typed", ns);
+        var read = await Client.CoreV1.ReadNamespacedConfigMapAsync("typed", Ns);
         read.Data["key"] = "two";
-        var replaced = await client.CoreV1.ReplaceNamespacedConfigMapAsync(read, "typed", ns);
+        var replaced = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(read, "typed", Ns);
         long.Parse(replaced.Metadata.ResourceVersion).Should().BeGreaterThan(long.Parse(created.Metadata.ResourceVersion));
 
-        var stale = () => client.CoreV1.ReplaceNamespacedConfigMapAsync(read, "typed", ns);
+        var stale = () => Client.CoreV1.ReplaceNamespacedConfigMapAsync(read, "typed", Ns);
         (await stale.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.Conflict);
 
-        var patched = await client.CoreV1.PatchNamespacedConfigMapAsync(
-            new V1Patch("{\"data\":{\"extra\":\"x\"}}", V1Patch.PatchType.MergePatch), "typed", ns);
+        var patched = await Client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch("{\"data\":{\"extra\":\"x\"}}", V1Patch.PatchType.MergePatch), "typed", Ns);
         patched.Data.Should().Contain("key", "two").And.Contain("extra", "x");
 
-        await client.CoreV1.DeleteNamespacedConfigMapAsync("typed", ns);
-        var missing = () => client.CoreV1.ReadNamespacedConfigMapAsync("typed", ns);
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("typed", Ns);
+        var missing = () => Client.CoreV1.ReadNamespacedConfigMapAsync("typed", Ns);
         (await missing.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
     }
 
@@ -69,7 +44,7 @@ public sealed class KubernetesClientTests
     public async Task GenericCrud_OnACustomResource()
     {
         var group = $"g{Guid.NewGuid():N}"[..10] + ".example.com";
-        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(new V1CustomResourceDefinition
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(new V1CustomResourceDefinition
         {
             Metadata = new V1ObjectMeta { Name = $"gadgets.{group}" },
             Spec = new V1CustomResourceDefinitionSpec
@@ -92,7 +67,7 @@ public sealed class KubernetesClientTests
                 ],
             },
         });
-        var generic = new GenericClient(client, group, "v1", "gadgets");
+        var generic = new GenericClient(Client, group, "v1", "gadgets");
         var gadget = new Dictionary<string, object>
         {
             ["apiVersion"] = $"{group}/v1",
@@ -101,21 +76,21 @@ public sealed class KubernetesClientTests
             ["spec"] = new Dictionary<string, object> { ["size"] = 1 },
         };
 
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(gadget, group, "v1", ns, "gadgets");
-        var read = (JsonElement)await client.CustomObjects.GetNamespacedCustomObjectAsync(group, "v1", ns, "gadgets", "g1");
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(gadget, group, "v1", Ns, "gadgets");
+        var read = (JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(group, "v1", Ns, "gadgets", "g1");
         read.GetProperty("metadata").GetProperty("generation").GetInt64().Should().Be(1);
 
-        await client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch("{\"spec\":{\"size\":2}}", V1Patch.PatchType.MergePatch), group, "v1", ns, "gadgets", "g1");
-        var fromGeneric = await generic.ReadNamespacedAsync<Gadget>(ns, "g1");
+        await Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("{\"spec\":{\"size\":2}}", V1Patch.PatchType.MergePatch), group, "v1", Ns, "gadgets", "g1");
+        var fromGeneric = await generic.ReadNamespacedAsync<Gadget>(Ns, "g1");
         fromGeneric.Spec.Size.Should().Be(2);
         fromGeneric.Metadata.Generation.Should().Be(2);
 
         fromGeneric.Spec.Size = 3;
-        var replaced = await generic.ReplaceNamespacedAsync(fromGeneric, ns, "g1");
+        var replaced = await generic.ReplaceNamespacedAsync(fromGeneric, Ns, "g1");
         replaced.Metadata.Generation.Should().Be(3);
-        await generic.DeleteNamespacedAsync<Gadget>(ns, "g1");
-        var list = (JsonElement)await client.CustomObjects.ListNamespacedCustomObjectAsync(group, "v1", ns, "gadgets");
+        await generic.DeleteNamespacedAsync<Gadget>(Ns, "g1");
+        var list = (JsonElement)await Client.CustomObjects.ListNamespacedCustomObjectAsync(group, "v1", Ns, "gadgets");
         list.GetProperty("items").GetArrayLength().Should().Be(0);
     }
 
@@ -124,20 +99,20 @@ public sealed class KubernetesClientTests
     {
         for (var i = 0; i < 25; i++)
         {
-            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"cm-{i:D2}", "v"), ns);
+            await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"cm-{i:D2}", "v"), Ns);
         }
 
-        var first = await client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 10);
+        var first = await Client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 10);
         first.Items.Should().HaveCount(10);
         first.Metadata.RemainingItemCount.Should().Be(15);
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("cm-99-late", "v"), ns);
-        await client.CoreV1.DeleteNamespacedConfigMapAsync("cm-20", ns);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("cm-99-late", "v"), Ns);
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("cm-20", Ns);
 
         var names = first.Items.Select(item => item.Metadata.Name).ToList();
         var token = first.Metadata.ContinueProperty;
         while (token is not null)
         {
-            var page = await client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 10, continueParameter: token);
+            var page = await Client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 10, continueParameter: token);
             page.Metadata.ResourceVersion.Should().Be(first.Metadata.ResourceVersion);
             names.AddRange(page.Items.Select(item => item.Metadata.Name));
             token = page.Metadata.ContinueProperty;
@@ -145,24 +120,24 @@ public sealed class KubernetesClientTests
 
         names.Should().HaveCount(25).And.Contain("cm-20").And.NotContain("cm-99-late").And.BeInAscendingOrder(StringComparer.Ordinal);
 
-        var again = await client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 10);
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("before-compaction", "v"), ns);
-        sim.Server.Faults.Compact();
-        var expired = () => client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 10, continueParameter: again.Metadata.ContinueProperty);
+        var again = await Client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 10);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("before-compaction", "v"), Ns);
+        Sim.Server.Faults.Compact();
+        var expired = () => Client.CoreV1.ListNamespacedConfigMapAsync(Ns, limit: 10, continueParameter: again.Metadata.ContinueProperty);
         (await expired.Should().ThrowAsync<HttpOperationException>()).Which.Response.StatusCode.Should().Be(System.Net.HttpStatusCode.Gone);
     }
 
     [Test]
     public async Task Watch_WithBookmarks_ResumesFromTheListResourceVersion()
     {
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("before", "v"), ns);
-        var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("before", "v"), Ns);
+        var list = await Client.CoreV1.ListNamespacedConfigMapAsync(Ns);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var events = new List<(WatchEventType Type, string Name, string ResourceVersion)>();
         var watch = Task.Run(async () =>
         {
-            await foreach (var (type, item) in client.CoreV1.WatchListNamespacedConfigMapAsync(
-                ns, allowWatchBookmarks: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancel.Token))
+            await foreach (var (type, item) in Client.CoreV1.WatchListNamespacedConfigMapAsync(
+                Ns, allowWatchBookmarks: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cancel.Token))
             {
                 lock (events)
                 {
@@ -175,9 +150,9 @@ public sealed class KubernetesClientTests
             }
         }, cancel.Token);
 
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("after", "v"), ns);
-        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"k\":\"2\"}}", V1Patch.PatchType.MergePatch), "after", ns);
-        await client.CoreV1.DeleteNamespacedConfigMapAsync("after", ns);
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("after", "v"), Ns);
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"k\":\"2\"}}", V1Patch.PatchType.MergePatch), "after", Ns);
+        await Client.CoreV1.DeleteNamespacedConfigMapAsync("after", Ns);
         await watch;
 
         var changes = events.Where(e => e.Type != WatchEventType.Bookmark).ToList();
@@ -190,14 +165,14 @@ public sealed class KubernetesClientTests
     [Test]
     public async Task Watch_FromACompactedResourceVersion_Reports410ThroughTheErrorCallback()
     {
-        var old = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("old", "v"), ns);
-        await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"k\":\"2\"}}", V1Patch.PatchType.MergePatch), "old", ns);
-        sim.Server.Faults.Compact();
+        var old = await Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("old", "v"), Ns);
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"k\":\"2\"}}", V1Patch.PatchType.MergePatch), "old", Ns);
+        Sim.Server.Faults.Compact();
         Exception? reported = null;
         var received = 0;
 
-        await foreach (var _ in client.CoreV1.WatchListNamespacedConfigMapAsync(
-            ns, resourceVersion: old.Metadata.ResourceVersion, onError: error => reported = error))
+        await foreach (var _ in Client.CoreV1.WatchListNamespacedConfigMapAsync(
+            Ns, resourceVersion: old.Metadata.ResourceVersion, onError: error => reported = error))
         {
             received++;
         }

@@ -105,6 +105,29 @@ internal sealed class WatchLines(HttpResponseMessage response, StreamReader read
         }
     }
 
+    /// <summary>The next event that is not a BOOKMARK within <paramref name="seconds"/>, or null when none came.</summary>
+    public async Task<JsonObject?> ChangeWithinAsync(double seconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            while (await reader.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var next = JsonNode.Parse(line)!.AsObject();
+                if ((string?)next["type"] != "BOOKMARK")
+                {
+                    return next;
+                }
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The next event that is not a BOOKMARK.</summary>
     public async Task<JsonObject?> NextChangeAsync(double seconds = 10)
     {

@@ -28,14 +28,7 @@ public sealed class EncryptedSecretsTests
         await using var testbed = await OperatorTestbed.StartAsync();
         var first = await SopsTools.NewIdentityAsync(testbed.Temp.Path);
         var second = await SopsTools.NewIdentityAsync(testbed.Temp.Path);
-        (await testbed.KubectlAsync("create namespace shop")).ShouldSucceed();
-        (await testbed.KubectlAsync("label namespace shop capture=yes")).ShouldSucceed();
-        (await testbed.ApplyAsync(testbed.RepoConfig(extra: $$"""
-              secretPolicy: Encrypt
-              encryption: {age: {recipients: [{{first.Recipient}}] } }
-            """))).ShouldSucceed();
-        (await testbed.ApplyAsync(SecretRule)).ShouldSucceed();
-        await testbed.StartOperatorAsync();
+        await StartEncryptingAsync(testbed, first);
 
         (await testbed.KubectlAsync("create secret generic db -n shop --from-literal=password=s3cr3t-p4ssw0rd --from-literal=user=app")).ShouldSucceed();
 
@@ -117,14 +110,7 @@ public sealed class EncryptedSecretsTests
     {
         await using var testbed = await OperatorTestbed.StartAsync();
         var identity = await SopsTools.NewIdentityAsync(testbed.Temp.Path);
-        (await testbed.KubectlAsync("create namespace shop")).ShouldSucceed();
-        (await testbed.KubectlAsync("label namespace shop capture=yes")).ShouldSucceed();
-        (await testbed.ApplyAsync(testbed.RepoConfig(extra: $$"""
-              secretPolicy: Encrypt
-              encryption: {age: {recipients: [{{identity.Recipient}}] } }
-            """))).ShouldSucceed();
-        (await testbed.ApplyAsync(SecretRule)).ShouldSucceed();
-        await testbed.StartOperatorAsync();
+        await StartEncryptingAsync(testbed, identity);
 
         var random = new Random(18);
         var values = new List<string>();
@@ -154,6 +140,19 @@ public sealed class EncryptedSecretsTests
             (await SopsTools.ReadContentAsync(testbed.Show($"namespaces/shop/Secret/s{i:D3}.yaml"), identity)).Data!["token"]!.GetValue<string>()
                 .Should().Be(B64(values[i]), "the API server turns stringData into base64 data");
         }
+    }
+
+    // The namespace shop captured by SecretRule into a repository that encrypts for identity, and the operator running.
+    private static async Task StartEncryptingAsync(OperatorTestbed testbed, AgeIdentity identity)
+    {
+        (await testbed.KubectlAsync("create namespace shop")).ShouldSucceed();
+        (await testbed.KubectlAsync("label namespace shop capture=yes")).ShouldSucceed();
+        (await testbed.ApplyAsync(testbed.RepoConfig(extra: $$"""
+              secretPolicy: Encrypt
+              encryption: {age: {recipients: [{{identity.Recipient}}] } }
+            """))).ShouldSucceed();
+        (await testbed.ApplyAsync(SecretRule)).ShouldSucceed();
+        await testbed.StartOperatorAsync();
     }
 
     private static async Task WaitForReason(OperatorTestbed testbed, string reason)

@@ -10,6 +10,7 @@ namespace GitOpsReverser.Tests.Sanitizing;
 /// </summary>
 public sealed class SanitizerGoldenTests
 {
+    [TestCase("api-server-defaults")]
     [TestCase("clusterrole-system")]
     [TestCase("configmap-tricky-scalars")]
     [TestCase("crd-instance")]
