@@ -280,5 +280,24 @@ public sealed class BuiltInApiSurfaceTests : KubeSimTestBase
         (await watch.ChangeWithinAsync(seconds: 2)).Should().BeNull("nothing was written");
     }
 
+    [Test]
+    public async Task ANoOpApplyOrUpdate_OfABuiltInObject_WritesNothing_AndSendsNoEvent()
+    {
+        var path = $"/api/v1/namespaces/{Ns}/configmaps/same";
+        var configMap = KubeHttp.ConfigMap(Ns, "same", new Dictionary<string, string> { ["k"] = "v" });
+        var (_, first, _) = await Http.SendAsync(HttpMethod.Patch, $"{path}?fieldManager=kubectl", configMap, "application/apply-patch+yaml");
+        using var watch = await Http.WatchAsync($"/api/v1/namespaces/{Ns}/configmaps?watch=true&resourceVersion={first["metadata"]!["resourceVersion"]}");
+        await Task.Delay(1100);
+
+        var (_, applied, _) = await Http.SendAsync(HttpMethod.Patch, $"{path}?fieldManager=kubectl", configMap, "application/apply-patch+yaml");
+        var (updateCode, updated, _) = await Http.SendAsync(HttpMethod.Put, path, applied);
+
+        updateCode.Should().Be(200, updated.ToJsonString());
+        ((string?)applied["metadata"]!["resourceVersion"]).Should().Be((string?)first["metadata"]!["resourceVersion"]);
+        ((string?)updated["metadata"]!["resourceVersion"]).Should().Be((string?)first["metadata"]!["resourceVersion"]);
+        applied["metadata"]!["managedFields"]!.ToJsonString().Should().Be(first["metadata"]!["managedFields"]!.ToJsonString());
+        (await watch.ChangeWithinAsync(seconds: 2)).Should().BeNull("nothing was written");
+    }
+
     private static IEnumerable<string?> Verbs(JsonObject resource) => resource["verbs"]!.AsArray().Select(verb => (string?)verb);
 }
