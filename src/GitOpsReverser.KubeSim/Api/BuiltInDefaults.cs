@@ -177,6 +177,9 @@ internal static class BuiltInDefaults
                 }
 
                 break;
+            case "priorityclasses.scheduling.k8s.io":
+                Default(obj, "preemptionPolicy", "PreemptLowerPriority");
+                break;
             case "horizontalpodautoscalers.autoscaling":
                 {
                     var spec = Object(obj, "spec");

@@ -273,6 +273,10 @@ public sealed class LiveRulesTests
         await bed.CommitsAsync(2);
         await WaitUntilAsync(async () => (await bed.KubectlAsync("get gitrepoconfig audit -n gitops-reverser-system -o jsonpath={.status.pendingCommits}")).Output == "0", bed);
 
+        // The status is written every few seconds: wait until it names the remote's head (CI once read it a write behind).
+        await WaitUntilAsync(async () => (await bed.KubectlAsync("get gitrepoconfig audit -n gitops-reverser-system -o jsonpath={.status.lastCommitShort}")).Output
+            == GitCli.Log(bed.Remote, "%h")[0], bed);
+
         var rules = Columns((await bed.KubectlAsync("get watchrules -A")).ShouldSucceed().Output);
         rules[0].Should().Equal("NAMESPACE", "NAME", "REPO", "READY", "REASON", "TRACKED", "AGE");
         rules.Should().Contain(row => row.Take(6).SequenceEqual(new[] { "gitops-reverser-system", "configs", "audit", "True", "Capturing", "1" }))

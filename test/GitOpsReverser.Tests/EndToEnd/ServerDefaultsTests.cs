@@ -132,6 +132,11 @@ public sealed class ServerDefaultsTests
         kind: ConfigMap
         metadata: {name: web-config, namespace: shop}
         data: {mode: fast}
+        ---
+        apiVersion: scheduling.k8s.io/v1
+        kind: PriorityClass
+        metadata: {name: shop-critical}
+        value: 100000
         """;
 
     [Test]
@@ -142,7 +147,7 @@ public sealed class ServerDefaultsTests
         var manifests = testbed.Temp.Combine("manifests.yaml");
         await File.WriteAllTextAsync(manifests, Manifests);
         (await testbed.KubectlAsync($"apply -f {manifests}")).ShouldSucceed();
-        var readBack = (await testbed.KubectlAsync("get deploy,sts,ds,job,cronjob,svc,pod,pvc,ing,hpa.v2.autoscaling,netpol,pdb,cm -n shop -o yaml")).ShouldSucceed().Output;
+        var readBack = (await testbed.KubectlAsync("get deploy,sts,ds,job,cronjob,svc,pod,pvc,ing,hpa.v2.autoscaling,netpol,pdb,cm,priorityclass -n shop -o yaml")).ShouldSucceed().Output;
         readBack.Should().Contain("dnsPolicy: ClusterFirst").And.Contain("clusterIP: 10.").And.Contain("kube-api-access-")
             .And.Contain("batch.kubernetes.io/controller-uid").And.Contain("phase: Pending", "the server's defaults are in what is read back");
         var served = testbed.Temp.Combine("served.yaml");
@@ -151,7 +156,7 @@ public sealed class ServerDefaultsTests
         var fromManifests = await SanitizeAsync(manifests);
         var fromServer = await SanitizeAsync(served);
 
-        fromManifests.Should().HaveCount(14);
+        fromManifests.Should().HaveCount(15);
         fromServer.Keys.Should().BeEquivalentTo(fromManifests.Keys);
         foreach (var (path, yaml) in fromManifests)
         {
