@@ -370,7 +370,7 @@ internal sealed partial class ApiServer(
         // As the registries answer: an object still held by finalizers, or one whose registry returns
         // deleted objects, comes back itself; any other gets a Status naming it. 202 only when the caller
         // asked for cascading deletion with orphanDependents: false and the object is still there.
-        if (gone && !type.ReturnsDeletedObject && !type.IsCustom)
+        if (gone && !type.ReturnsDeletedObject)
         {
             await ApiResponses.WriteJsonAsync(context, 200, Status.Success(type, name, (string?)result.ToJsonObject()["metadata"]?["uid"]));
             return;

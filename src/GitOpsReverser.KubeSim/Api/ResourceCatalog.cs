@@ -78,6 +78,7 @@ internal sealed class ResourceCatalog
                 shortNames, hasStatus, TracksGeneration: true, IsCustom: true, categories)
             {
                 Schema = versionObject["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject(),
+                ReturnsDeletedObject = true,
                 PrinterColumns = PrinterColumnsOf(versionObject["additionalPrinterColumns"] as JsonArray),
             });
         }

@@ -29,11 +29,6 @@ internal sealed record RepoSpec(
 
     /// <summary><c>encryption.age.recipientsRef</c>: a ConfigMap or Secret key in the GitRepoConfig's namespace holding more recipients, one per line.</summary>
     public RecipientsReference? RecipientsRef { get; init; }
-
-    // Records compare lists by reference; the capture's fingerprint compares this text instead.
-    public override string ToString() =>
-        $"{Id}|{Url}|{Branch}|{SecretName}|{BaseFolder}|{CommitterName}|{CommitterEmail}|{MessageTemplate}|{CommitWindow}|{PushInterval}|{PushMaxCommits}|" +
-        $"{UserEmailDomain}|{SecretPolicy}|{string.Join(',', AgeRecipients)}|{RecipientsRef}";
 }
 
 /// <summary>Where more age recipients are kept: <paramref name="Kind"/> is ConfigMap or Secret.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
@@ -35,11 +36,20 @@ internal sealed class CapturedFile
 
     public bool IsEncrypted => Stamp is not null;
 
-    public static CapturedFile Plain(byte[] sanitized) => new(sanitized, null, null, null, null, null);
-
-    /// <summary>A Secret to encrypt: <paramref name="stamp"/> fingerprints <paramref name="sanitized"/> with its recipients.</summary>
-    public static CapturedFile Encrypted(byte[] sanitized, string stamp, SopsEncryptor encryptor, MappingNode manifest, IReadOnlyList<SecretValue> values,
-        TimeProvider time) => new(sanitized, stamp, encryptor, manifest, values, time);
+    /// <summary>
+    /// The file for a sanitized object: its canonical YAML, or for a Secret sanitized under
+    /// <see cref="SecretPolicy.Encrypt"/> a SOPS file for <paramref name="encryptor"/>'s recipients, stamped with the
+    /// keyed fingerprint of its fingerprinted YAML. Null when such a Secret has no encryptor: nothing may be written.
+    /// </summary>
+    public static CapturedFile? Of(SanitizeResult result, Sanitizer sanitizer, SopsEncryptor? encryptor, TimeProvider time)
+    {
+        var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
+        return result.SecretValues is not { } values
+            ? new CapturedFile(yaml, null, null, null, null, null)
+            : encryptor is null
+                ? null
+                : new CapturedFile(yaml, sanitizer.FingerprintOf(yaml), encryptor, result.Manifest, values, time);
+    }
 
     /// <summary>The file's bytes: the sanitized YAML, or a new encryption of the Secret.</summary>
     public byte[] Content() =>

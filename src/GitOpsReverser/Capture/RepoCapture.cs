@@ -165,7 +165,7 @@ internal sealed class RepoCapture : IAsyncDisposable
         SanitizeResult result;
         try
         {
-            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), rule.SecretPolicy ?? Spec.SecretPolicy);
+            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), PolicyFor(rule));
         }
         catch (ManifestFormatException)
         {
@@ -177,23 +177,14 @@ internal sealed class RepoCapture : IAsyncDisposable
             return CaptureOutcome.Skipped;
         }
 
-        var path = Layout.PathFor(result.Identity);
-        var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
-        CapturedFile file;
-        if (result.SecretValues is { } values)
+        // The rule reconciler refuses Encrypt without recipients; should one slip through, nothing is written.
+        if (CapturedFile.Of(result, sanitizer, Encryptor, time) is not { } file)
         {
-            // The rule reconciler refuses Encrypt without recipients; should one slip through, nothing is written.
-            if (Encryptor is null)
-            {
-                return CaptureOutcome.Error;
-            }
+            return CaptureOutcome.Error;
+        }
 
-            file = CapturedFile.Encrypted(yaml, sanitizer.FingerprintOf(yaml), Encryptor, result.Manifest!, values, time);
-        }
-        else
-        {
-            file = CapturedFile.Plain(yaml);
-        }
+        var path = Layout.PathFor(result.Identity);
+        var yaml = file.Sanitized;
 
         var rv = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
         await gate.WaitAsync(cancellationToken);
@@ -231,6 +222,9 @@ internal sealed class RepoCapture : IAsyncDisposable
     }
 
     /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
+    /// <summary>The secret policy an object of <paramref name="rule"/> is written with: the rule's, else the GitRepoConfig's (null: the operator's).</summary>
+    public SecretPolicy? PolicyFor(WatchRuleSpec rule) => rule.SecretPolicy ?? Spec.SecretPolicy;
+
     public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, WatchRuleSpec rule, CancellationToken cancellationToken)
     {
         var path = Layout.PathFor(identity);
@@ -331,7 +325,7 @@ internal sealed class RepoCapture : IAsyncDisposable
     // hashes its event that way too (only Secrets differ).
     private ulong AttributionHash(MappingNode obj, WatchRuleSpec rule, byte[] yaml)
     {
-        if (attribution is null || (rule.SecretPolicy ?? Spec.SecretPolicy) is null)
+        if (attribution is null || PolicyFor(rule) is null)
         {
             return ResourceCache.HashOf(yaml);
         }

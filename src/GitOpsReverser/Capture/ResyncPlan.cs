@@ -41,13 +41,12 @@ internal static class ResyncPlan
                     changes.Add(new GitChange(path, file.Sanitized, description with { Operation = operation }));
                 }
             }
-            else if (!exists || !headers.TryGetValue(path, out var header) || !file.Matches(header))
+            else if (headers.GetValueOrDefault(path) is var committed && (committed is null || !file.Matches(committed)))
             {
-                var rekeyed = exists && headers.TryGetValue(path, out var committed) && committed.Stamp == file.Stamp;
                 changes.Add(new GitChange(path, file.Content(), description with
                 {
                     Operation = operation,
-                    Note = rekeyed ? RekeyedNote : null,
+                    Note = committed?.Stamp == file.Stamp ? RekeyedNote : null,
                 }));
             }
         }

@@ -1,3 +1,4 @@
+using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
@@ -45,11 +46,10 @@ internal sealed class SanitizePreview(Sanitizer sanitizer, RepositoryLayout layo
 
             first = false;
             output.WriteLine($"# {layout.PathFor(result.Identity)}");
-            if (result.SecretValues is { } values && encryptor is not null)
+            if (result.SecretValues is not null)
             {
-                var yaml = System.Text.Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
-                output.Write(System.Text.Encoding.UTF8.GetString(
-                    SopsFile.Write(result.Manifest!, values, sanitizer.FingerprintOf(yaml), encryptor, (time ?? TimeProvider.System).GetUtcNow())));
+                // With an encryptor, as the operator commits it: the SOPS file.
+                output.Write(System.Text.Encoding.UTF8.GetString(CapturedFile.Of(result, sanitizer, encryptor, time ?? TimeProvider.System)!.Content()));
                 continue;
             }
 

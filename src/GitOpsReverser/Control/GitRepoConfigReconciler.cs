@@ -66,6 +66,7 @@ internal sealed class GitRepoConfigReconciler(
                 var (credentials, digest) = spec.SecretName is { } secretName
                     ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
                     : (GitCredentials.None, "");
+                // A record prints a list as its type: the resolved recipients (the spec's and the ref's) are added by value.
                 var recipients = await RecipientsAsync(spec, cancellationToken);
                 var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}";
                 if (TryGet(key, out var failed) && failed.Failure is { } failure)

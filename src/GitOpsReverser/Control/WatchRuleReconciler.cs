@@ -68,7 +68,7 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
                 : new SpecException("GitRepoConfigNotFound", $"GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name} does not exist");
         }
 
-        if ((rule.SecretPolicy ?? capture.Spec.SecretPolicy) == SecretPolicy.Encrypt && capture.Encryptor is null)
+        if (capture.PolicyFor(rule) == SecretPolicy.Encrypt && capture.Encryptor is null)
         {
             throw new SpecException("EncryptionNotConfigured",
                 $"secretPolicy Encrypt needs age recipients: set encryption.age.recipients in GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name}; " +

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
@@ -142,9 +143,8 @@ public sealed class SopsEncryptionTests
     {
         var sanitizer = TestSanitizer.Create();
         var result = sanitizer.Sanitize(Manifest.Yaml(json), SecretPolicy.Encrypt);
-        var yaml = Encoding.UTF8.GetBytes(CanonicalYaml.Write(result.Manifest!));
         var encryptor = new SopsEncryptor([.. identities.Select(identity => AgeRecipient.Parse(identity.Recipient))]);
-        return Encoding.UTF8.GetString(SopsFile.Write(result.Manifest!, result.SecretValues!, sanitizer.FingerprintOf(yaml), encryptor, DateTimeOffset.UtcNow));
+        return Encoding.UTF8.GetString(CapturedFile.Of(result, sanitizer, encryptor, TimeProvider.System)!.Content());
     }
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -58,7 +58,7 @@ public sealed class EncryptedSecretsTests
             """)).ShouldSucceed();
         (await testbed.ApplyAsync(testbed.RepoConfig(extra: $$"""
               secretPolicy: Encrypt
-              encryption: {age: {recipients: [{{first.Recipient}}], recipientsRef: {kind: ConfigMap, name: sops-recipients, key: recipients.txt} } }
+              encryption: {age: {recipients: [{{first.Recipient}}], recipientsRef: {name: sops-recipients, key: recipients.txt} } }
             """))).ShouldSucceed();
 
         (await testbed.CommitAsync(4)).Should().Be("[RESYNC] 1 change");
