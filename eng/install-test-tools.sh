@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need, idempotently: git, nginx, fcgiwrap, OpenSSH's sshd, tinyproxy, prometheus,
-# age, iproute2 and util-linux from Debian's packages (only those missing), the npm packages that read SOPS files
+# age, PyYAML, iproute2 and util-linux from Debian's packages (only those missing), the npm packages that read SOPS files
 # (test/sops-verifier, with Node.js and npm), and kubectl and helm (eng/fetch-kube-tools.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,8 @@ command -v git >/dev/null || missing+=(git)
 # secretPolicy: Encrypt is checked against the real age CLI and, with Node.js, other people's SOPS readers.
 [ -x /usr/bin/age ] || missing+=(age)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# Canonical YAML is read back with Debian's PyYAML.
+[ -f /usr/lib/python3/dist-packages/yaml/__init__.py ] || missing+=(python3-yaml)
 # The chart's pod tests: network namespaces (ip), mount namespaces and user switching (unshare, setpriv).
 command -v ip >/dev/null || missing+=(iproute2)
 command -v setpriv >/dev/null || missing+=(util-linux)

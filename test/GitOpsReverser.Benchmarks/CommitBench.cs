@@ -125,11 +125,6 @@ internal static class CommitBench
 
     private static void PushLatency(string path, string label, string url, GitCredentials credentials)
     {
-        if (SshRemoteUrl.IsSsh(url))
-        {
-            SshSmartSubtransport.Use(url, credentials);
-        }
-
         using var clone = LocalClone.Open(path, url, "main");
         var remote = new GitRemote(url, credentials);
         var timings = new List<double>();

@@ -35,6 +35,20 @@ public static class GitCli
         return output.Result;
     }
 
+    /// <summary>Whether <c>git ARGUMENTS</c> (run in the temporary folder) succeeds: what git itself accepts.</summary>
+    public static bool Accepts(params string[] arguments)
+    {
+        try
+        {
+            Run(System.IO.Path.GetTempPath(), arguments);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A new bare repository with <c>main</c> as its default branch.</summary>
     public static string InitBare(string path)
     {

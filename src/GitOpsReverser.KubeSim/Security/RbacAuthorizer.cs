@@ -72,8 +72,12 @@ internal sealed class RbacAuthorizer(ObjectStore store)
         return true;
     }
 
-    private IEnumerable<PolicyRule> ClusterRoleRules(string name)
+    // An aggregated role has what the roles it selects have, theirs aggregated too (the controller fills view's
+    // rules, and edit then takes them from view): followed to the end, each role once.
+    private IEnumerable<PolicyRule> ClusterRoleRules(string name, HashSet<string>? seen = null)
     {
+        seen ??= [];
+        seen.Add(name);
         var role = store.Get(ClusterRoles, name);
         if (role is null || Parse(role)["aggregationRule"]?["clusterRoleSelectors"] is not JsonArray selectors)
         {
@@ -82,8 +86,9 @@ internal sealed class RbacAuthorizer(ObjectStore store)
 
         var matchers = selectors.Select(selector => Storage.LabelSelector.Parse(SelectorText(selector))).ToList();
         return store.Snapshot(ClusterRoles, ObjectFilter.All)
-            .Where(other => other.Name != name && matchers.Any(matcher => matcher is null || matcher.Matches(other.Labels)))
-            .SelectMany(RulesOf)
+            .Where(other => !seen.Contains(other.Name) && matchers.Any(matcher => matcher is null || matcher.Matches(other.Labels)))
+            .ToList()
+            .SelectMany(other => seen.Contains(other.Name) ? [] : ClusterRoleRules(other.Name, seen))
             .ToList();
     }
 

@@ -29,6 +29,12 @@ internal sealed record RepoSpec(
 
     /// <summary><c>encryption.age.recipientsRef</c>: a ConfigMap or Secret key in the GitRepoConfig's namespace holding more recipients, one per line.</summary>
     public RecipientsReference? RecipientsRef { get; init; }
+
+    /// <summary>
+    /// <c>serviceAccountName</c>: the service account of the GitRepoConfig's namespace the operator acts for when the
+    /// GitRepoConfig is a tenant's (outside the operator's namespace); null: the operator's default account.
+    /// </summary>
+    public string? ServiceAccountName { get; init; }
 }
 
 /// <summary>Where more age recipients are kept: <paramref name="Kind"/> is ConfigMap or Secret.</summary>

@@ -31,7 +31,7 @@ internal static class SpecReader
         string? ownNamespace = null;
         if (kind == WatchRuleKind)
         {
-            var name = spec["gitRepoConfigRef"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            var name = spec["gitRepoConfigRef"] is JsonValue ? Text(spec["gitRepoConfigRef"], "gitRepoConfigRef") : null;
             repo = new ResourceKey(GitRepoConfigKind, id.Namespace, string.IsNullOrEmpty(name) ? throw Invalid("gitRepoConfigRef must name a GitRepoConfig in the same namespace") : name);
             if (id.Namespace != operatorNamespace)
             {
@@ -47,8 +47,8 @@ internal static class SpecReader
         else
         {
             var reference = spec["gitRepoConfigRef"] as JsonObject;
-            var name = (string?)reference?["name"];
-            var ns = (string?)reference?["namespace"];
+            var name = Text(reference?["name"], "gitRepoConfigRef.name");
+            var ns = Text(reference?["namespace"], "gitRepoConfigRef.namespace");
             if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(ns))
             {
                 throw Invalid("gitRepoConfigRef needs name and namespace");
@@ -58,7 +58,7 @@ internal static class SpecReader
         }
 
         var resources = (spec["resources"] as JsonArray ?? [])
-            .Select(entry => new RuleResource((string?)entry?["apiVersion"] ?? "", (string?)entry?["kind"] ?? ""))
+            .Select((entry, i) => new RuleResource(Text(entry?["apiVersion"], $"resources[{i}].apiVersion") ?? "", Text(entry?["kind"], $"resources[{i}].kind") ?? ""))
             .ToList();
         if (resources.Count == 0 || resources.Any(resource => resource.ApiVersion.Length == 0 || resource.Kind.Length == 0))
         {
@@ -75,27 +75,37 @@ internal static class SpecReader
             Selector(spec["excludeLabels"], "excludeLabels"),
             Operations(spec["operations"]),
             SecretPolicyOf(spec["secretPolicy"]),
-            Names(spec["excludeFieldManagers"]),
-            (bool?)spec["includeOwned"] ?? false,
+            Names(spec["excludeFieldManagers"], "excludeFieldManagers"),
+            Flag(spec["includeOwned"], "includeOwned") ?? false,
             kind == ClusterWatchRuleKind)
         {
             Include = Include(spec["include"]),
-            ExcludeUsers = Names(spec["excludeUsers"]),
-            ExcludeGroups = Names(spec["excludeGroups"]),
+            ExcludeUsers = Names(spec["excludeUsers"], "excludeUsers"),
+            ExcludeGroups = Names(spec["excludeGroups"], "excludeGroups"),
         };
     }
+
+    /// <summary>The most commits one push may carry (<c>push.maxCommits</c>): enough for any backlog, small enough for any server.</summary>
+    public const int MaxPushCommits = 10_000;
 
     public static RepoSpec ReadRepo(JsonObject obj)
     {
         var id = KeyOf(GitRepoConfigKind, obj);
         var spec = obj["spec"] as JsonObject ?? throw Invalid("spec is missing");
-        var url = (string?)spec["url"];
+        var url = Text(spec["url"], "url");
         if (string.IsNullOrWhiteSpace(url))
         {
             throw Invalid("url is required");
         }
 
-        var baseFolder = (string?)spec["baseFolder"] ?? "";
+        url = url.Trim();
+        if (RemoteUrl.CredentialProblem(url) is { } credentials)
+        {
+            throw new SpecException("CredentialsInUrl",
+                $"url {RemoteUrl.Redact(url)} {credentials}: credentials belong in the Secret named by secretRef (username and password, or bearerToken), never in the URL; the operator does not use this URL");
+        }
+
+        var baseFolder = Text(spec["baseFolder"], "baseFolder") ?? "";
         try
         {
             _ = new RepositoryLayout(baseFolder);
@@ -105,14 +115,21 @@ internal static class SpecReader
             throw Invalid(exception.Message.Split(" (Parameter", 2)[0]);
         }
 
+        var branch = Text(spec["branch"], "branch");
+        branch = string.IsNullOrWhiteSpace(branch) ? "main" : branch.Trim();
+        if (BranchName.Problem(branch) is { } branchProblem)
+        {
+            throw Invalid($"branch {(branch.Length <= 80 && !branch.Any(char.IsControl) ? $"\"{branch}\" " : "")}is not a branch name git accepts: it {branchProblem}");
+        }
+
         var commit = spec["commit"] as JsonObject;
-        var template = (string?)commit?["messageTemplate"];
+        var template = Text(commit?["messageTemplate"], "commit.messageTemplate");
         if (template is not null && !CommitMessageTemplate.TryParse(template, out _, out var templateError))
         {
             throw Invalid($"commit.messageTemplate: {templateError}");
         }
 
-        var mode = (string?)commit?["mode"] ?? "PerChange";
+        var mode = Text(commit?["mode"], "commit.mode") ?? "PerChange";
         var window = TimeSpan.Zero;
         if (mode == "Window")
         {
@@ -124,31 +141,26 @@ internal static class SpecReader
         }
 
         var push = spec["push"] as JsonObject;
-        var maxCommits = (int?)push?["maxCommits"];
-        if (maxCommits is < 1)
-        {
-            throw Invalid("push.maxCommits must be at least 1");
-        }
-
-        var branch = (string?)spec["branch"];
+        var maxCommits = (int?)Integer(push?["maxCommits"], "push.maxCommits", 1, MaxPushCommits);
         return new RepoSpec(
             id,
             GenerationOf(obj),
-            url.Trim(),
-            string.IsNullOrWhiteSpace(branch) ? "main" : branch.Trim(),
-            (string?)spec["secretRef"]?["name"],
+            url,
+            branch,
+            Text(spec["secretRef"]?["name"], "secretRef.name"),
             baseFolder,
-            (string?)commit?["committer"]?["name"],
-            (string?)commit?["committer"]?["email"],
+            Text(commit?["committer"]?["name"], "commit.committer.name"),
+            Text(commit?["committer"]?["email"], "commit.committer.email"),
             template,
             window,
             DurationOf(push?["interval"], "push.interval"),
             maxCommits)
         {
-            UserEmailDomain = UserEmailDomain((string?)commit?["userEmailDomain"]),
+            UserEmailDomain = UserEmailDomain(Text(commit?["userEmailDomain"], "commit.userEmailDomain")),
             SecretPolicy = SecretPolicyOf(spec["secretPolicy"]),
             AgeRecipients = AgeRecipients(spec["encryption"]?["age"]?["recipients"]),
             RecipientsRef = RecipientsRef(spec["encryption"]?["age"]?["recipientsRef"]),
+            ServiceAccountName = ServiceAccountName(spec["serviceAccountName"]),
         };
     }
 
@@ -183,7 +195,7 @@ internal static class SpecReader
         var entries = node as JsonArray ?? [];
         for (var i = 0; i < entries.Count; i++)
         {
-            var text = (string?)entries[i] ?? "";
+            var text = Text(entries[i], $"encryption.age.recipients[{i}]") ?? "";
             if (!AgeRecipient.TryParse(text, out var recipient, out var error))
             {
                 // A public key may be shown; anything else (a private key pasted by mistake) is not repeated.
@@ -204,9 +216,9 @@ internal static class SpecReader
             return null;
         }
 
-        var kind = (string?)reference["kind"] ?? "ConfigMap";
-        var name = (string?)reference["name"];
-        var key = (string?)reference["key"];
+        var kind = Text(reference["kind"], "encryption.age.recipientsRef.kind") ?? "ConfigMap";
+        var name = Text(reference["name"], "encryption.age.recipientsRef.name");
+        var key = Text(reference["key"], "encryption.age.recipientsRef.key");
         if (kind is not ("ConfigMap" or "Secret") || string.IsNullOrEmpty(name) || string.IsNullOrEmpty(key))
         {
             throw Invalid("encryption.age.recipientsRef needs kind (ConfigMap or Secret), name and key");
@@ -242,7 +254,7 @@ internal static class SpecReader
         var operations = CaptureOperations.None;
         foreach (var entry in list)
         {
-            operations |= (string?)entry switch
+            operations |= Text(entry, "operations[]") switch
             {
                 "CREATE" => CaptureOperations.Create,
                 "UPDATE" => CaptureOperations.Update,
@@ -254,15 +266,15 @@ internal static class SpecReader
         return operations == CaptureOperations.None ? CaptureOperations.All : operations;
     }
 
-    private static HashSet<string> Names(JsonNode? node) =>
-        (node as JsonArray ?? []).Select(name => (string?)name ?? "").Where(name => name.Length > 0).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> Names(JsonNode? node, string field) =>
+        (node as JsonArray ?? []).Select(name => Text(name, $"{field}[]") ?? "").Where(name => name.Length > 0).ToHashSet(StringComparer.Ordinal);
 
     private static IReadOnlySet<NoiseCategory> Include(JsonNode? node)
     {
         var included = new HashSet<NoiseCategory>();
         foreach (var entry in node as JsonArray ?? [])
         {
-            var name = (string?)entry ?? "";
+            var name = Text(entry, "include[]") ?? "";
             included.Add(NoiseCategories.TryParse(name, out var category)
                 ? category
                 : throw Invalid($"include: \"{name}\" is not one of {string.Join(", ", NoiseCategories.All.Select(known => known.Name))}"));
@@ -272,7 +284,7 @@ internal static class SpecReader
     }
 
     private static SecretPolicy? SecretPolicyOf(JsonNode? node) =>
-        (string?)node switch
+        Text(node, "secretPolicy") switch
         {
             null => null,
             var text when Enum.TryParse<SecretPolicy>(text, ignoreCase: false, out var policy) && Enum.IsDefined(policy) => policy,
@@ -280,12 +292,45 @@ internal static class SpecReader
         };
 
     private static TimeSpan? DurationOf(JsonNode? node, string field) =>
-        (string?)node switch
+        Text(node, field) switch
         {
             null => null,
             var text when Duration.TryParse(text, out var duration) && duration > TimeSpan.Zero => duration,
             var text => throw Invalid($"{field} \"{text}\" is not a duration such as 500ms, 10s or 1m"),
         };
+
+    // A service account name is a DNS subdomain (the API server's rule for ServiceAccount names).
+    private static string? ServiceAccountName(JsonNode? node) =>
+        Text(node, "serviceAccountName") switch
+        {
+            null or "" => null,
+            var name when name.Length <= 253 && System.Text.RegularExpressions.Regex.IsMatch(name, @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$") => name,
+            _ => throw Invalid("serviceAccountName is not a service account name (lower-case letters, digits, '-' and '.')"),
+        };
+
+    // The readers below never throw anything but SpecException, whatever a field holds: a value of the wrong
+    // type or out of range is this object's InvalidSpec, never a failure of the reconcile of every other object.
+    private static string? Text(JsonNode? node, string field) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        _ => throw Invalid($"{field} must be a string"),
+    };
+
+    private static long? Integer(JsonNode? node, string field, long minimum, long maximum) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.Number && value.TryGetValue<long>(out var number)
+            && number >= minimum && number <= maximum => number,
+        _ => throw Invalid($"{field} must be a whole number from {minimum} to {maximum}"),
+    };
+
+    private static bool? Flag(JsonNode? node, string field) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => value.GetValue<bool>(),
+        _ => throw Invalid($"{field} must be true or false"),
+    };
 
     private static SpecException Invalid(string message) => new("InvalidSpec", message);
 }

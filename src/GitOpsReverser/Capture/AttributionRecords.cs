@@ -12,31 +12,74 @@ internal sealed record AttributionRecord(string Key, string Operation, ulong Con
 {
     // The captures (repositories) that already credited this record: each credits a record once.
     internal HashSet<object> CreditedBy { get; } = [];
+
+    /// <summary>About what the record takes in memory: its strings (two bytes a character) and the objects around them.</summary>
+    public long Bytes { get; } = 2L * (Key.Length + Operation.Length + User.Length + RequestUid.Length + Groups.Sum(group => group.Length))
+        + 200 + 32L * Groups.Count;
 }
 
 /// <summary>
-/// The attribution webhook's records, in memory only and bounded by count and age: resource identity,
-/// operation, user, groups, request uid and the hash of the sanitized object, never the object.
+/// The attribution webhook's records, in memory only and bounded by count, bytes and age (expired on a timer,
+/// not only when the next request comes): resource identity, operation, user, groups, request uid and the hash
+/// of the sanitized object, never the object.
 /// A watch event is credited to the oldest record of its object whose content hash is the event's
 /// (a DELETE to the oldest DELETE record), once per repository; so two users changing one object in
 /// quick succession are each credited with their own change, and a status-only write, which changes
 /// no sanitized content, never takes a record.
 /// </summary>
-internal sealed class AttributionRecords(TimeProvider time, int maxRecords = AttributionRecords.DefaultMaxRecords, TimeSpan? maxAge = null)
+internal sealed class AttributionRecords : IDisposable
 {
     public const int DefaultMaxRecords = 50_000;
+    public const long DefaultMaxBytes = 32L * 1024 * 1024;
     public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often records past their age are dropped, whether or not requests arrive.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, List<AttributionRecord>> byKey = new(StringComparer.Ordinal);
     private readonly Queue<AttributionRecord> inOrder = new();
-    private readonly TimeSpan maxAge = maxAge ?? DefaultMaxAge;
+    private readonly TimeProvider time;
+    private readonly int maxRecords;
+    private readonly long maxBytes;
+    private readonly TimeSpan maxAge;
     private readonly Lock gate = new();
+    private readonly ITimer sweep;
+    private long bytes;
+
+    public AttributionRecords(TimeProvider time, int maxRecords = DefaultMaxRecords, TimeSpan? maxAge = null, long maxBytes = DefaultMaxBytes)
+    {
+        this.time = time;
+        this.maxRecords = maxRecords;
+        this.maxBytes = maxBytes;
+        this.maxAge = maxAge ?? DefaultMaxAge;
+        sweep = time.CreateTimer(_ =>
+        {
+            lock (gate)
+            {
+                Expire();
+            }
+        }, null, SweepInterval, SweepInterval);
+    }
+
+    /// <summary>What the records take, by <see cref="AttributionRecord.Bytes"/>.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return bytes;
+            }
+        }
+    }
 
     /// <summary>The operator's own username: its writes are never recorded.</summary>
     public string? IgnoredUser { get; set; }
 
-    /// <summary>Records dropped because there were too many, or because they grew too old unmatched.</summary>
+    /// <summary>Records dropped because there were too many, took too many bytes, or grew too old unmatched.</summary>
     public long DroppedForCount { get; private set; }
+
+    public long DroppedForBytes { get; private set; }
 
     public long DroppedForAge { get; private set; }
 
@@ -65,7 +108,20 @@ internal sealed class AttributionRecords(TimeProvider time, int maxRecords = Att
                 DroppedForCount++;
             }
 
+            while (bytes + record.Bytes > maxBytes && inOrder.TryDequeue(out var oldest))
+            {
+                Forget(oldest);
+                DroppedForBytes++;
+            }
+
+            if (record.Bytes > maxBytes)
+            {
+                DroppedForBytes++;
+                return;
+            }
+
             inOrder.Enqueue(record);
+            bytes += record.Bytes;
             if (!byKey.TryGetValue(record.Key, out var records))
             {
                 byKey[record.Key] = records = [];
@@ -110,8 +166,11 @@ internal sealed class AttributionRecords(TimeProvider time, int maxRecords = Att
         }
     }
 
+    public void Dispose() => sweep.Dispose();
+
     private void Forget(AttributionRecord record)
     {
+        bytes -= record.Bytes;
         if (byKey.TryGetValue(record.Key, out var records) && records.Remove(record) && records.Count == 0)
         {
             byKey.Remove(record.Key);

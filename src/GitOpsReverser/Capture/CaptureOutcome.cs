@@ -21,6 +21,12 @@ internal static class CaptureOutcome
     /// <summary>The sanitizer refused to write it (secret policy Skip).</summary>
     public const string Skipped = "skipped";
 
+    /// <summary>
+    /// Not queued: the repository's queue made no room for <see cref="RepoCapture.StallTimeout"/> (its remote hangs, say),
+    /// or its capture stopped. The repository resyncs once it has room again.
+    /// </summary>
+    public const string Deferred = "deferred";
+
     /// <summary>The object could not be read or sanitized.</summary>
     public const string Error = "error";
 }

@@ -18,6 +18,10 @@ namespace GitOpsReverser.Capture;
 /// brings the branch to the cluster's state. Files outside those paths are never touched.
 /// A Secret under <see cref="SecretPolicy.Encrypt"/> (the rule's policy, else the GitRepoConfig's) is compared in
 /// its fingerprinted form and encrypted for the repository's age recipients only when it is committed.
+/// One repository never holds the reflectors it shares with others: every wait ends when the capture stops (it
+/// was removed, or its worker failed), and a change its queue has no room for within <see cref="StallTimeout"/>
+/// is deferred: the capture stops queueing and asks for a resync (<see cref="NeedsResync"/>) once its queue
+/// has emptied.
 /// </summary>
 internal sealed class RepoCapture : IAsyncDisposable
 {
@@ -31,14 +35,21 @@ internal sealed class RepoCapture : IAsyncDisposable
     private readonly Action<int>? resynced;
     private readonly AttributionRecords? attribution;
     private readonly Action<Exception>? failed;
+    private readonly Action? stalled;
+    private readonly Action? resyncRequested;
 
     /// <summary>
     /// A capture for <paramref name="spec"/>; <paramref name="resynced"/> runs when a sync ends, with the number
-    /// of changes its resync commit holds, and <paramref name="failed"/> when the worker stops on an error.
+    /// of changes its resync commit holds, <paramref name="failed"/> when the worker stops on an error,
+    /// <paramref name="stalled"/> when it starts deferring changes and <paramref name="resyncRequested"/> when it
+    /// has room again and needs a resync.
     /// </summary>
     public RepoCapture(RepoSpec spec, string fingerprint, IRepoPipeline worker, Sanitizer sanitizer, TimeProvider time,
-        Action<int>? resynced = null, Action<Exception>? failed = null, AttributionRecords? attribution = null, SopsEncryptor? encryptor = null)
+        Action<int>? resynced = null, Action<Exception>? failed = null, AttributionRecords? attribution = null, SopsEncryptor? encryptor = null,
+        Action? stalled = null, Action? resyncRequested = null)
     {
+        this.stalled = stalled;
+        this.resyncRequested = resyncRequested;
         Encryptor = encryptor;
         this.attribution = attribution;
         this.resynced = resynced;
@@ -76,6 +87,18 @@ internal sealed class RepoCapture : IAsyncDisposable
     /// <summary>The failure that stopped the worker, if one did; the controller then replaces this capture.</summary>
     public Exception? Failure { get; private set; }
 
+    /// <summary>How long a change may wait for room in the repository's queue before the capture defers changes to a resync.</summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+
+    // Set when a change found no room within StallTimeout: changes are deferred until the resync it asks for.
+    private volatile bool overflowed;
+
+    // Set once the controller was asked for the resync, so that it is asked once.
+    private volatile bool resyncAsked;
+
+    /// <summary>True when changes were deferred (<see cref="CaptureOutcome.Deferred"/>) and the queue is empty again: the controller resyncs the capture.</summary>
+    public bool NeedsResync => overflowed && Worker.Status.QueuedChanges == 0;
+
     public void Start() => run = Task.Run(async () =>
     {
         try
@@ -85,6 +108,9 @@ internal sealed class RepoCapture : IAsyncDisposable
         catch (Exception exception) when (!stop.IsCancellationRequested)
         {
             Failure = exception;
+
+            // Whoever waits on this capture (a reflector, the controller) stops waiting: nothing more will be committed.
+            await stop.CancelAsync();
             failed?.Invoke(exception);
         }
     });
@@ -95,10 +121,17 @@ internal sealed class RepoCapture : IAsyncDisposable
     /// </summary>
     public async Task BeginSyncAsync(IReadOnlyDictionary<WatchedResource, long> tickets, Func<string, bool> owned, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return;
+        }
+
         try
         {
             sync = new SyncState(new Dictionary<WatchedResource, long>(tickets), owned);
+            overflowed = false;
+            resyncAsked = false;
         }
         finally
         {
@@ -107,14 +140,19 @@ internal sealed class RepoCapture : IAsyncDisposable
 
         if (tickets.Count == 0)
         {
-            await FinishSyncIfDoneAsync(cancellationToken);
+            FinishSyncInBackground();
         }
     }
 
     /// <summary>A reflector finished list number <paramref name="ticket"/>; the last one the sync waits for commits the resync.</summary>
     public async Task ListedAsync(WatchedResource resource, long ticket, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return;
+        }
+
         try
         {
             if (sync is not null && sync.Waiting.TryGetValue(resource, out var needed) && ticket >= needed)
@@ -127,7 +165,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             gate.Release();
         }
 
-        await FinishSyncIfDoneAsync(cancellationToken);
+        FinishSyncInBackground();
     }
 
     /// <summary>
@@ -136,7 +174,12 @@ internal sealed class RepoCapture : IAsyncDisposable
     /// </summary>
     public async Task SkipAsync(WatchedResource resource, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return;
+        }
+
         try
         {
             if (sync is not null && sync.Waiting.Remove(resource))
@@ -149,7 +192,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             gate.Release();
         }
 
-        await FinishSyncIfDoneAsync(cancellationToken);
+        FinishSyncInBackground();
     }
 
     /// <summary>
@@ -187,7 +230,12 @@ internal sealed class RepoCapture : IAsyncDisposable
         var yaml = file.Sanitized;
 
         var rv = long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return CaptureOutcome.Deferred;
+        }
+
         try
         {
             var existed = Cache.TryGet(path, out _, out _);
@@ -212,8 +260,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             }
 
             description = credited is null ? description : description with { User = credited.User, Groups = credited.Groups };
-            await Worker.EnqueueAsync(new GitChange(path, file.Content(), description), cancellationToken);
-            return CaptureOutcome.Committed;
+            return await EnqueueAsync(new GitChange(path, file.Content(), description), linked.Token, cancellationToken);
         }
         finally
         {
@@ -228,7 +275,12 @@ internal sealed class RepoCapture : IAsyncDisposable
     public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, WatchRuleSpec rule, CancellationToken cancellationToken)
     {
         var path = Layout.PathFor(identity);
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return CaptureOutcome.Deferred;
+        }
+
         try
         {
             if (sync is not null)
@@ -250,10 +302,9 @@ internal sealed class RepoCapture : IAsyncDisposable
             }
 
             var description = new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version);
-            await Worker.EnqueueAsync(
+            return await EnqueueAsync(
                 new GitChange(path, null, credited is null ? description : description with { User = credited.User, Groups = credited.Groups }),
-                cancellationToken);
-            return CaptureOutcome.Committed;
+                linked.Token, cancellationToken);
         }
         finally
         {
@@ -280,29 +331,101 @@ internal sealed class RepoCapture : IAsyncDisposable
             }
         }
 
-        // The gate stays usable: an event routed just before removal may still arrive.
+        // The gate and the stop token stay usable: an event routed just before removal may still arrive (and is deferred).
         Worker.Dispose();
-        stop.Dispose();
     }
 
+    /// <summary>
+    /// The planning of the resync that the last list completed: it runs in the background (it waits for the worker
+    /// to read the branch, and a worker may be slow), so neither a reflector nor the controller waits on it.
+    /// Completed when none runs.
+    /// </summary>
+    public Task Finishing { get; private set; } = Task.CompletedTask;
+
+    private void FinishSyncInBackground()
+    {
+        lock (stop)
+        {
+            var previous = Finishing;
+            Finishing = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                try
+                {
+                    await FinishSyncIfDoneAsync(stop.Token);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Stopped.
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The branch could not be read: like a failed worker, the capture is replaced and syncs afresh.
+                    Failure ??= exception;
+                    await stop.CancelAsync();
+                    failed?.Invoke(exception);
+                }
+            });
+        }
+    }
+
+    // The branch's files are read without holding the gate: events arriving meanwhile go on into the sync's
+    // desired state (a worker that is slow to answer never holds the reflectors), and the resync is planned
+    // from what they left once the files are in.
     private async Task FinishSyncIfDoneAsync(CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        using var linked = Linked(cancellationToken);
+        SyncState? done;
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return;
+        }
+
         try
         {
-            if (sync is not { Waiting.Count: 0 } done)
+            done = sync is { Waiting.Count: 0, Finishing: false } ready ? ready : null;
+            done?.Finishing = true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        if (done is null)
+        {
+            return;
+        }
+
+        Dictionary<string, LibGit2Sharp.ObjectId> files;
+        try
+        {
+            // Every change queued before the sync began is committed before the files are read.
+            files = await Worker.ReadFilesAsync(BaseFolder, linked.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!await EnterAsync(linked.Token, cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            if (sync != done)
             {
+                // A newer sync began meanwhile: it plans its own resync.
                 return;
             }
 
-            // Every change queued before the sync began is committed before the files are read.
-            var files = await Worker.ReadFilesAsync(BaseFolder, cancellationToken);
             var encrypted = done.Desired.Where(pair => pair.Value.File.IsEncrypted && files.ContainsKey(pair.Key)).Select(pair => pair.Key).ToList();
             var headers = encrypted.Count == 0
                 ? []
-                : (await Worker.ReadContentsAsync(encrypted, cancellationToken)).ToDictionary(pair => pair.Key, pair => SopsFile.Read(pair.Value), StringComparer.Ordinal);
+                : (await Worker.ReadContentsAsync(encrypted, linked.Token)).ToDictionary(pair => pair.Key, pair => SopsFile.Read(pair.Value), StringComparer.Ordinal);
             var changes = ResyncPlan.Changes(done.Desired, files, headers, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
-            await Worker.EnqueueResyncAsync(changes, cancellationToken);
+            await Worker.EnqueueResyncAsync(changes, linked.Token);
             if (changes.Count > 0)
             {
                 Worker.RequestPush();
@@ -312,9 +435,70 @@ internal sealed class RepoCapture : IAsyncDisposable
             hasSynced = true;
             resynced?.Invoke(changes.Count);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped meanwhile.
+        }
         finally
         {
             gate.Release();
+        }
+    }
+
+    // The caller's token, cancelled also when this capture stops.
+    private CancellationTokenSource Linked(CancellationToken cancellationToken) =>
+        CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+
+    // Takes the gate; false (without it) when the capture stopped, so nobody waits on a dead repository.
+    private async Task<bool> EnterAsync(CancellationToken linked, CancellationToken caller)
+    {
+        try
+        {
+            await gate.WaitAsync(linked);
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !caller.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    // Queues a change, waiting at most StallTimeout for room; past that (the worker makes no room: a hanging
+    // remote, a clone stuck on I/O) the change is deferred, so the reflectors this repository shares go on
+    // for every other one, and the repository resyncs once its queue is empty again.
+    private async Task<string> EnqueueAsync(GitChange change, CancellationToken linked, CancellationToken caller)
+    {
+        if (overflowed)
+        {
+            RequestResyncWhenDrained();
+            return CaptureOutcome.Deferred;
+        }
+
+        using var stall = new CancellationTokenSource(StallTimeout, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(linked, stall.Token);
+        try
+        {
+            await Worker.EnqueueAsync(change, waiting.Token);
+            return CaptureOutcome.Committed;
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                overflowed = true;
+                stalled?.Invoke();
+            }
+
+            return CaptureOutcome.Deferred;
+        }
+    }
+
+    private void RequestResyncWhenDrained()
+    {
+        if (!resyncAsked && NeedsResync)
+        {
+            resyncAsked = true;
+            resyncRequested?.Invoke();
         }
     }
 
@@ -364,6 +548,9 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
     {
+        /// <summary>Set once the last list is in and the branch's files are being read.</summary>
+        public bool Finishing { get; set; }
+
         public Dictionary<string, (CapturedFile File, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Kind folders of resources the sync went ahead without (403): their files are left alone.</summary>

@@ -36,12 +36,13 @@ internal static class OperatorHost
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         AddConfiguration(builder.Configuration, overrides);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        // One line per entry, control characters from requests and objects escaped (EscapingConsoleFormatter).
+        builder.Logging.AddConsole(console => console.FormatterName = EscapingConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>(console =>
+            {
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
 
         // Probes and scrapes arrive every few seconds: Kestrel's per-request lines and a readiness check

@@ -105,11 +105,14 @@ internal static class PreviewCommand
 
             RepositoryLayout layout;
             SecretPolicy? repoPolicy;
+            string? tenant;
             try
             {
                 var repo = repoObject is null ? null : SpecReader.ReadRepo(repoObject);
                 layout = new RepositoryLayout(repo?.BaseFolder ?? "");
                 repoPolicy = repo?.SecretPolicy;
+                tenant = rule.Repo.Namespace == operatorNamespace ? null
+                    : $"{rule.Repo.Namespace}/{repo?.ServiceAccountName ?? "default (or the operator's --default-service-account)"}";
             }
             catch (SpecException exception)
             {
@@ -119,6 +122,13 @@ internal static class PreviewCommand
 
             await new Preview(new KubernetesApi(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout, rule.SecretPolicy ?? repoPolicy)
                 .WriteAsync(cancellationToken);
+            if (tenant is not null)
+            {
+                // The tenancy checks ask RBAC as the operator does; this preview reads with your own identity.
+                await stdout.WriteLineAsync(
+                    $"A tenant's repository: the operator captures only the kinds service account {tenant} may list and watch there " +
+                    "(kubectl auth can-i list KIND -n NAMESPACE --as=system:serviceaccount:NAMESPACE:ACCOUNT tells); this preview does not check it.");
+            }
             return 0;
         }
         catch (Exception exception) when (exception is HttpRequestException or KubernetesApiException or TaskCanceledException)

@@ -25,9 +25,18 @@ internal static class RunCommand
         var attribution = new Option<bool>("--attribution") { Description = "Serve and register the attribution webhook (who made each change)." };
         var webhookPort = new Option<int?>("--webhook-port") { Description = "The attribution webhook's HTTPS port (default 9443)." };
         var webhookUrl = new Option<string?>("--webhook-url") { Description = "https://HOST:PORT where the API server reaches the webhook from outside a cluster; turns attribution on." };
+        var defaultServiceAccount = new Option<string?>("--default-service-account")
+        {
+            Description = "The service account a tenant's GitRepoConfig acts as when it names none (default: default).",
+        };
+        var skipTenantChecks = new Option<bool>("--skip-tenant-access-checks")
+        {
+            Description = "Trust every namespace as the operator's own: no access check for tenants' GitRepoConfigs (single-tenant clusters only).",
+        };
         var command = new Command("run", "Run the operator: watch the rules, capture what they select, commit it to Git.")
         {
             kubeconfig, context, dataDir, ns, healthPort, metricsPort, listenAddress, allowLocal, leaderElection, attribution, webhookPort, webhookUrl,
+            defaultServiceAccount, skipTenantChecks,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,6 +73,11 @@ internal static class RunCommand
 
             Set(nameof(OperatorOptions.WebhookPort), parseResult.GetValue(webhookPort));
             Set(nameof(OperatorOptions.WebhookUrl), parseResult.GetValue(webhookUrl));
+            Set(nameof(OperatorOptions.DefaultServiceAccount), parseResult.GetValue(defaultServiceAccount));
+            if (parseResult.GetValue(skipTenantChecks))
+            {
+                Set(nameof(OperatorOptions.TenantAccessChecks), false);
+            }
 
             return await RunAsync(overrides, cancellationToken);
         });

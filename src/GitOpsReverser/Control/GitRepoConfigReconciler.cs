@@ -13,18 +13,29 @@ namespace GitOpsReverser.Control;
 /// <summary>
 /// One <see cref="RepoCapture"/> per usable GitRepoConfig: created when one appears, replaced when its
 /// spec or Secret changes or its worker failed (with backoff; a clone failing twice in a row is moved
-/// aside), removed when it goes. <paramref name="removing"/> runs before a capture is disposed, so
-/// nothing routes to it any more; <paramref name="changed"/> asks for another reconcile;
-/// <paramref name="pipelines"/> makes each repository's Git pipeline (a <see cref="RepoWorker"/> unless
-/// given).
+/// aside, keeping one quarantined copy), removed when it goes or becomes unusable. A tenant's GitRepoConfig
+/// has its Secret and recipients read only when its identity may read them (<paramref name="access"/>).
+/// Whatever goes wrong with one GitRepoConfig is that object's condition, never a failure of the others.
+/// <paramref name="removing"/> runs before a capture is disposed, so nothing routes to it any more;
+/// <paramref name="changed"/> asks for another reconcile; <paramref name="pipelines"/> makes each
+/// repository's Git pipeline (a <see cref="RepoWorker"/> unless given).
 /// </summary>
 internal sealed class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
-    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null)
+    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null,
+    TenantAccess? access = null)
 {
+    /// <summary>How long a restarted worker must run without failing before its failures are forgotten (and its backoff starts afresh).</summary>
+    public static readonly TimeSpan HealthyAfter = TimeSpan.FromMinutes(10);
+
     private readonly Dictionary<ResourceKey, RepoCapture> captures = [];
-    private readonly Dictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
+    // Read by readiness from the health check's thread too.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceKey, (int Count, DateTimeOffset RetryAt, string Message)> failures = [];
     private readonly ILogger logger = loggers.CreateLogger<GitRepoConfigReconciler>();
+    private readonly TenantAccess access = access ?? new TenantAccess(null, "", "default");
+
+    /// <summary>True while the worker of <paramref name="key"/> failed and has not yet run long enough since to count as healthy.</summary>
+    public bool IsFailing(ResourceKey key) => failures.ContainsKey(key);
 
     public IReadOnlyList<RepoCapture> All
     {
@@ -63,6 +74,18 @@ internal sealed class GitRepoConfigReconciler(
                         $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
                 }
 
+                // A tenant's references are read only for an identity of its namespace that may read them.
+                if (spec.SecretName is { } named)
+                {
+                    await access.RequireGetAsync(spec, "secrets", named, "secretRef", cancellationToken);
+                }
+
+                if (spec.RecipientsRef is { } recipientsRef)
+                {
+                    await access.RequireGetAsync(spec, recipientsRef.Kind == "Secret" ? "secrets" : "configmaps", recipientsRef.Name,
+                        "encryption.age.recipientsRef", cancellationToken);
+                }
+
                 var (credentials, digest) = spec.SecretName is { } secretName
                     ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
                     : (GitCredentials.None, "");
@@ -94,9 +117,9 @@ internal sealed class GitRepoConfigReconciler(
                     Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
                 }
 
-                if (capture.Synced)
+                if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
                 {
-                    failures.Remove(key);
+                    failures.TryRemove(key, out _);
                 }
 
                 statuses.Add(Status(key, SpecReader.GenerationOf(obj), capture));
@@ -112,6 +135,14 @@ internal sealed class GitRepoConfigReconciler(
                 }
 
                 statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, fields));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Not this object's spec (the API server could not be asked, say): a running capture goes on, and
+                // the condition says why the object was not reconciled; the next reconcile tries again.
+                Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, "ReconcileFailed",
+                    $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again", new JsonObject()));
             }
         }
 
@@ -131,19 +162,36 @@ internal sealed class GitRepoConfigReconciler(
         }
     }
 
-    // Restarts back off (5 s, doubling to 5 minutes); from the second failure in a row the clone is moved
-    // aside, so a damaged clone is replaced by a fresh one (the resync brings it to the cluster's state).
+    // Restarts back off (5 s, doubling to 5 minutes; a worker must then run HealthyAfter without failing for the
+    // count to start afresh); from the second failure in a row the clone is moved aside, so a damaged clone is
+    // replaced by a fresh one (the resync brings it to the cluster's state). One quarantined copy is kept, the
+    // latest: a worker that keeps failing never fills the data directory.
     private void RecordFailure(ResourceKey key, RepoCapture capture, Exception failure)
     {
         var count = failures.TryGetValue(key, out var previous) ? previous.Count + 1 : 1;
         var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, count - 1)));
         failures[key] = (count, time.GetUtcNow() + delay, failure.GetBaseException().Message);
         var clone = capture.Worker.ClonePath;
-        if (count >= 2 && Directory.Exists(clone))
+        if (count < 2 || !Directory.Exists(clone))
         {
-            var aside = $"{clone}.broken-{time.GetUtcNow():yyyyMMddHHmmss}";
+            return;
+        }
+
+        var aside = $"{clone}.broken";
+        try
+        {
+            if (Directory.Exists(aside))
+            {
+                Directory.Delete(aside, recursive: true);
+            }
+
             Directory.Move(clone, aside);
             Log.CloneMovedAside(logger, key.ToString(), aside);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The clone stays; the next failure tries again.
+            Log.ReconcileObjectFailed(logger, key.ToString(), exception);
         }
     }
 
@@ -202,7 +250,9 @@ internal sealed class GitRepoConfigReconciler(
                 changed();
             },
             attribution,
-            encryptor);
+            encryptor,
+            stalled: () => Log.CaptureStalled(logger, spec.Id.ToString(), RepoCapture.StallTimeout.TotalSeconds),
+            resyncRequested: changed);
     }
 
     private async Task RemoveAsync(ResourceKey key)

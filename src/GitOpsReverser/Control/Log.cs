@@ -50,6 +50,13 @@ internal static partial class Log
     [LoggerMessage(216, LogLevel.Information, "Leader election: released the Lease {Lease}")]
     public static partial void Released(ILogger logger, string lease);
 
+    [LoggerMessage(218, LogLevel.Warning, "{Object} could not be reconciled; it is tried again with the next reconcile")]
+    public static partial void ReconcileObjectFailed(ILogger logger, string @object, Exception exception);
+
+    [LoggerMessage(219, LogLevel.Warning,
+        "{Repository}: its queue made no room for {Seconds} s (is its remote hanging?); its changes are deferred to a resync once it has room, so the watches it shares go on for every other repository")]
+    public static partial void CaptureStalled(ILogger logger, string repository, double seconds);
+
     [LoggerMessage(217, LogLevel.Warning, "The attribution webhook is not registered ({Message}); changes are credited to field managers until it is")]
     public static partial void AttributionNotRegistered(ILogger logger, string message);
 }

@@ -92,6 +92,18 @@ internal sealed class OperatorOptions : IValidatableObject
     /// <summary>True when the attribution webhook is served and registered.</summary>
     public bool AttributionEnabled => Attribution || WebhookUrl is not null;
 
+    /// <summary>
+    /// Check, with SubjectAccessReviews, that a tenant's GitRepoConfig (outside <see cref="Namespace"/>) may read what it
+    /// makes the operator read: its secretRef, its recipientsRef and every kind its rules capture (see README, Security).
+    /// Default true; false trusts every namespace as the operator's own, for single-tenant clusters.
+    /// </summary>
+    public bool TenantAccessChecks { get; set; } = true;
+
+    /// <summary>The service account a tenant's GitRepoConfig acts as when it names none (<c>spec.serviceAccountName</c>). Default <c>default</c>.</summary>
+    [RegularExpression(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        ErrorMessage = "Operator:DefaultServiceAccount (--default-service-account) must be a service account name (lower-case letters, digits, '-' and '.')")]
+    public string DefaultServiceAccount { get; set; } = "default";
+
     /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 

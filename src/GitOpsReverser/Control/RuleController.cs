@@ -24,6 +24,15 @@ internal sealed class RuleController : BackgroundService
     private static readonly WatchedResource Namespaces = new("", "v1", "namespaces", "Namespace", false);
     private static readonly WatchedResource Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false);
 
+    // Any change to RBAC may change what a tenant's identity may read: its checks are asked again.
+    private static readonly WatchedResource[] Rbac =
+    [
+        new("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+        new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
+        new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+    ];
+
     private readonly KubernetesApi api;
     private readonly ApiDiscovery discovery;
     private readonly StatusWriter statusWriter;
@@ -49,7 +58,10 @@ internal sealed class RuleController : BackgroundService
     private readonly WatchRuleReconciler ruleReconciler;
     private readonly AttributionRegistration? registration;
     private readonly ControlMetrics? controlMetrics;
+    private readonly AccessReviews? accessReviews;
+    private readonly TenantAccess access;
     private IReadOnlyList<DiscoveredResource>? discovered;
+    private bool ready;
     private DateTimeOffset lastDiscovery;
     private volatile bool crdsChanged = true;
     private volatile bool reconciled;
@@ -80,13 +92,15 @@ internal sealed class RuleController : BackgroundService
         namespaces = ReflectedObjects.Namespaces(Trigger);
         engine = new RuleEngine(namespaces, watchMetrics, logger);
         ruleReconciler = new WatchRuleReconciler(OperatorNamespace, logger);
+        accessReviews = this.options.TenantAccessChecks ? new AccessReviews(http, time) : null;
+        access = new TenantAccess(accessReviews, OperatorNamespace, this.options.DefaultServiceAccount);
         captures = new GitRepoConfigReconciler(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
             capture =>
             {
                 signatures.Remove(capture);
                 engine.Remove(capture);
             },
-            Trigger, attribution: attribution);
+            Trigger, attribution: attribution, access: access);
         if (attribution is not null && certificates is not null)
         {
             registration = new AttributionRegistration(http, this.options, certificates, attribution, time, logger);
@@ -95,15 +109,27 @@ internal sealed class RuleController : BackgroundService
 
     private string OperatorNamespace => options.Namespace ?? OperatorOptions.DefaultNamespace();
 
-    /// <summary>True once the operator's objects are listed and every repository has finished its first sync.</summary>
-    public bool Ready => reconciled && captures.All.All(capture => capture.Synced);
+    /// <summary>
+    /// True once the operator's objects are listed and every repository of the operator's namespace (the
+    /// administrators') has finished its first sync, or failed; then true for good. A tenant's repository, slow or
+    /// broken, never holds the operator's readiness (and with it the webhook's endpoints) back: its own condition
+    /// says how it fares.
+    /// </summary>
+    public bool Ready => ready || (ready = reconciled && captures.All
+        .Where(capture => capture.Spec.Id.Namespace == OperatorNamespace && !captures.IsFailing(capture.Spec.Id))
+        .All(capture => capture.Synced));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var changes = new RbacChanges(() =>
+        {
+            accessReviews?.Forget();
+            Trigger();
+        });
         foreach (var (resource, handler) in new (WatchedResource, IReflectorHandler)[]
         {
             (GitRepoConfigs, repoStore), (WatchRules, ruleStore), (ClusterWatchRules, clusterRuleStore), (Namespaces, namespaces), (Crds, crdStore),
-        })
+        }.Concat(accessReviews is null ? [] : Rbac.Select(resource => (resource, (IReflectorHandler)changes))))
         {
             var running = new RunningReflector(
                 new Reflector(api, resource, handler, reflectorOptions, time, loggers.CreateLogger<Reflector>(), watchMetrics),
@@ -177,7 +203,7 @@ internal sealed class RuleController : BackgroundService
 
         statuses.Clear();
         statuses.AddRange(await captures.ReconcileAsync(repoStore.Objects, cancellationToken));
-        ReconcileRules();
+        await ReconcileRulesAsync(cancellationToken);
         if (registration is not null)
         {
             // Before new watches start, so that their changes can be attributed; a failure leaves attribution to field managers.
@@ -195,15 +221,16 @@ internal sealed class RuleController : BackgroundService
         reconciled = true;
     }
 
-    private void ReconcileRules()
+    private async Task ReconcileRulesAsync(CancellationToken cancellationToken)
     {
-        var (rules, ruleStatuses) = ruleReconciler.Reconcile(new WatchRuleReconciler.Inputs(
+        var (rules, ruleStatuses) = await ruleReconciler.ReconcileAsync(new WatchRuleReconciler.Inputs(
             ruleStore.Objects, clusterRuleStore.Objects, repoStore.Objects,
             key => captures.TryGet(key, out var capture) ? capture : null,
             discovered!, SelectedNamespaces,
             resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden
                 ? running.Reflector.Status.LastError ?? "forbidden"
-                : null));
+                : null)
+        { Access = access }, cancellationToken);
         activeRules.Clear();
         activeRules.AddRange(rules);
         statuses.AddRange(ruleStatuses);
@@ -224,7 +251,7 @@ internal sealed class RuleController : BackgroundService
                 (active.Rule.NamespaceSelector is { } selector
                     ? ":" + string.Join(",", SelectedNamespaces(selector))
                     : "")));
-            if (!signatures.TryGetValue(capture, out var previous) || previous != signature)
+            if (!signatures.TryGetValue(capture, out var previous) || previous != signature || capture.NeedsResync)
             {
                 signatures[capture] = signature;
                 var owned = mine.Select(active => active.Owned).ToList();

@@ -13,8 +13,11 @@ internal sealed record ResolvedRule(
 
 /// <summary>
 /// Reconciles WatchRules and ClusterWatchRules: reads each spec, resolves its resources against what the
-/// cluster serves, finds its repository, and says in its status what it captures or why it cannot.
-/// Reads only what it is given, so it is tested without a cluster.
+/// cluster serves, finds its repository, and says in its status what it captures or why it cannot. A rule
+/// writing into a tenant's GitRepoConfig captures only the kinds that GitRepoConfig's identity may list and
+/// watch in the namespaces the rule covers (<see cref="TenantAccess"/>): a named kind it may not read is the
+/// rule's <c>AccessDenied</c>, a kind a wildcard found is left out and named in the message. Reads only what it
+/// is given, so it is tested without a cluster.
 /// </summary>
 internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logger)
 {
@@ -26,9 +29,13 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
         Func<ResourceKey, RepoCapture?> Capture,
         IReadOnlyList<DiscoveredResource> Discovered,
         Func<LabelSelector, IEnumerable<string>> SelectedNamespaces,
-        Func<WatchedResource, string?> Forbidden);
+        Func<WatchedResource, string?> Forbidden)
+    {
+        /// <summary>What tenants' repositories may read; default: no checks.</summary>
+        public TenantAccess Access { get; init; } = new(null, "", "default");
+    }
 
-    public (List<ResolvedRule> Rules, List<ObjectStatus> Statuses) Reconcile(Inputs inputs)
+    public async Task<(List<ResolvedRule> Rules, List<ObjectStatus> Statuses)> ReconcileAsync(Inputs inputs, CancellationToken cancellationToken)
     {
         var rules = new List<ResolvedRule>();
         var statuses = new List<ObjectStatus>();
@@ -40,25 +47,35 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
             var generation = SpecReader.GenerationOf(obj);
             try
             {
-                var (resolved, status) = Reconcile(kind, obj, key, generation, inputs);
+                var (resolved, status) = await ReconcileAsync(kind, obj, key, generation, inputs, cancellationToken);
                 rules.Add(resolved);
                 statuses.Add(status);
             }
             catch (SpecException exception)
             {
                 Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                statuses.Add(new ObjectStatus(key, generation, false, exception.Reason, exception.Message, new JsonObject
-                {
-                    ["resolvedResources"] = new JsonArray(),
-                    ["trackedObjects"] = 0,
-                }));
+                statuses.Add(NotCapturing(key, generation, exception.Reason, exception.Message));
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One rule that cannot be reconciled (the API server could not be asked) is its own condition, never the others'.
+                Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+                statuses.Add(NotCapturing(key, generation, "ReconcileFailed", $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again"));
             }
         }
 
         return (rules, statuses);
     }
 
-    private (ResolvedRule Rule, ObjectStatus Status) Reconcile(string kind, JsonObject obj, ResourceKey key, long generation, Inputs inputs)
+    private static ObjectStatus NotCapturing(ResourceKey key, long generation, string reason, string message) =>
+        new(key, generation, false, reason, message, new JsonObject
+        {
+            ["resolvedResources"] = new JsonArray(),
+            ["trackedObjects"] = 0,
+        });
+
+    private async Task<(ResolvedRule Rule, ObjectStatus Status)> ReconcileAsync(
+        string kind, JsonObject obj, ResourceKey key, long generation, Inputs inputs, CancellationToken cancellationToken)
     {
         var rule = SpecReader.ReadRule(kind, obj, operatorNamespace);
         if (inputs.Capture(rule.Repo) is not { } capture)
@@ -91,6 +108,9 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
             resolved.AddRange(matches.Select(match => (match.ToWatched(), entry.IsWildcardKind)));
         }
 
+        var (denied, leftOut) = await DeniedAsync(rule, capture, resolved, inputs, cancellationToken);
+        resolved.RemoveAll(item => denied.ContainsKey(item.Resource) || leftOut.ContainsKey(item.Resource));
+        problems.AddRange(denied.Values);
         var resources = resolved.Select(item => item.Resource).Distinct().OrderBy(item => item.ToString(), StringComparer.Ordinal).ToList();
         var owned = Owned(rule, capture, resources, inputs.SelectedNamespaces);
         var forbidden = resources.Select(resource => (Resource: resource, Error: inputs.Forbidden(resource))).Where(item => item.Error is not null).ToList();
@@ -102,15 +122,47 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
             ["resolvedResources"] = new JsonArray([.. resources.Select(resource => (JsonNode)$"{resource}/{resource.Version}")]),
             ["trackedObjects"] = capture.Cache.CountWhere(owned.Contains),
         };
-        var reason = forbidden.Count > 0 ? "Forbidden" : problems.Count > 0 ? "UnknownKind" : capture.Synced ? "Capturing" : "Syncing";
+        var reason = forbidden.Count > 0 ? "Forbidden" : denied.Count > 0 ? "AccessDenied" : problems.Count > 0 ? "UnknownKind" : capture.Synced ? "Capturing" : "Syncing";
         var message = problems.Count > 0
             ? string.Join("; ", problems)
             : capture.Synced
                 ? $"capturing {resources.Count} resource type(s) into GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name}"
                 : "waiting for the first list of every resource before the resync commit";
+        if (leftOut.Count > 0)
+        {
+            message += $"; left out of the wildcard, as {inputs.Access.IdentityOf(capture.Spec)} may not read them: " +
+                string.Join(", ", leftOut.Keys.Select(resource => resource.ToString()).Order(StringComparer.Ordinal));
+        }
         var wildcards = resolved.Where(item => item.Wildcard).Select(item => item.Resource).ToHashSet();
         return (new ResolvedRule(rule, capture, resources, wildcards, owned),
             new ObjectStatus(key, generation, problems.Count == 0 && capture.Synced, reason, message, fields));
+    }
+
+    // For a tenant's repository: the named kinds its identity may not read (with the missing permission), and the
+    // kinds a wildcard found that it may not read, which are left out quietly.
+    private static async Task<(Dictionary<WatchedResource, string> Denied, Dictionary<WatchedResource, string> LeftOut)> DeniedAsync(
+        WatchRuleSpec rule, RepoCapture capture, List<(WatchedResource Resource, bool Wildcard)> resolved, Inputs inputs, CancellationToken cancellationToken)
+    {
+        var denied = new Dictionary<WatchedResource, string>();
+        var leftOut = new Dictionary<WatchedResource, string>();
+        if (!inputs.Access.Checks(capture.Spec))
+        {
+            return (denied, leftOut);
+        }
+
+        IReadOnlyCollection<string>? namespaces = rule.OwnNamespace is { } own ? [own]
+            : rule.NamespaceSelector is { } selector ? [.. inputs.SelectedNamespaces(selector)]
+            : null;
+        foreach (var group in resolved.GroupBy(item => item.Resource))
+        {
+            if (await inputs.Access.MissingAsync(capture.Spec, group.Key, namespaces, cancellationToken) is { } missing)
+            {
+                (group.All(item => item.Wildcard) ? leftOut : denied)[group.Key] =
+                    $"{group.Key}: {missing} (grant it with a Role and RoleBinding, or set the GitRepoConfig's spec.serviceAccountName to an account that has it)";
+            }
+        }
+
+        return (denied, leftOut);
     }
 
     private static OwnedPaths Owned(WatchRuleSpec rule, RepoCapture capture, IReadOnlyList<WatchedResource> resources,

@@ -29,8 +29,7 @@ internal static class FileNameEncoding
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var encoded = new StringBuilder(name.Length + 8);
-        var stem = name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? name[..dot] : name;
-        var escapeFirst = WindowsReservedNames.Contains(stem);
+        var escapeFirst = IsWindowsDeviceName(name);
         Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < name.Length; i++)
         {
@@ -67,6 +66,10 @@ internal static class FileNameEncoding
 
         return encoded.Append(Extension).ToString();
     }
+
+    /// <summary>Whether <paramref name="name"/>, up to its first dot, is a name Windows reserves for a device (<c>con</c>, <c>nul.txt</c>).</summary>
+    public static bool IsWindowsDeviceName(string name) =>
+        WindowsReservedNames.Contains(name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? name[..dot] : name);
 
     /// <summary>The object name a file name stands for, or null when it is not one this encoding writes or it was shortened.</summary>
     public static string? Decode(string fileName)

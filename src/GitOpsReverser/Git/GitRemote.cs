@@ -9,14 +9,29 @@ namespace GitOpsReverser.Git;
 /// server checked against its CA file (<see cref="Kube.TlsTrust"/>), and every failure classified
 /// (<see cref="GitFailureKind"/>).
 /// </summary>
-internal sealed class GitRemote(string url, GitCredentials credentials)
+internal sealed class GitRemote
 {
     public const string RemoteName = "origin";
+
+    private readonly GitCredentials credentials;
+
+    /// <summary>A remote at <paramref name="url"/> (an scp-like SSH URL is used as its <c>ssh://</c> form).</summary>
+    public GitRemote(string url, GitCredentials credentials)
+    {
+        if (SshRemoteUrl.IsSsh(url))
+        {
+            url = SshRemoteUrl.Normalize(url);
+            SshSmartSubtransport.Register();
+        }
+
+        Url = url;
+        this.credentials = credentials;
+    }
 
     // The commit a push sends: libgit2 pushes references, not ids.
     private const string PushSource = "refs/gitops-reverser/push";
 
-    public string Url { get; } = url;
+    public string Url { get; }
 
     // libgit2 pushes to a repository on a local path in-process and sets the ref without comparing it
     // with the value it read, so two pushes to one path at once could both "succeed" with one lost: this
@@ -138,6 +153,12 @@ internal sealed class GitRemote(string url, GitCredentials credentials)
 
     private CredentialsHandler? CredentialsProvider()
     {
+        if (SshRemoteUrl.IsSsh(Url))
+        {
+            // Only this operation's SSH transport receives them (see SshSmartSubtransport).
+            return (_, _, _) => SshSmartSubtransport.ForOperation(credentials);
+        }
+
         if (credentials.Username is null && credentials.Password is null)
         {
             return null;

@@ -46,14 +46,8 @@ internal sealed class RepoWorker : IRepoPipeline
         this.metrics = metrics;
         this.logger = logger;
         queue = new ChangeQueue(options.QueueBytes, Coalesced);
-        url = options.Url;
-        if (SshRemoteUrl.IsSsh(url))
-        {
-            url = SshRemoteUrl.Normalize(url);
-            SshSmartSubtransport.Use(url, options.Credentials);
-        }
-
-        remote = new GitRemote(url, options.Credentials);
+        remote = new GitRemote(options.Url, options.Credentials);
+        url = remote.Url;
         pipeline = RemotePipeline.Build(time);
         packing = new ClonePacking(options, metrics, logger);
         metrics.TrackQueue(options.MetricsLabel, () => queue.Count, () => queue.Bytes);

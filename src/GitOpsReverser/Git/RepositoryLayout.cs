@@ -43,9 +43,18 @@ internal sealed class RepositoryLayout
     public static bool IsBuiltInGroup(string group) =>
         BuiltInGroups.Contains(group) || group.EndsWith(".k8s.io", StringComparison.Ordinal);
 
+    /// <summary>The most bytes a base folder may take, and one of its folder names (what file systems allow).</summary>
+    public const int MaxBaseFolderBytes = 1024;
+
+    public const int MaxSegmentBytes = 255;
+
     /// <summary>
     /// A base folder as a clean relative path (<c>clusters/prod</c>), or empty for the repository root.
-    /// Throws <see cref="ArgumentException"/> for anything that could point outside the repository.
+    /// Throws <see cref="ArgumentException"/> for anything that could point outside the repository or that git
+    /// refuses in a tree (<c>git fsck --strict</c>, checkout): only <c>[A-Za-z0-9._-]</c>, so no NTFS alias
+    /// (<c>git~1</c>, <c>.git::$INDEX_ALLOCATION</c>) or HFS-ignorable character can spell <c>.git</c>; no part
+    /// starting with <c>.git</c> in any case (<c>.GIT</c>, <c>.gitmodules</c>), none ending in <c>.</c> (Windows
+    /// drops it), no <c>.</c> or <c>..</c>, no Windows device name, and no part over 255 bytes.
     /// </summary>
     private static string NormalizeBaseFolder(string baseFolder)
     {
@@ -55,16 +64,35 @@ internal sealed class RepositoryLayout
             return string.Empty;
         }
 
+        if (trimmed.Length > MaxBaseFolderBytes)
+        {
+            throw Refused($"is longer than {MaxBaseFolderBytes} characters");
+        }
+
         foreach (var segment in trimmed.Split('/'))
         {
-            if (segment is "" or "." or ".." || segment.Contains('\\', StringComparison.Ordinal) || segment.Any(char.IsControl) || segment == ".git")
+            var problem = segment switch
             {
-                throw new ArgumentException(
-                    $"base folder \"{baseFolder}\" must be a relative path of plain folder names (no empty, '.', '..' or '.git' parts, no backslashes)",
-                    nameof(baseFolder));
+                "" => "has an empty part (//)",
+                "." or ".." => "has a . or .. part",
+                _ when segment.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')) =>
+                    "may hold only letters, digits, '.', '_' and '-' between its slashes",
+                _ when segment.StartsWith(".git", StringComparison.OrdinalIgnoreCase) => "has a part starting with .git (git's own names)",
+                _ when segment.EndsWith('.') => "has a part ending in '.'",
+                _ when FileNameEncoding.IsWindowsDeviceName(segment) => "has a part that is a Windows device name (con, nul, com1…)",
+                _ when segment.Length > MaxSegmentBytes => $"has a part over {MaxSegmentBytes} characters",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw Refused(problem);
             }
         }
 
         return trimmed;
+
+        ArgumentException Refused(string problem) =>
+            new($"base folder {(baseFolder.Length <= 80 && !baseFolder.Any(char.IsControl) ? $"\"{baseFolder}\" " : "")}{problem}: it must be a relative path of plain folder names, such as clusters/prod",
+                nameof(baseFolder));
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Text.Json;
 using LibGit2Sharp;
 using Renci.SshNet;
 
@@ -9,26 +9,41 @@ namespace GitOpsReverser.Git;
 /// support runs an <c>ssh</c> binary that cannot be given arguments and whose errors are lost; this
 /// transport pins host keys from known_hosts (fail-closed), authenticates with the key from the
 /// Secret without writing it to disk, and reports what failed. libgit2 creates instances with
-/// <c>new()</c>, so each remote's credentials are looked up in a static table by URL.
+/// <c>new()</c> and shares nothing with them but the operation: the key comes from that operation's own
+/// credentials callback (<see cref="ForOperation"/>, asked through libgit2), so credentials belong to the
+/// repository whose fetch or push this is, never to a URL or a table another repository could reach.
 /// </summary>
 internal sealed class SshSmartSubtransport : SmartSubtransport
 {
-    private static readonly ConcurrentDictionary<string, GitCredentials> CredentialsByUrl = new(StringComparer.Ordinal);
+    // Marks the credentials of ForOperation, so a plain username and password are never taken for a key.
+    private const string Marker = "gitops-reverser-ssh-credentials";
+
     private static int registered;
 
     private SshClient? client;
     private ExecStream? current;
 
-    /// <summary>Registers the transport once per process and the credentials for <paramref name="url"/>.</summary>
-    public static void Use(string url, GitCredentials credentials)
+    /// <summary>Registers the transport for <c>ssh://</c>, once per process.</summary>
+    public static void Register()
     {
         if (Interlocked.Exchange(ref registered, 1) == 0)
         {
             GlobalSettings.RegisterSmartSubtransport<SshSmartSubtransport>("ssh");
         }
-
-        CredentialsByUrl[url] = credentials;
     }
+
+    /// <summary>
+    /// What an SSH fetch or push's credentials callback answers: <paramref name="credentials"/>, carried through
+    /// libgit2 to this operation's transport (libgit2 copies it and wipes the copy when the operation ends).
+    /// </summary>
+    public static UsernamePasswordCredentials ForOperation(GitCredentials credentials) => new()
+    {
+        Username = Marker,
+        Password = JsonSerializer.Serialize(new[]
+        {
+            credentials.SshPrivateKey ?? "", credentials.Password ?? "", credentials.KnownHosts ?? "", credentials.Username ?? "",
+        }),
+    };
 
     protected override SmartSubtransportStream Action(string url, GitSmartSubtransportAction action)
     {
@@ -61,13 +76,27 @@ internal sealed class SshSmartSubtransport : SmartSubtransport
     {
         current?.Dispose();
         var uri = new Uri(url);
-        if (!CredentialsByUrl.TryGetValue(url, out var credentials))
+        client ??= SshConnection.Open(uri, OperationCredentials(uri));
+        return new ExecStream(this, client.CreateCommand(SshConnection.Command(uri, program)));
+    }
+
+    // The credentials of the fetch or push this transport runs for, from its own callback; none: nothing connects.
+    private GitCredentials OperationCredentials(Uri uri)
+    {
+        if (AcquireCredentials(out var given, Uri.UnescapeDataString(uri.UserInfo), typeof(UsernamePasswordCredentials)) != 0
+            || given is not UsernamePasswordCredentials { Username: Marker } marked
+            || JsonSerializer.Deserialize<string[]>(marked.Password) is not [var key, var passphrase, var knownHosts, var username])
         {
-            throw new InvalidOperationException($"no SSH credentials are registered for {url}");
+            throw new InvalidOperationException("SSH authentication failed: the GitRepoConfig has no Secret with an ssh-privatekey for this repository");
         }
 
-        client ??= SshConnection.Open(uri, credentials);
-        return new ExecStream(this, client.CreateCommand(SshConnection.Command(uri, program)));
+        return new GitCredentials
+        {
+            SshPrivateKey = key.Length == 0 ? null : key,
+            Password = passphrase.Length == 0 ? null : passphrase,
+            KnownHosts = knownHosts.Length == 0 ? null : knownHosts,
+            Username = username.Length == 0 ? null : username,
+        };
     }
 
     /// <summary>One remote git program's standard input and output.</summary>

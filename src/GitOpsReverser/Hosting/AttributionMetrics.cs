@@ -24,9 +24,12 @@ internal sealed class AttributionMetrics
         {
             new Measurement<long>(records.DroppedForCount, new KeyValuePair<string, object?>("reason", "count")),
             new Measurement<long>(records.DroppedForAge, new KeyValuePair<string, object?>("reason", "age")),
-        }, description: "Admission records dropped uncredited past the age bound, or to stay within the count bound");
+            new Measurement<long>(records.DroppedForBytes, new KeyValuePair<string, object?>("reason", "bytes")),
+        }, description: "Admission records dropped uncredited past the age bound, or to stay within the count or byte bound");
+        meter.CreateObservableGauge("gitops_reverser_attribution_records_bytes", () => records.Bytes, "By",
+            description: "What the attribution records take in memory, about");
     }
 
-    /// <summary><paramref name="outcome"/>: <c>recorded</c>, <c>ignored</c> (dry run, subresource, the operator's own), <c>unreadable</c>, <c>rejected</c>.</summary>
+    /// <summary><paramref name="outcome"/>: <c>recorded</c>, <c>ignored</c> (dry run, subresource, the operator's own), <c>oversized</c>, <c>unreadable</c>, <c>rejected</c>.</summary>
     public void Request(string outcome) => requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

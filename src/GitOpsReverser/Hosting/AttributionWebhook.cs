@@ -13,7 +13,11 @@ namespace GitOpsReverser.Hosting;
 /// only records who wrote what (<see cref="AttributionRecords"/>). It keeps the user, groups, operation,
 /// object identity, request uid and the hash of the sanitized object; never the object, and it logs no
 /// content. Dry runs, subresource writes (status) and the operator's own requests are not recorded. A body
-/// that is not an AdmissionReview gets 400, one over 8 MiB 413; neither stops anything else.
+/// that is not an AdmissionReview gets 400, one over 8 MiB 413; neither stops anything else. Memory stays
+/// bounded whatever is posted: at most <see cref="MaxConcurrentRequests"/> bodies are read at once, a username
+/// over <see cref="MaxUserLength"/> characters or a request uid over <see cref="MaxUidLength"/> is not recorded
+/// (<c>oversized</c>), at most <see cref="MaxGroups"/> groups of at most <see cref="MaxUserLength"/> characters
+/// are kept, and the records themselves are bounded in bytes (<see cref="AttributionRecords"/>).
 /// </summary>
 internal sealed partial class AttributionWebhook(
     AttributionRecords records, Sanitizer sanitizer, AttributionMetrics metrics, TimeProvider time, ILogger<AttributionWebhook> logger)
@@ -21,7 +25,32 @@ internal sealed partial class AttributionWebhook(
     public const string Path = "/attribution";
     public const long MaxBodyBytes = 8 * 1024 * 1024;
 
+    /// <summary>Bodies read and parsed at once; more requests wait (the API server gives up after the webhook's 2 s and fails open).</summary>
+    public const int MaxConcurrentRequests = 4;
+
+    /// <summary>The longest username (and group name) recorded: far above any a cluster issues (a DNS name or an e-mail address).</summary>
+    public const int MaxUserLength = 1024;
+
+    public const int MaxGroups = 256;
+
+    public const int MaxUidLength = 128;
+
+    private readonly SemaphoreSlim reading = new(MaxConcurrentRequests, MaxConcurrentRequests);
+
     public async Task HandleAsync(HttpContext context)
+    {
+        await reading.WaitAsync(context.RequestAborted);
+        try
+        {
+            await HandleOneAsync(context);
+        }
+        finally
+        {
+            reading.Release();
+        }
+    }
+
+    private async Task HandleOneAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method))
         {
@@ -79,7 +108,7 @@ internal sealed partial class AttributionWebhook(
 
         try
         {
-            metrics.Request(Record(request, uid) ? "recorded" : "ignored");
+            metrics.Request(Record(request, uid));
         }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or ManifestFormatException)
         {
@@ -94,8 +123,8 @@ internal sealed partial class AttributionWebhook(
             context.RequestAborted);
     }
 
-    // True when recorded; false for what is never recorded.
-    private bool Record(MappingNode request, string uid)
+    // The outcome: recorded, ignored (never recorded: dry runs, subresources, the operator's own) or oversized.
+    private string Record(MappingNode request, string uid)
     {
         var operation = request.GetString("operation");
         var userInfo = request.GetMapping("userInfo");
@@ -103,7 +132,12 @@ internal sealed partial class AttributionWebhook(
         if (request["dryRun"] is ScalarNode { Kind: ScalarKind.Boolean, Text: "true" } || operation is not ("CREATE" or "UPDATE" or "DELETE")
             || string.IsNullOrEmpty(user) || user == records.IgnoredUser || !string.IsNullOrEmpty(request.GetString("subResource")))
         {
-            return false;
+            return "ignored";
+        }
+
+        if (user.Length > MaxUserLength || uid.Length > MaxUidLength)
+        {
+            return "oversized";
         }
 
         var subject = request.GetMapping(operation == "DELETE" ? "oldObject" : "object");
@@ -111,7 +145,7 @@ internal sealed partial class AttributionWebhook(
         if (string.IsNullOrEmpty(name))
         {
             // generateName: the name is not known until the object is stored.
-            return false;
+            return "ignored";
         }
 
         ulong hash = 0;
@@ -121,12 +155,13 @@ internal sealed partial class AttributionWebhook(
             hash = sanitized.IsSkipped ? 0 : ResourceCache.HashOf(Encoding.UTF8.GetBytes(CanonicalYaml.Write(sanitized.Manifest!)));
         }
 
-        var groups = (userInfo?.GetSequence("groups")?.Items ?? []).OfType<ScalarNode>().Select(group => group.Text).Where(group => group.Length > 0).ToList();
+        var groups = (userInfo?.GetSequence("groups")?.Items ?? []).OfType<ScalarNode>().Select(group => group.Text)
+            .Where(group => group.Length is > 0 and <= MaxUserLength).Take(MaxGroups).ToList();
         var ns = request.GetString("namespace") is { Length: > 0 } inNamespace ? inNamespace : null;
         var kind = request.GetMapping("kind");
         records.Add(new AttributionRecord(
             AttributionRecords.KeyOf(kind?.GetString("group") ?? "", kind?.GetString("kind") ?? "", ns, name), operation, hash, user, groups, uid, time.GetUtcNow()));
-        return true;
+        return "recorded";
     }
 
     private async Task Reject(HttpContext context, int status, string message)

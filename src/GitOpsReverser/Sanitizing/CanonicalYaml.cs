@@ -9,7 +9,8 @@ namespace GitOpsReverser.Sanitizing;
 /// <c>kind</c> and <c>metadata</c> (name, namespace, labels, annotations) come first, every other key in
 /// kubectl's order; two-space indentation with lists unindented under their key, as kubectl prints them;
 /// a SOPS file's <c>sops</c> block last, where <c>sops</c> writes it; multi-line strings as literal blocks; strings that any YAML 1.1 or 1.2 reader would take for another
-/// type quoted; no line folding, so that a diff shows exactly the value that changed; LF line ends.
+/// type quoted; keys over <see cref="MaxSimpleKeyLength"/> characters as explicit keys; no line folding, so that a
+/// diff shows exactly the value that changed; LF line ends.
 /// </summary>
 internal static class CanonicalYaml
 {
@@ -17,8 +18,15 @@ internal static class CanonicalYaml
         bestIndent: 2,
         bestWidth: int.MaxValue,
         isCanonical: false,
-        maxSimpleKeyLength: int.MaxValue,
+        maxSimpleKeyLength: MaxSimpleKeyLength,
         newLine: "\n");
+
+    /// <summary>
+    /// Keys longer than this are written as explicit keys (<c>? key</c> then <c>: value</c>), as libyaml and go-yaml
+    /// (kubectl) write them: YAML allows an implicit key 1,024 characters at most, and kubectl and PyYAML refuse a
+    /// longer one.
+    /// </summary>
+    public const int MaxSimpleKeyLength = 128;
 
     private static readonly EntryOrder RootOrder = new(["apiVersion", "kind", "metadata"], trailingKey: "sops");
     private static readonly EntryOrder MetadataOrder = new(["name", "namespace", "labels", "annotations"]);

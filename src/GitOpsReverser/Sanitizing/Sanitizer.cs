@@ -48,6 +48,7 @@ internal sealed class Sanitizer
         manifest.Remove("status");
         MetadataFilter.Apply(manifest);
         rules.Apply(manifest, identity, options.RemoveDefaults, appliedRules);
+        MaskOwnCredentials(manifest, identity);
         if (!sensitive)
         {
             return new SanitizeResult(identity, manifest, null);
@@ -56,6 +57,17 @@ internal sealed class Sanitizer
         var values = policy == SecretPolicy.Encrypt ? new List<SecretValue>() : null;
         SecretScrubber.Apply(manifest, policy, fingerprint, values);
         return new SanitizeResult(identity, manifest, null) { SecretValues = values };
+    }
+
+    // The operator's own GitRepoConfigs, when a rule captures them: a URL that (against the rules) carries a
+    // credential is written masked, as status and logs show it.
+    private static void MaskOwnCredentials(MappingNode manifest, ObjectIdentity identity)
+    {
+        if (identity is { Group: "configbutler.ai", Kind: "GitRepoConfig" }
+            && manifest.GetMapping("spec") is { } spec && spec["url"] is ScalarNode { Kind: ScalarKind.String } url)
+        {
+            spec["url"] = ScalarNode.String(Git.RemoteUrl.Redact(url.Text));
+        }
     }
 
     /// <summary>The keyed fingerprint of <paramref name="content"/>, as Secret values get (<c>hmac-sha256:…</c>).</summary>

@@ -94,9 +94,21 @@ public sealed class SpecReaderTests
 
     [TestCase("""{"url":"https://x/r.git","commit":{"mode":"Window"}}""", "commit.mode Window needs commit.window*")]
     [TestCase("""{"url":"https://x/r.git","push":{"interval":"often"}}""", "push.interval \"often\" is not a duration*")]
-    [TestCase("""{"url":"https://x/r.git","baseFolder":"../escape"}""", "base folder \"../escape\" must be a relative path*")]
+    [TestCase("""{"url":"https://x/r.git","baseFolder":"../escape"}""", "base folder \"../escape\" has a . or .. part*")]
+    [TestCase("""{"url":"https://x/r.git","baseFolder":".GIT/hooks"}""", "base folder \".GIT/hooks\" has a part starting with .git*")]
     [TestCase("""{"url":"https://x/r.git","commit":{"messageTemplate":"{nope}"}}""", "commit.messageTemplate: *")]
     [TestCase("""{"url":" "}""", "url is required")]
+    [TestCase("""{"url":"https://x/r.git","branch":"a..b"}""", "branch \"a..b\" is not a branch name git accepts: it may not contain \"..\"")]
+    [TestCase("""{"url":"https://x/r.git","branch":"feature/.hidden"}""", "branch * is not a branch name git accepts: it has a part that starts with . or ends with .lock")]
+    [TestCase("""{"url":"https://x/r.git","branch":"HEAD"}""", "branch * it may not be \"HEAD\"")]
+    [TestCase("""{"url":"https://x/r.git","push":{"maxCommits":3000000000}}""", "push.maxCommits must be a whole number from 1 to 10000")]
+    [TestCase("""{"url":"https://x/r.git","push":{"maxCommits":0}}""", "push.maxCommits must be a whole number from 1 to 10000")]
+    [TestCase("""{"url":"https://x/r.git","push":{"maxCommits":2.5}}""", "push.maxCommits must be a whole number from 1 to 10000")]
+    [TestCase("""{"url":"https://x/r.git","push":{"maxCommits":"50"}}""", "push.maxCommits must be a whole number from 1 to 10000")]
+    [TestCase("""{"url":42}""", "url must be a string")]
+    [TestCase("""{"url":"https://x/r.git","branch":["main"]}""", "branch must be a string")]
+    [TestCase("""{"url":"https://x/r.git","secretRef":{"name":7}}""", "secretRef.name must be a string")]
+    [TestCase("""{"url":"https://x/r.git","serviceAccountName":"Not_A_Name"}""", "serviceAccountName is not a service account name*")]
     public void ReadRepo_InvalidSpec_SaysWhatIsWrong(string spec, string message)
     {
         var obj = JsonNode.Parse($$"""{"metadata":{"name":"audit","namespace":"ns"},"spec":{{spec}}}""")!.AsObject();
@@ -104,6 +116,42 @@ public sealed class SpecReaderTests
         var read = () => SpecReader.ReadRepo(obj);
 
         read.Should().Throw<SpecException>().Where(exception => exception.Reason == "InvalidSpec").WithMessage(message);
+    }
+
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"includeOwned":"yes"}""", "includeOwned must be true or false")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":1,"kind":"Secret"}]}""", "resources[0].apiVersion must be a string")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"excludeUsers":[{"name":"x"}]}""", "excludeUsers[] must be a string")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"operations":[3]}""", "operations[] must be a string")]
+    public void ReadRule_AValueOfTheWrongType_IsThisRulesInvalidSpec(string spec, string message)
+    {
+        var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, spec), OperatorNamespace);
+
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == "InvalidSpec").WithMessage(message);
+    }
+
+    [TestCase("https://x-access-token:ghp_s3cret@github.com/org/r.git", "url https://***@github.com/org/r.git carries credentials in its user info*")]
+    [TestCase("https://ghp_s3cret@github.com/org/r.git", "url https://***@github.com/org/r.git carries credentials in its user info*")]
+    [TestCase("https://user:p@ss@git.example.com/r.git", "url https://***@git.example.com/r.git carries credentials*")]
+    [TestCase("https://git.example.com/r.git?access_token=ghp_s3cret", "url https://git.example.com/r.git?*** carries a query string*")]
+    [TestCase("ssh://git:s3cret@git.example.com/r.git", "url ssh://git:***@git.example.com/r.git carries a password*")]
+    [TestCase("git:s3cret@git.example.com:org/r.git", "url git:***@git.example.com:org/r.git carries a password*")]
+    public void ReadRepo_CredentialsInTheUrl_AreRefused_PointingAtSecretRef_WithoutRepeatingThem(string url, string message)
+    {
+        var obj = JsonNode.Parse($$$"""{"metadata":{"name":"audit","namespace":"ns"},"spec":{"url":"{{{url}}}"}}""")!.AsObject();
+
+        var read = () => SpecReader.ReadRepo(obj);
+
+        read.Should().Throw<SpecException>().Where(exception => exception.Reason == "CredentialsInUrl")
+            .WithMessage(message).WithMessage("*belong in the Secret named by secretRef*")
+            .Which.Message.Should().NotContain("s3cret").And.NotContain("p@ss");
+    }
+
+    [Test]
+    public void ReadRepo_ServiceAccountName_IsRead()
+    {
+        var repo = SpecReader.ReadRepo(JsonNode.Parse("""{"metadata":{"name":"audit","namespace":"ns"},"spec":{"url":"https://x/r.git","serviceAccountName":"gitops-audit"}}""")!.AsObject());
+
+        repo.ServiceAccountName.Should().Be("gitops-audit");
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using GitOpsReverser.Capture;
 using GitOpsReverser.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GitOpsReverser.Tests.Capture;
 
@@ -59,5 +60,39 @@ public sealed class AttributionRecordsTests
         records.Credit(repository, Key, 4).Should().BeNull("records older than the age bound are gone");
         records.Count.Should().Be(0);
         records.DroppedForAge.Should().Be(3);
+    }
+
+    [Test]
+    public void Records_AreBoundedInBytes_OldestGoFirst_AndOneTooLargeIsNeverKept()
+    {
+        using var records = new AttributionRecords(new ManualTime(DateTimeOffset.UnixEpoch), maxBytes: 64 * 1024);
+        for (var i = 0; i < 10; i++)
+        {
+            records.Add(Record(new string('u', 10_000) + i, (ulong)i));
+        }
+
+        records.Bytes.Should().BeLessThanOrEqualTo(64 * 1024);
+        records.Count.Should().Be(3, "each record of a 10,000-character user takes about 20 KB");
+        records.DroppedForBytes.Should().Be(7);
+        records.Credit(repository, Key, 9)!.User.Should().EndWith("9", "the newest are kept");
+
+        records.Add(Record(new string('u', 40_000), 42));
+        records.Credit(repository, Key, 42).Should().BeNull("a record larger than the bound is not kept");
+        records.Bytes.Should().BeLessThanOrEqualTo(64 * 1024);
+    }
+
+    [Test]
+    public void Records_Expire_OnATimer_WithoutAnotherRequest()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        using var records = new AttributionRecords(time, maxAge: TimeSpan.FromMinutes(5));
+        records.Add(Record("alice", 1, at: time.GetUtcNow()));
+        records.Count.Should().Be(1);
+
+        time.Advance(TimeSpan.FromMinutes(5) + AttributionRecords.SweepInterval);
+
+        records.Count.Should().Be(0, "the sweep dropped the record without any Add or Credit");
+        records.Bytes.Should().Be(0);
+        records.DroppedForAge.Should().Be(1);
     }
 }

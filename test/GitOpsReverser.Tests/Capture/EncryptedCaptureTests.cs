@@ -147,11 +147,13 @@ public sealed class EncryptedCaptureTests
     {
         await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [Secrets] = 1 },
             path => path.StartsWith("namespaces/team-a/Secret/", StringComparison.Ordinal), CancellationToken.None);
+        await capture.Finishing;
         foreach (var secret in secrets)
         {
             (await capture.UpsertAsync(secret, Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Resync);
         }
 
         await capture.ListedAsync(Secrets, 1, CancellationToken.None);
+        await capture.Finishing;
     }
 }

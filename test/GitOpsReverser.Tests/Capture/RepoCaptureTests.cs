@@ -144,6 +144,7 @@ public sealed class RepoCaptureTests
 
         await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1 },
             path => path.StartsWith("namespaces/team-a/ConfigMap/", StringComparison.Ordinal), CancellationToken.None);
+        await capture.Finishing;
         foreach (var obj in new[] { ConfigMap("same", "as in git"), ConfigMap("edited", "new"), ConfigMap("added", "new") })
         {
             (await capture.UpsertAsync(obj, Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Resync);
@@ -152,6 +153,7 @@ public sealed class RepoCaptureTests
         capture.Synced.Should().BeFalse("the list the sync waits for has not completed");
         pipeline.Resyncs.Should().BeEmpty();
         await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+        await capture.Finishing;
 
         capture.Synced.Should().BeTrue();
         pipeline.Changes.Should().BeEmpty("a sync collects; only its resync commits");
@@ -174,13 +176,80 @@ public sealed class RepoCaptureTests
 
         await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1, [secrets] = 1 },
             path => path.StartsWith("namespaces/team-a/", StringComparison.Ordinal), CancellationToken.None);
+        await capture.Finishing;
         await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
         await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+        await capture.Finishing;
         capture.Synced.Should().BeFalse();
         await capture.SkipAsync(secrets, CancellationToken.None);
+        await capture.Finishing;
 
         capture.Synced.Should().BeTrue();
         pipeline.Resyncs.Should().ContainSingle().Which.Select(change => change.Path).Should().Equal("namespaces/team-a/ConfigMap/app.yaml");
+        await capture.DisposeAsync();
+    }
+
+    [Test]
+    public async Task ACaptureWhoseWorkerFailed_HoldsNoReflector_WhileItsSyncWaitsForTheWorker()
+    {
+        var failing = new TaskCompletionSource();
+        var pipeline = new FakeRepoPipeline { FailsWhen = failing.Task, Failure = new IOException("the clone is damaged"), ReadsWhen = new TaskCompletionSource().Task };
+        var capture = new RepoCapture(Spec(), "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System);
+        capture.Start();
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1 }, _ => true, CancellationToken.None);
+        await capture.Finishing;
+
+        // The last list is in: the sync reads the branch's files, which this worker never answers. Neither the
+        // reflector that reports the list nor the next event waits for it.
+        await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        (await capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Resync,
+            "the sync reads the files without holding the capture: events go on into its state");
+        capture.Finishing.IsCompleted.Should().BeFalse();
+
+        failing.SetResult();
+        await capture.Finishing.WaitAsync(TimeSpan.FromSeconds(10));
+        capture.Failure.Should().BeOfType<IOException>();
+        (await capture.UpsertAsync(ConfigMap("app", "two"), Rule(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)))
+            .Should().Be(CaptureOutcome.Deferred, "a stopped capture answers at once");
+        await capture.DisposeAsync();
+    }
+
+    [Test]
+    public async Task AQueueWithNoRoom_DefersChangesAfterTheStallTimeout_AndAsksForAResyncOnceEmpty()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var room = new TaskCompletionSource();
+        var pipeline = new FakeRepoPipeline { RoomWhen = room.Task, Status = new RepoWorkerStatus(null, null, 0, 5, null, Started: true) };
+        var resyncRequested = 0;
+        var stalled = 0;
+        var capture = new RepoCapture(Spec(), "fingerprint", pipeline, TestSanitizer.Create(), time,
+            stalled: () => stalled++, resyncRequested: () => resyncRequested++);
+        capture.Start();
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long>(), _ => true, CancellationToken.None);
+        await capture.Finishing;
+
+        var waiting = capture.UpsertAsync(ConfigMap("app", "one"), Rule(), CancellationToken.None);
+        await Task.Delay(50);
+        waiting.IsCompleted.Should().BeFalse("below the stall timeout a full queue slows the watch down, as designed");
+        time.Advance(RepoCapture.StallTimeout);
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be(CaptureOutcome.Deferred);
+        stalled.Should().Be(1);
+        (await capture.UpsertAsync(ConfigMap("other", "one"), Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Deferred,
+            "once stalled, changes are deferred at once: the reflectors it shares go on");
+        capture.NeedsResync.Should().BeFalse("its queue still holds changes");
+        resyncRequested.Should().Be(0);
+
+        pipeline.Status = pipeline.Status with { QueuedChanges = 0 };
+        capture.NeedsResync.Should().BeTrue();
+        (await capture.UpsertAsync(ConfigMap("third", "one"), Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Deferred);
+        resyncRequested.Should().Be(1, "the controller is asked once for the resync that writes what was deferred");
+
+        room.SetResult();
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long>(), _ => true, CancellationToken.None);
+        await capture.Finishing;
+        capture.NeedsResync.Should().BeFalse();
+        (await capture.UpsertAsync(ConfigMap("app", "three"), Rule(), CancellationToken.None)).Should().Be(CaptureOutcome.Committed);
         await capture.DisposeAsync();
     }
 }

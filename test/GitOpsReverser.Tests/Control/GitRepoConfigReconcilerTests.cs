@@ -15,24 +15,29 @@ public sealed class GitRepoConfigReconcilerTests
     private readonly List<RepoCapture> removed = [];
     private readonly ManualTime time = new(DateTimeOffset.Parse("2026-11-30T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private Exception? nextFailure;
+    private string clonePath = "/nonexistent/fake-clone";
     private GitRepoConfigReconciler reconciler = null!;
 
     [SetUp]
-    public void Create()
+    public void Create() => reconciler = Reconciler();
+
+    // Without an API server: the Secret reader's requests fail, and the tenants' RBAC is the one given.
+    private GitRepoConfigReconciler Reconciler(TestRbac? rbac = null)
     {
         pipelines.Clear();
         removed.Clear();
         nextFailure = null;
-        reconciler = new GitRepoConfigReconciler(
+        return new GitRepoConfigReconciler(
             new OperatorOptions { DataDirectory = "/nonexistent/data", AllowLocalRepositories = false },
-            new SecretReader(new HttpClient()), TestSanitizer.Create(), new GitMetrics(new TestMeterFactory()), time, NullLoggerFactory.Instance,
-            removed.Add, () => { },
+            new SecretReader(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }), TestSanitizer.Create(), new GitMetrics(new TestMeterFactory()), time,
+            NullLoggerFactory.Instance, removed.Add, () => { },
             options =>
             {
-                var pipeline = new FakeRepoPipeline { Failure = nextFailure };
+                var pipeline = new FakeRepoPipeline { Failure = nextFailure, ClonePath = clonePath };
                 pipelines.Add((options, pipeline));
                 return pipeline;
-            });
+            },
+            access: rbac is null ? null : new TenantAccess(rbac, "gitops-reverser-system", "default"));
     }
 
     [TearDown]
@@ -130,6 +135,84 @@ public sealed class GitRepoConfigReconcilerTests
 
         pipelines.Should().HaveCount(2);
         statuses.Single().Reason.Should().Be("Ready");
+    }
+
+    [Test]
+    public async Task ATenantsSecretRef_ItsIdentityMayNotRead_IsAccessDenied_AndTheSecretIsNeverRead()
+    {
+        await reconciler.RemoveAllAsync();
+        var rbac = new TestRbac();
+        reconciler = Reconciler(rbac);
+
+        var statuses = await reconciler.ReconcileAsync(
+            [Config("audit", """{"url": "https://attacker.example.com/r.git", "secretRef": {"name": "admin-git-credentials"}}""")], CancellationToken.None);
+
+        var status = statuses.Single();
+        status.Should().Match<ObjectStatus>(status => status.Ready == false && status.Reason == "AccessDenied");
+        status.Message.Should().Be("secretRef names secrets \"admin-git-credentials\", which the operator reads only for an identity of namespace team-a that may: " +
+            "service account team-a/default may not get secrets \"admin-git-credentials\" in namespace team-a " +
+            "(grant it to that service account with a Role and RoleBinding, or set spec.serviceAccountName to one that has it)");
+        pipelines.Should().BeEmpty();
+        rbac.Asked.Should().ContainSingle().Which.Should().Be(new GitOpsReverser.Kube.AccessRequest("team-a", "default", "get", "", "secrets", "team-a", "admin-git-credentials"));
+    }
+
+    [Test]
+    public async Task ATenantsRecipientsRef_ItsIdentityMayNotRead_IsAccessDenied()
+    {
+        await reconciler.RemoveAllAsync();
+        reconciler = Reconciler(new TestRbac());
+
+        var statuses = await reconciler.ReconcileAsync([Config("audit", """
+            {"url": "https://git.example.com/r.git", "serviceAccountName": "auditor",
+             "encryption": {"age": {"recipientsRef": {"kind": "Secret", "name": "keys", "key": "recipients"}}}}
+            """)], CancellationToken.None);
+
+        statuses.Single().Should().Match<ObjectStatus>(status => status.Reason == "AccessDenied"
+            && status.Message.Contains("encryption.age.recipientsRef names secrets \"keys\"") && status.Message.Contains("service account team-a/auditor may not get"));
+    }
+
+    [Test]
+    public async Task AFailureThatIsNotTheSpecs_IsThatObjectsCondition_AndEveryOtherGitRepoConfigIsReconciled()
+    {
+        await reconciler.RemoveAllAsync();
+        reconciler = Reconciler(new TestRbac().Allow("team-a/default", "get", "secrets", "team-a", "creds"));
+
+        var statuses = await reconciler.ReconcileAsync(
+            [Config("a-unreachable-secret", """{"url": "https://git.example.com/a.git", "secretRef": {"name": "creds"}}"""),
+             Config("b-bad-branch", """{"url": "https://git.example.com/b.git", "branch": "a..b"}"""),
+             Config("c-huge-number", """{"url": "https://git.example.com/c.git", "push": {"maxCommits": 3000000000}}"""),
+             Config("d-fine", """{"url": "https://git.example.com/d.git"}""")],
+            CancellationToken.None);
+
+        statuses.Select(status => (status.Key.Name, status.Reason)).Should().Equal(
+            ("a-unreachable-secret", "ReconcileFailed"), ("b-bad-branch", "InvalidSpec"), ("c-huge-number", "InvalidSpec"), ("d-fine", "Ready"));
+        pipelines.Should().ContainSingle().Which.Options.Url.Should().Be("https://git.example.com/d.git");
+    }
+
+    [Test]
+    public async Task AWorkerThatKeepsFailing_BacksOff_AndLeavesOneQuarantinedClone()
+    {
+        using var data = new TempDirectory();
+        clonePath = data.Combine("repos", "team-a.audit");
+        var config = Config("audit", """{"url": "https://git.example.com/audit.git"}""");
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            Directory.CreateDirectory(clonePath);
+            await File.WriteAllTextAsync(Path.Combine(clonePath, "attempt"), attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            nextFailure = new IOException($"failure {attempt}");
+            await reconciler.ReconcileAsync([config], CancellationToken.None);
+            reconciler.TryGet(new ResourceKey("GitRepoConfig", "team-a", "audit"), out var failing).Should().BeTrue();
+            await WaitUntilAsync(() => failing.Failure is not null);
+            nextFailure = null;
+            var status = (await reconciler.ReconcileAsync([config], CancellationToken.None)).Single();
+            status.Reason.Should().Be("WorkerFailed");
+            reconciler.IsFailing(failing.Spec.Id).Should().BeTrue();
+            time.Advance(TimeSpan.FromMinutes(5));
+        }
+
+        Directory.GetDirectories(Path.Combine(data.Path, "repos")).Select(Path.GetFileName).Should().BeEquivalentTo(["team-a.audit.broken"],
+            "a failing worker keeps one quarantined clone, the latest, and leaves a fresh one to start from");
+        (await File.ReadAllTextAsync(Path.Combine(clonePath + ".broken", "attempt"))).Should().Be("4");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -45,13 +45,14 @@ public sealed class WatchRuleReconcilerTests
 
     private (List<ResolvedRule> Rules, List<ObjectStatus> Statuses) Reconcile(
         IReadOnlyList<JsonObject> rules, IReadOnlyList<JsonObject>? clusterRules = null, Func<WatchedResource, string?>? forbidden = null,
-        IReadOnlyList<JsonObject>? repoConfigs = null, Func<ResourceKey, RepoCapture?>? captures = null) =>
-        new WatchRuleReconciler(OperatorNamespace, NullLogger.Instance).Reconcile(new WatchRuleReconciler.Inputs(
+        IReadOnlyList<JsonObject>? repoConfigs = null, Func<ResourceKey, RepoCapture?>? captures = null, TenantAccess? access = null) =>
+        new WatchRuleReconciler(OperatorNamespace, NullLogger.Instance).ReconcileAsync(new WatchRuleReconciler.Inputs(
             rules, clusterRules ?? [], repoConfigs ?? [RepoConfig("team-a", "audit")],
             captures ?? (key => key == Audit ? capture : null),
             Served,
             _ => ["team-a", "team-b"],
-            forbidden ?? (_ => null)));
+            forbidden ?? (_ => null))
+        { Access = access ?? new TenantAccess(null, OperatorNamespace, "default") }, CancellationToken.None).GetAwaiter().GetResult();
 
     [Test]
     public void ARule_ResolvesItsResources_AndOwnsOnlyItsOwnNamespace_WhileTheRepositoryHasNotSynced()
@@ -87,6 +88,7 @@ public sealed class WatchRuleReconcilerTests
     {
         capture.Start();
         await capture.BeginSyncAsync(new Dictionary<WatchedResource, long>(), _ => true, CancellationToken.None);
+        await capture.Finishing;
 
         var (_, statuses) = Reconcile([Rule("team-a", """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}] """)]);
 
@@ -162,5 +164,96 @@ public sealed class WatchRuleReconcilerTests
         owned.Contains("namespaces/team-a/ConfigMap/app.yaml").Should().BeTrue();
         owned.Contains("namespaces/team-b/ConfigMap/app.yaml").Should().BeTrue();
         owned.Contains("namespaces/team-c/ConfigMap/app.yaml").Should().BeFalse("team-c is not among the selected namespaces");
+    }
+
+    private static TenantAccess Access(TestRbac rbac) => new(rbac, OperatorNamespace, "default");
+
+    [Test]
+    public void ATenantsRule_CapturesOnlyWhatItsRepositorysIdentityMayRead_AndANamedKindItMayNotRead_IsAccessDenied()
+    {
+        var rbac = new TestRbac().Allow("team-a/default", "list", "configmaps", "team-a").Allow("team-a/default", "watch", "configmaps", "team-a");
+
+        var (rules, statuses) = Reconcile([Rule("team-a", """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}, {"apiVersion": "v1", "kind": "Secret"}] """)],
+            access: Access(rbac));
+
+        rules.Single().Resources.Select(resource => resource.Plural).Should().Equal(["configmaps"], "Secrets are not read for an identity that may not read them");
+        rules.Single().Owned.Contains("namespaces/team-a/Secret/db.yaml").Should().BeFalse("files of a kind not captured stay as they are");
+        var status = statuses.Single();
+        status.Ready.Should().BeFalse();
+        status.Reason.Should().Be("AccessDenied");
+        status.Message.Should().Be("secrets: service account team-a/default may not list secrets in namespace team-a " +
+            "(grant it with a Role and RoleBinding, or set the GitRepoConfig's spec.serviceAccountName to an account that has it)");
+        rbac.Asked.Should().OnlyContain(request => request.Namespace == "team-a" && request.ServiceAccount == "default");
+    }
+
+    [Test]
+    public async Task ATenantsWildcard_LeavesOutWhatItsIdentityMayNotRead_AndSaysSo()
+    {
+        capture.Start();
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long>(), _ => true, CancellationToken.None);
+        await capture.Finishing;
+        var rbac = new TestRbac();
+        foreach (var resource in new[] { "configmaps", "deployments.apps" })
+        {
+            rbac.Allow("team-a/default", "list", resource).Allow("team-a/default", "watch", resource);
+        }
+
+        var (rules, statuses) = Reconcile([Rule("team-a", """ "resources": [{"apiVersion": "*", "kind": "*"}] """)], access: Access(rbac));
+
+        rules.Single().Resources.Select(resource => resource.Plural).Should().Equal("configmaps", "deployments");
+        statuses.Single().Should().Match<ObjectStatus>(status => status.Ready == true && status.Reason == "Capturing"
+            && status.Message == "capturing 2 resource type(s) into GitRepoConfig team-a/audit; left out of the wildcard, as team-a/default may not read them: secrets");
+    }
+
+    [Test]
+    public async Task ATenantsRepository_ActsAsItsServiceAccountName()
+    {
+        await capture.DisposeAsync();
+        capture = new RepoCapture(
+            new RepoSpec(Audit, 1, "https://git.example.com/audit.git", "main", null, "", null, null, null, TimeSpan.Zero, null, null) { ServiceAccountName = "auditor" },
+            "fingerprint", new FakeRepoPipeline(), TestSanitizer.Create(), TimeProvider.System);
+        var rbac = new TestRbac().Allow("team-a/auditor", "list", "secrets", "team-a").Allow("team-a/auditor", "watch", "secrets", "team-a");
+
+        var (rules, statuses) = Reconcile([Rule("team-a", """ "resources": [{"apiVersion": "v1", "kind": "Secret"}] """)], access: Access(rbac));
+
+        rules.Single().Resources.Should().ContainSingle();
+        statuses.Single().Reason.Should().Be("Syncing");
+    }
+
+    [Test]
+    public void AClusterWatchRule_IntoATenantsRepository_IsCheckedInEveryNamespaceItCovers()
+    {
+        var rbac = new TestRbac().Allow("team-a/default", "list", "configmaps", "team-a").Allow("team-a/default", "watch", "configmaps", "team-a");
+
+        var (everywhere, _) = Reconcile([], clusterRules: [Rule("", """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}] """, kind: "ClusterWatchRule",
+            repo: """{"name": "audit", "namespace": "team-a"}""")], access: Access(rbac));
+        var (selected, statuses) = Reconcile([], clusterRules: [Rule("", """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}], "namespaceSelector": {"matchLabels": {"x": "y"}} """,
+            kind: "ClusterWatchRule", repo: """{"name": "audit", "namespace": "team-a"}""")], access: Access(rbac));
+
+        everywhere.Single().Resources.Should().BeEmpty("team-a's identity may not list ConfigMaps in every namespace");
+        selected.Single().Resources.Should().BeEmpty("the rule selects team-a and team-b, and team-b's ConfigMaps are not team-a's to read");
+        statuses.Single().Message.Should().Contain("may not list configmaps in namespace team-b");
+    }
+
+    [Test]
+    public void ARuleIntoARepositoryOfTheOperatorsNamespace_IsNotChecked()
+    {
+        var inOperatorNamespace = new ResourceKey("GitRepoConfig", OperatorNamespace, "audit");
+        var rbac = new TestRbac();
+        using var admin = new RepoCaptureScope(new RepoSpec(inOperatorNamespace, 1, "https://git.example.com/audit.git", "main", null, "", null, null, null, TimeSpan.Zero, null, null));
+
+        var (rules, _) = Reconcile([Rule(OperatorNamespace, """ "resources": [{"apiVersion": "v1", "kind": "Secret"}] """)],
+            repoConfigs: [RepoConfig(OperatorNamespace, "audit")], captures: key => key == inOperatorNamespace ? admin.Capture : null, access: Access(rbac));
+
+        rules.Single().Resources.Should().ContainSingle();
+        rbac.Asked.Should().BeEmpty("the operator's namespace is the administrators'");
+    }
+
+    /// <summary>A capture of a fake pipeline, disposed with the scope.</summary>
+    private sealed class RepoCaptureScope(RepoSpec spec) : IDisposable
+    {
+        public RepoCapture Capture { get; } = new(spec, "fingerprint", new FakeRepoPipeline(), TestSanitizer.Create(), TimeProvider.System);
+
+        public void Dispose() => Capture.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

@@ -121,7 +121,8 @@ public sealed partial class ChartTemplateTests
             "attribution" => ["--set", "attribution.enabled=true"],
             _ => ["-f", AllOptions],
         }));
-        var rules = documents.Where(document => Kind(document) is "ClusterRole" or "Role")
+        // The operator's own roles: the aggregated ones grant people, through admin, edit and view, not the operator.
+        var rules = documents.Where(document => Kind(document) is "ClusterRole" or "Role" && !IsAggregated(document))
             .SelectMany(role => ((List<object>)role["rules"]).Cast<Dictionary<object, object>>().Select(rule => (Kind(role), Rule: rule)))
             .ToList();
 
@@ -133,6 +134,7 @@ public sealed partial class ChartTemplateTests
             {
                 var names = rule.TryGetValue("resourceNames", out var named) ? ((List<object>)named).Cast<string>().ToList() : [];
                 var allowedWrite = (resources.All(resource => resource.EndsWith("/status", StringComparison.Ordinal)) && verbs.SequenceEqual(["patch"]))
+                    || (kind == "ClusterRole" && resources.SequenceEqual(["subjectaccessreviews"]) && verbs.SequenceEqual(["create"]))
                     || (kind == "Role" && resources.SequenceEqual(["leases"]))
                     || (resources.SequenceEqual(["validatingwebhookconfigurations"]) && names.SequenceEqual(["gitops-reverser-attribution"]))
                     || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || verbs.SequenceEqual(["create"])))
@@ -164,6 +166,29 @@ public sealed partial class ChartTemplateTests
     }
 
     private static string? Kind(Dictionary<object, object> document) => document.TryGetValue("kind", out var kind) ? kind as string : null;
+
+    private static bool IsAggregated(Dictionary<object, object> role) =>
+        Map(role, "metadata").TryGetValue("labels", out var labels)
+        && ((Dictionary<object, object>)labels).Keys.Cast<string>().Any(label => label.StartsWith("rbac.authorization.k8s.io/aggregate-to-", StringComparison.Ordinal));
+
+    [Test]
+    public async Task AggregatedRoles_GrantPeopleTheNamespacedResourcesOnly_NeverStatusOrClusterWatchRules()
+    {
+        var aggregated = Documents(await RenderAsync([])).Where(document => Kind(document) == "ClusterRole" && IsAggregated(document)).ToList();
+
+        aggregated.Should().HaveCount(2);
+        foreach (var rule in aggregated.SelectMany(role => ((List<object>)role["rules"]).Cast<Dictionary<object, object>>()))
+        {
+            Strings(rule, "apiGroups").Should().Equal("configbutler.ai");
+            Strings(rule, "resources").Should().NotContain("clusterwatchrules");
+            if (Strings(rule, "verbs").Except(["get", "list", "watch"]).Any())
+            {
+                Strings(rule, "resources").Should().NotContain(resource => resource.EndsWith("/status", StringComparison.Ordinal), "the status is the operator's");
+            }
+        }
+
+        Documents(await RenderAsync(["--set", "tenancy.aggregateRoles=false"])).Should().NotContain(document => Kind(document) == "ClusterRole" && IsAggregated(document));
+    }
 
     private static Dictionary<object, object> Map(Dictionary<object, object> map, string key) => (Dictionary<object, object>)map[key];
 

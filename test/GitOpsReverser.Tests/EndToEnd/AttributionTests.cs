@@ -245,4 +245,57 @@ public sealed class AttributionTests
             .And.Contain("gitops_reverser_attribution_records")
             .And.Contain("gitops_reverser_attribution_records_dropped_total");
     }
+
+    [Test]
+    public async Task HostileReviews_StayBoundedInMemory_AndForgeNoLogLine()
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{webhookPort}"), Timeout = TimeSpan.FromMinutes(2) };
+        var hugeUser = new string('u', 4 * 1024 * 1024);
+        string Review(int i, string user, string uid) => $$$"""
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"{{{uid}}}",
+             "kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},
+             "namespace":"apps","name":"target-{{{i}}}","operation":"CREATE","userInfo":{"username":"{{{user}}}","groups":["developers"]},
+             "object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"target-{{{i}}}","namespace":"apps"},"data":{"k":"v"}} } }
+            """;
+
+        // 100 reviews, each naming a 4 MB user, 16 at a time: the issue's attack took the operator from 326 MB to 1.29 GB.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
+        {
+            using var answer = await https.PostAsync("/attribution", new StringContent(Review(i, hugeUser, $"huge-{i}"), System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+            answer.IsSuccessStatusCode.Should().BeTrue("the webhook always allows");
+        });
+
+        // A uid that would start a forged log line, in a review that cannot be recorded (a CREATE without its object).
+        var forged = Review(0, "alice@company.com", "x\\u001b[31m\\n2026-12-06T09:00:00.000Z info: Forged[1] all is well")
+            .Replace("\"object\":", "\"notTheObject\":", StringComparison.Ordinal);
+        using (var answer = await https.PostAsync("/attribution", new StringContent(forged, System.Text.Encoding.UTF8, "application/json")))
+        {
+            answer.IsSuccessStatusCode.Should().BeTrue();
+        }
+
+        using var metrics = new HttpClient();
+        var scraped = await metrics.GetStringAsync($"http://127.0.0.1:{bed.Operator!.MetricsPort}/metrics");
+        scraped.Should().MatchRegex(@"gitops_reverser_attribution_requests_total\{[^}]*outcome=""oversized""[^}]*\} 100\b")
+            .And.MatchRegex(@"gitops_reverser_attribution_requests_total\{[^}]*outcome=""unreadable""[^}]*\} 1\b");
+        var recordBytes = System.Text.RegularExpressions.Regex.Match(scraped, @"gitops_reverser_attribution_records_bytes(?:\{[^}]*\})? (\d+)");
+        recordBytes.Success.Should().BeTrue();
+        long.Parse(recordBytes.Groups[1].Value, CultureInfo.InvariantCulture).Should().BeLessThan(64 * 1024, "no oversized review is kept");
+        var peak = PeakResidentMegabytes(bed.Operator.Id);
+        TestContext.Out.WriteLine($"operator peak RSS after 100 hostile reviews: {peak} MB");
+        peak.Should().BeLessThan(1024, "the chart's limit is 1280Mi");
+
+        var output = bed.Operator.Output;
+        output.Should().Contain("x\\u001b[31m\\n2026-12-06T09:00:00.000Z info: Forged[1] all is well").And.NotContain("\u001b");
+        output.Split('\n').Should().NotContain(line => line.StartsWith("2026-12-06T09:00:00.000Z info: Forged", StringComparison.Ordinal));
+
+        // Attribution goes on for the real API server's calls.
+        (await alice.RunAsync("create configmap after-the-flood -n apps --from-literal=a=b")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/after-the-flood in ns/apps by user/alice@company.com");
+    }
+
+    // VmHWM: the most resident memory the process has had.
+    private static long PeakResidentMegabytes(int pid) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").Single(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }

@@ -42,14 +42,6 @@ public sealed class ClusterNoiseTests
           labels: {name: shop, owner: helm, status: deployed, version: "1"}
         type: helm.sh/release.v1
         data: {release: SDRzSUFBQUFBQUFDLysxWTMyL2JOaEQ=}
-        ---
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: admin
-          labels: {kubernetes.io/bootstrapping: rbac-defaults}
-          annotations: {rbac.authorization.kubernetes.io/autoupdate: "true"}
-        rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
         """;
 
     private const string Rules = OperatorTestbed.WildcardRule + """
@@ -88,7 +80,7 @@ public sealed class ClusterNoiseTests
             .Replace("  namespaceSelector:", "  include: [clusterDefaults, helmReleases, serviceAccountTokens]\n  namespaceSelector:", StringComparison.Ordinal)
             .Replace("kind: ClusterRole}]", "kind: ClusterRole}]\n  include: [bootstrapRbac]", StringComparison.Ordinal))).ShouldSucceed();
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Captured(bed).Count < 11 && DateTime.UtcNow < deadline)
+        while (Captured(bed).Count < 16 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
@@ -101,7 +93,12 @@ public sealed class ClusterNoiseTests
             "namespaces/shop/Secret/sh.helm.release.v1.shop.v1.yaml",
             "cluster-scoped/ClusterRole/team-reader.yaml",
             "cluster-scoped/ClusterRole/admin.yaml",
+            "cluster-scoped/ClusterRole/edit.yaml",
+            "cluster-scoped/ClusterRole/view.yaml",
             "cluster-scoped/ClusterRole/cluster-admin.yaml",
+            "cluster-scoped/ClusterRole/system%3Aaggregate-to-admin.yaml",
+            "cluster-scoped/ClusterRole/system%3Aaggregate-to-edit.yaml",
+            "cluster-scoped/ClusterRole/system%3Aaggregate-to-view.yaml",
             "cluster-scoped/ClusterRole/system%3Abasic-user.yaml",
             "cluster-scoped/ClusterRole/system%3Adiscovery.yaml",
             "cluster-scoped/ClusterRole/system%3Apublic-info-viewer.yaml");

@@ -10,24 +10,8 @@ namespace GitOpsReverser.Tests.EndToEnd;
 [Category("Integration")]
 public sealed class LiveRulesTests
 {
-    private const string GadgetCrd = """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata: {name: gadgets.example.com}
-        spec:
-          group: example.com
-          scope: Namespaced
-          names: {plural: gadgets, singular: gadget, kind: Gadget}
-          versions:
-            - name: v1
-              served: true
-              storage: true
-              schema:
-                openAPIV3Schema:
-                  type: object
-                  properties:
-                    spec: {type: object, properties: {size: {type: integer}}}
-        """;
+    private static readonly string GadgetCrd = OperatorTestbed.Crd("gadgets", "Gadget",
+        schema: "{type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}");
 
     [Test]
     public async Task WildcardRule_CapturesACrdInstalledAfterStart_AndLeavesControllerOwnedObjectsOut()
@@ -76,22 +60,7 @@ public sealed class LiveRulesTests
     {
         await using var bed = await OperatorTestbed.StartAsync();
         (await bed.ApplyAsync(string.Join("---\n", new[] { ("doohickeys", "Doohickey", "v1alpha1"), ("gadgets", "Gadget", "v1"), ("gizmos", "Gizmo", "v1beta1") }
-            .Select(crd => $$"""
-                apiVersion: apiextensions.k8s.io/v1
-                kind: CustomResourceDefinition
-                metadata: {name: {{crd.Item1}}.multi.example.com}
-                spec:
-                  group: multi.example.com
-                  scope: Namespaced
-                  names: {plural: {{crd.Item1}}, kind: {{crd.Item2}}}
-                  versions:
-                    - name: {{crd.Item3}}
-                      served: true
-                      storage: true
-                      schema:
-                        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-
-                """)))).ShouldSucceed();
+            .Select(crd => OperatorTestbed.Crd(crd.Item1, crd.Item2, "multi.example.com", crd.Item3))))).ShouldSucceed();
         (await bed.KubectlAsync("create namespace multi")).ShouldSucceed();
         (await bed.KubectlAsync("label namespace multi capture=yes")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();

@@ -89,4 +89,31 @@ public sealed class SshRemoteTests
         error.Kind.Should().Be(GitFailureKind.Trust);
         error.Message.Should().Contain("known_hosts is required");
     }
+
+    [Test]
+    public async Task TwoRepositories_WithOneUrl_EachUseTheirOwnCredentials_WhateverOrderTheyStartIn()
+    {
+        var bare = server.CreateRepository("shared.git");
+        var url = server.UrlFor("shared.git");
+
+        // The administrator's repository, with the key; a tenant's, same URL, without one (then with the wrong one).
+        await using var admin = RunningWorker.Start(Options(url, server.ClientKey, server.KnownHosts));
+        await using (var tenant = RunningWorker.Start(Options(url, "", server.KnownHosts)))
+        {
+            (await tenant.WaitForErrorAsync()).Kind.Should().Be(GitFailureKind.Authentication, "a repository without a key never borrows another's");
+            await admin.PutAsync("namespaces/prod/ConfigMap/admin.yaml", "admin\n");
+            await admin.WaitUntilIdleAsync();
+        }
+
+        await using (var tenant = RunningWorker.Start(Options(url, server.OtherKey, server.KnownHosts)))
+        {
+            await tenant.PutAsync("namespaces/team-a/ConfigMap/tenant.yaml", "tenant\n", name: "tenant");
+            (await tenant.WaitForErrorAsync()).Kind.Should().Be(GitFailureKind.Authentication);
+            await admin.PutAsync("namespaces/prod/ConfigMap/admin-2.yaml", "admin\n", name: "admin-2");
+            await admin.WaitUntilIdleAsync();
+        }
+
+        GitCli.Files(bare).Should().Equal(["namespaces/prod/ConfigMap/admin-2.yaml", "namespaces/prod/ConfigMap/admin.yaml"],
+            "the administrator's pushes go on, and nothing of the tenant's reaches the repository");
+    }
 }

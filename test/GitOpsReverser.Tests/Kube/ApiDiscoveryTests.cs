@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using GitOpsReverser.Kube;
 using GitOpsReverser.KubeSim.Hosting;
-using k8s;
+using GitOpsReverser.Tests.TestSupport;
 
 namespace GitOpsReverser.Tests.Kube;
 
@@ -16,10 +16,7 @@ public sealed class ApiDiscoveryTests
     public async Task StartAsync()
     {
         sim = await KubeSimServer.StartAsync(new KubeSimOptions());
-        var kubeconfig = Path.GetTempFileName();
-        await File.WriteAllTextAsync(kubeconfig, sim.Kubeconfig());
-        http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        File.Delete(kubeconfig);
+        http = KubeSimHttp.For(sim);
     }
 
     [OneTimeTearDown]

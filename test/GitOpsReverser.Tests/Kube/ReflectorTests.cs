@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GitOpsReverser.Kube;
 using GitOpsReverser.KubeSim.Hosting;
 using GitOpsReverser.KubeSim.Storage;
+using GitOpsReverser.Tests.TestSupport;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,10 +25,7 @@ public sealed class ReflectorTests
     public async Task StartAsync()
     {
         sim = await KubeSimServer.StartAsync(new KubeSimOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
-        var kubeconfig = Path.GetTempFileName();
-        await File.WriteAllTextAsync(kubeconfig, sim.Kubeconfig());
-        http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        File.Delete(kubeconfig);
+        http = KubeSimHttp.For(sim);
         ns = "r-" + Guid.NewGuid().ToString("N")[..8];
         await SendAsync(HttpMethod.Post, "api/v1/namespaces", new JsonObject
         {

@@ -162,4 +162,22 @@ public sealed class SanitizerTests
             second.Should().Be(first, caseName);
         }
     }
+
+    [Test]
+    public void Sanitize_TheOperatorsOwnGitRepoConfig_CarriesNoCredentialFromItsUrl()
+    {
+        var manifest = Manifest.Yaml("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: GitRepoConfig
+            metadata: {name: audit, namespace: team-a}
+            spec:
+              url: https://x-access-token:ghp_s3cret@github.com/org/audit.git?access_token=ghp_0ther
+              secretRef: {name: creds}
+            status: {url: "https://***@github.com/org/audit.git"}
+            """);
+
+        var yaml = CanonicalYaml.Write(TestSanitizer.Create().Sanitize(manifest).Manifest!);
+
+        yaml.Should().Contain("url: https://***@github.com/org/audit.git?***").And.NotContain("s3cret").And.NotContain("0ther");
+    }
 }

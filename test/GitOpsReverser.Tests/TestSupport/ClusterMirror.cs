@@ -32,11 +32,13 @@ internal static class ClusterMirror
     /// <summary>The differences between the files under <paramref name="folder"/> in the remote's main branch and <paramref name="expected"/>; empty when they match exactly.</summary>
     public static List<string> Differences(string remote, string folder, IReadOnlyDictionary<string, string> expected)
     {
-        var files = GitCli.Files(remote).Where(path => path.StartsWith(folder, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        // One commit throughout: the operator may push while the files are compared.
+        var head = GitCli.Run(remote, "rev-parse", "main").Trim();
+        var files = GitCli.Files(remote, head).Where(path => path.StartsWith(folder, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
         var differences = new List<string>();
         differences.AddRange(expected.Keys.Where(path => !files.Contains(path)).Select(path => $"missing {path}"));
         differences.AddRange(files.Where(path => !expected.ContainsKey(path)).Select(path => $"extra {path}"));
-        differences.AddRange(expected.Where(pair => files.Contains(pair.Key) && GitCli.Show(remote, "main", pair.Key) != pair.Value)
+        differences.AddRange(expected.Where(pair => files.Contains(pair.Key) && GitCli.Show(remote, head, pair.Key) != pair.Value)
             .Select(pair => $"different {pair.Key}"));
         return differences;
     }

@@ -19,20 +19,45 @@ internal sealed class FakeRepoPipeline : IRepoPipeline
 
     public bool Disposed { get; private set; }
 
-    public string ClonePath => "/nonexistent/fake-clone";
+    public string ClonePath { get; init; } = "/nonexistent/fake-clone";
 
     public RepoWorkerStatus Status { get; set; } = new(null, null, 0, 0, null, Started: true);
 
     /// <summary>When set, the pipeline stops with this failure as soon as it runs.</summary>
     public Exception? Failure { get; set; }
 
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Failure is { } failure ? Task.FromException(failure) : Task.Delay(Timeout.Infinite, cancellationToken);
+    /// <summary>When set, the pipeline runs until this completes, then stops with <see cref="Failure"/>.</summary>
+    public Task? FailsWhen { get; set; }
 
-    public ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
+    /// <summary>When set, changes wait for this before they are taken (a queue with no room).</summary>
+    public Task? RoomWhen { get; set; }
+
+    /// <summary>When set, file reads wait for this (a worker busy or hanging).</summary>
+    public Task? ReadsWhen { get; set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (FailsWhen is { } fails)
+        {
+            await fails.WaitAsync(cancellationToken);
+        }
+
+        if (Failure is { } failure)
+        {
+            throw failure;
+        }
+
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    public async ValueTask EnqueueAsync(GitChange change, CancellationToken cancellationToken)
+    {
+        if (RoomWhen is { } room)
+        {
+            await room.WaitAsync(cancellationToken);
+        }
+
         Changes.Add(change);
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken)
@@ -41,11 +66,16 @@ internal sealed class FakeRepoPipeline : IRepoPipeline
         return ValueTask.CompletedTask;
     }
 
-    public Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken)
+    public async Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken)
     {
         FoldersRead.Add(folder);
-        return Task.FromResult(Files.Where(file => folder.Length == 0 || file.Key.StartsWith(folder + "/", StringComparison.Ordinal))
-            .ToDictionary(file => file.Key, file => file.Value, StringComparer.Ordinal));
+        if (ReadsWhen is { } reads)
+        {
+            await reads.WaitAsync(cancellationToken);
+        }
+
+        return Files.Where(file => folder.Length == 0 || file.Key.StartsWith(folder + "/", StringComparison.Ordinal))
+            .ToDictionary(file => file.Key, file => file.Value, StringComparer.Ordinal);
     }
 
     /// <summary>What <see cref="ReadContentsAsync"/> answers: path to content.</summary>

@@ -117,6 +117,28 @@ internal sealed class OperatorTestbed : IAsyncDisposable
           namespaceSelector: {matchLabels: {capture: "yes"}}
         """;
 
+    /// <summary>
+    /// A namespaced CRD serving one version, <paramref name="schema"/> being its <c>openAPIV3Schema</c> as flow YAML
+    /// (default: any fields kept).
+    /// </summary>
+    public static string Crd(string plural, string kind, string group = "example.com", string version = "v1",
+        string schema = "{type: object, x-kubernetes-preserve-unknown-fields: true}") => $$"""
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: {{plural}}.{{group}}}
+        spec:
+          group: {{group}}
+          scope: Namespaced
+          names: {plural: {{plural}}, kind: {{kind}}}
+          versions:
+            - name: {{version}}
+              served: true
+              storage: true
+              schema:
+                openAPIV3Schema: {{schema}}
+
+        """;
+
     /// <summary>The namespace <paramref name="ns"/>, labelled <c>capture=yes</c>, and <see cref="RepoConfig"/> with <see cref="ConfigMapRule"/>: its ConfigMaps are captured.</summary>
     public async Task CaptureConfigMapsAsync(string ns)
     {
