@@ -106,7 +106,9 @@ internal static partial class OperatorBench
             }
 
             using var prometheus = OptionText(args, "--picture") is null ? null : new PrometheusServer($"127.0.0.1:{metricsPort.ToString(CultureInfo.InvariantCulture)}");
-            await WebhookLatencyAsync(webhookPort, rate, seconds);
+            // The registration's URL carries the capability only the API server (and an administrator) knows.
+            var registered = new Uri((await kubectl.RunAsync("get validatingwebhookconfiguration gitops-reverser-attribution -o jsonpath={.webhooks[0].clientConfig.url}")).Output.Trim());
+            await WebhookLatencyAsync(webhookPort, registered.AbsolutePath, rate, seconds);
             await AttributionShareAsync(ClientFor("alice-token"), ClientFor("bob-token"), Path.Combine(root, "data"), remote, writesPerSecond, seconds);
             if (prometheus is not null)
             {
@@ -162,7 +164,7 @@ internal static partial class OperatorBench
     }
 
     // AdmissionReviews posted straight to the webhook, one every 1/rate s (each on its own task, so a slow one delays no other).
-    private static async Task WebhookLatencyAsync(int port, int rate, int seconds)
+    private static async Task WebhookLatencyAsync(int port, string path, int rate, int seconds)
     {
         using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
         using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
@@ -177,7 +179,7 @@ internal static partial class OperatorBench
         async Task<double> PostAsync(int i)
         {
             var clock = Stopwatch.StartNew();
-            using var response = await client.PostAsync("/attribution", new StringContent(Review(i), Encoding.UTF8, "application/json"));
+            using var response = await client.PostAsync(path, new StringContent(Review(i), Encoding.UTF8, "application/json"));
             response.EnsureSuccessStatusCode();
             return clock.Elapsed.TotalMilliseconds;
         }

@@ -9,7 +9,7 @@ namespace GitOpsReverser.KubeSim.Api;
 /// <c>/kubesim/faults/close-watches</c>, <c>/kubesim/faults/compact</c>,
 /// <c>/kubesim/faults/latency?milliseconds=N</c>, <c>/kubesim/faults/fail?count=N&amp;code=500|429&amp;retryAfter=S</c>,
 /// <c>/kubesim/faults/stall-watches?stalled=true|false</c>, <c>/kubesim/faults/clear</c>;
-/// and GET <c>/kubesim/stats</c>.
+/// and GET <c>/kubesim/stats</c> (the current resourceVersion, open watches, and lists started per resource).
 /// </summary>
 internal sealed partial class ApiServer
 {
@@ -30,6 +30,8 @@ internal sealed partial class ApiServer
                 {
                     ["resourceVersion"] = store.ResourceVersion.ToString(CultureInfo.InvariantCulture),
                     ["watches"] = store.WatchCount,
+                    ["lists"] = new JsonObject([.. lists.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                        .Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
                 };
                 break;
             case ["kubesim", "faults", var fault] when method == "POST":

@@ -18,6 +18,9 @@ internal sealed partial class ApiServer(
 {
     private static readonly UserInfo Anonymous = new("kubesim-admin", ["system:masters", "system:authenticated"], "anonymous");
 
+    // Lists started (first pages), by group/resource: GET /kubesim/stats shows them, so tests can count relists.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> lists = new(StringComparer.Ordinal);
+
     /// <summary>host:port, for the core version document's serverAddressByClientCIDRs.</summary>
     public string ServerAddress { get; set; } = "127.0.0.1";
 
@@ -212,6 +215,11 @@ internal sealed partial class ApiServer(
                 await ApiResponses.WriteObjectAsync(context, 200, type, stored);
                 return;
             case "list":
+                if (string.IsNullOrEmpty(query["continue"]))
+                {
+                    lists.AddOrUpdate(type.GroupResource, 1, (_, count) => count + 1);
+                }
+
                 var page = List(type, target.Namespace, query);
                 if (TableVersion(context) is { } listTable)
                 {

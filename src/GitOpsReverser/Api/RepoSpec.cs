@@ -35,6 +35,9 @@ internal sealed record RepoSpec(
     /// GitRepoConfig is a tenant's (outside the operator's namespace); null: the operator's default account.
     /// </summary>
     public string? ServiceAccountName { get; init; }
+
+    /// <summary><c>commit.signing.secretRef.name</c>: a Secret of this namespace whose <c>ssh-privatekey</c> signs every commit; null: unsigned.</summary>
+    public string? SigningSecretName { get; init; }
 }
 
 /// <summary>Where more age recipients are kept: <paramref name="Kind"/> is ConfigMap or Secret.</summary>

@@ -161,6 +161,11 @@ internal static class SpecReader
             AgeRecipients = AgeRecipients(spec["encryption"]?["age"]?["recipients"]),
             RecipientsRef = RecipientsRef(spec["encryption"]?["age"]?["recipientsRef"]),
             ServiceAccountName = ServiceAccountName(spec["serviceAccountName"]),
+            SigningSecretName = commit?["signing"] is JsonObject signing
+                ? Text(signing["secretRef"]?["name"], "commit.signing.secretRef.name") is { Length: > 0 } signingSecret
+                    ? signingSecret
+                    : throw Invalid("commit.signing needs secretRef.name: a Secret of this namespace with the key ssh-privatekey")
+                : null,
         };
     }
 

@@ -65,6 +65,23 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     public RepoSpec Spec { get; }
 
+    /// <summary>
+    /// After a gap (a start, a repository that fell behind), at most this many changes are committed one per object
+    /// (named after the object and its last field manager); more make one <c>[RESYNC]</c> commit. Default 100; 0: always one.
+    /// </summary>
+    public int ColdStartCommitLimit { get; init; } = DefaultColdStartCommitLimit;
+
+    public const int DefaultColdStartCommitLimit = 100;
+
+    /// <summary>
+    /// A standby's capture: its pipeline keeps the changes (a <see cref="ChangeJournal"/>) and a sync only learns the
+    /// objects, planning no resync: the leader keeps the repository.
+    /// </summary>
+    public bool Standby { get; init; }
+
+    /// <summary>The public half of the key every commit is signed with (<c>commit.signing</c>); null when commits are not signed.</summary>
+    public string? SigningKey { get; init; }
+
     /// <summary>Encrypts Secrets for the GitRepoConfig's age recipients; null when it names none.</summary>
     public SopsEncryptor? Encryptor { get; }
 
@@ -117,19 +134,50 @@ internal sealed class RepoCapture : IAsyncDisposable
 
     /// <summary>
     /// Starts collecting for a resync: <paramref name="tickets"/> names, per resource, the list each
-    /// reflector must complete; <paramref name="owned"/> says which repository paths the rules own.
+    /// reflector must complete; <paramref name="owned"/> says which repository paths the resync may change;
+    /// <paramref name="scope"/> which objects it brings in (null: every one; any other event is committed as
+    /// usual). A sync still collecting takes the new one in; one already planning its commit does not, and
+    /// false says so: the caller tries again once it is done.
     /// </summary>
-    public async Task BeginSyncAsync(IReadOnlyDictionary<WatchedResource, long> tickets, Func<string, bool> owned, CancellationToken cancellationToken)
+    public async Task<bool> BeginSyncAsync(IReadOnlyDictionary<WatchedResource, long> tickets, Func<string, bool> owned, CancellationToken cancellationToken,
+        SyncScope? scope = null)
     {
         using var linked = Linked(cancellationToken);
         if (!await EnterAsync(linked.Token, cancellationToken))
         {
-            return;
+            return false;
         }
 
         try
         {
-            sync = new SyncState(new Dictionary<WatchedResource, long>(tickets), owned);
+            if (sync is { Finishing: true })
+            {
+                return false;
+            }
+
+            if (sync is { } collecting)
+            {
+                foreach (var (resource, ticket) in tickets)
+                {
+                    collecting.Waiting[resource] = Math.Max(ticket, collecting.Waiting.GetValueOrDefault(resource));
+                }
+
+                var before = collecting.Owned;
+                collecting.Owned = path => before(path) || owned(path);
+                if (collecting.Scope is { } wider && scope is not null)
+                {
+                    wider.Merge(scope);
+                }
+                else
+                {
+                    collecting.Scope = null;
+                }
+            }
+            else
+            {
+                sync = new SyncState(new Dictionary<WatchedResource, long>(tickets), owned) { Scope = scope };
+            }
+
             overflowed = false;
             resyncAsked = false;
         }
@@ -142,6 +190,8 @@ internal sealed class RepoCapture : IAsyncDisposable
         {
             FinishSyncInBackground();
         }
+
+        return true;
     }
 
     /// <summary>A reflector finished list number <paramref name="ticket"/>; the last one the sync waits for commits the resync.</summary>
@@ -242,7 +292,7 @@ internal sealed class RepoCapture : IAsyncDisposable
             var changed = Cache.Observe(path, uid, rv, yaml);
             var operation = existed ? ChangeOperation.Update : ChangeOperation.Create;
             var description = new ChangeDescription(operation, result.Identity, manager, managedAt ?? time.GetUtcNow(), version);
-            if (sync is not null)
+            if (sync is not null && (sync.Scope?.Covers(result.Identity) ?? true))
             {
                 sync.Desired[path] = (file, description);
                 return CaptureOutcome.Resync;
@@ -283,7 +333,7 @@ internal sealed class RepoCapture : IAsyncDisposable
 
         try
         {
-            if (sync is not null)
+            if (sync is not null && (sync.Scope?.Covers(identity) ?? true))
             {
                 sync.Desired.Remove(path);
                 Cache.Remove(path);
@@ -396,6 +446,12 @@ internal sealed class RepoCapture : IAsyncDisposable
             return;
         }
 
+        if (Standby)
+        {
+            await EndStandbySyncAsync(done, linked.Token, cancellationToken);
+            return;
+        }
+
         Dictionary<string, LibGit2Sharp.ObjectId> files;
         try
         {
@@ -425,7 +481,19 @@ internal sealed class RepoCapture : IAsyncDisposable
                 ? []
                 : (await Worker.ReadContentsAsync(encrypted, linked.Token)).ToDictionary(pair => pair.Key, pair => SopsFile.Read(pair.Value), StringComparer.Ordinal);
             var changes = ResyncPlan.Changes(done.Desired, files, headers, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
-            await Worker.EnqueueResyncAsync(changes, linked.Token);
+            // After a gap, a few changes are each their own commit; a kind or namespace newly captured, many
+            // changes, or a re-encryption (no change of the cluster's) are one [RESYNC].
+            if ((done.Scope is null || done.Scope.Whole) && changes.Count > 0 && changes.Count <= ColdStartCommitLimit && changes.All(change => change.Description.Note is null))
+            {
+                foreach (var change in changes)
+                {
+                    await Worker.EnqueueAsync(change, linked.Token);
+                }
+            }
+            else
+            {
+                await Worker.EnqueueResyncAsync(changes, linked.Token);
+            }
             if (changes.Count > 0)
             {
                 Worker.RequestPush();
@@ -438,6 +506,27 @@ internal sealed class RepoCapture : IAsyncDisposable
         catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Stopped meanwhile.
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task EndStandbySyncAsync(SyncState done, CancellationToken linked, CancellationToken caller)
+    {
+        if (!await EnterAsync(linked, caller))
+        {
+            return;
+        }
+
+        try
+        {
+            if (sync == done)
+            {
+                sync = null;
+                hasSynced = true;
+            }
         }
         finally
         {
@@ -546,8 +635,14 @@ internal sealed class RepoCapture : IAsyncDisposable
         return (manager, latest);
     }
 
-    private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> Owned)
+    private sealed record SyncState(Dictionary<WatchedResource, long> Waiting, Func<string, bool> InitialOwned)
     {
+        /// <summary>The repository paths the resync may change (a merged sync owns both's).</summary>
+        public Func<string, bool> Owned { get; set; } = InitialOwned;
+
+        /// <summary>Which objects the resync brings in; null: every one.</summary>
+        public SyncScope? Scope { get; set; }
+
         /// <summary>Set once the last list is in and the branch's files are being read.</summary>
         public bool Finishing { get; set; }
 

@@ -11,12 +11,14 @@ namespace GitOpsReverser.Control;
 /// Keeps the ValidatingWebhookConfiguration <c>gitops-reverser-attribution</c> in line with the active
 /// rules: one webhook that always allows (<c>failurePolicy: Ignore</c>, <c>sideEffects: None</c>,
 /// <c>timeoutSeconds: 2</c>, <c>matchPolicy: Equivalent</c>) for CREATE, UPDATE and DELETE of exactly the
-/// resources the rules capture, reached through <c>--webhook-url</c> or the webhook Service, with the
-/// webhook certificate's CA as <c>caBundle</c>, and a match condition that leaves out the operator's own
-/// requests. It writes only when something changed.
+/// resources the rules capture, reached through <c>--webhook-url</c> or the webhook Service at the path
+/// that carries the webhook's capability (<see cref="WebhookCapability"/>), with the webhook certificate's CA
+/// as <c>caBundle</c>, and a match condition that leaves out the operator's own requests. It writes only when
+/// something changed.
 /// </summary>
 internal sealed partial class AttributionRegistration(
-    HttpClient http, OperatorOptions options, WebhookCertificates certificates, AttributionRecords records, TimeProvider time, ILogger logger)
+    HttpClient http, OperatorOptions options, WebhookCertificates certificates, WebhookCapability capability, AttributionRecords records,
+    TimeProvider time, ILogger logger)
 {
     public const string Name = "gitops-reverser-attribution";
 
@@ -32,6 +34,7 @@ internal sealed partial class AttributionRegistration(
     public async Task SyncAsync(IEnumerable<WatchedResource> resources, CancellationToken cancellationToken)
     {
         await certificates.EnsureAsync(cancellationToken);
+        await capability.EnsureAsync(certificates.CertificateId!, cancellationToken);
         if (!knowsItself)
         {
             records.IgnoredUser = await WhoAmIAsync(cancellationToken);
@@ -108,15 +111,16 @@ internal sealed partial class AttributionRegistration(
                 ["operations"] = new JsonArray("CREATE", "UPDATE", "DELETE"),
                 ["scope"] = "*",
             });
+        var path = capability.Path ?? throw new InvalidOperationException("the webhook's capability is not known yet");
         var clientConfig = options.WebhookUrl is { } url
-            ? new JsonObject { ["url"] = url.TrimEnd('/') + "/attribution" }
+            ? new JsonObject { ["url"] = url.TrimEnd('/') + path }
             : new JsonObject
             {
                 ["service"] = new JsonObject
                 {
                     ["namespace"] = options.Namespace ?? OperatorOptions.DefaultNamespace(),
                     ["name"] = options.WebhookService,
-                    ["path"] = "/attribution",
+                    ["path"] = path,
                     ["port"] = 443,
                 },
             };

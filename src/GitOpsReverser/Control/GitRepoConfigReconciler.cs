@@ -23,8 +23,11 @@ namespace GitOpsReverser.Control;
 internal sealed class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
     Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null,
-    TenantAccess? access = null)
+    TenantAccess? access = null, bool standby = false, IReadOnlyDictionary<string, IReadOnlyList<GitChange>>? takeover = null)
 {
+    // What the standby this process was saw, by capture fingerprint: each goes to the new capture of the same spec once.
+    private readonly Dictionary<string, IReadOnlyList<GitChange>> takeover = takeover?.ToDictionary(pair => pair.Key, pair => pair.Value) ?? [];
+
     /// <summary>How long a restarted worker must run without failing before its failures are forgotten (and its backoff starts afresh).</summary>
     public static readonly TimeSpan HealthyAfter = TimeSpan.FromMinutes(10);
 
@@ -91,7 +94,8 @@ internal sealed class GitRepoConfigReconciler(
                     : (GitCredentials.None, "");
                 // A record prints a list as its type: the resolved recipients (the spec's and the ref's) are added by value.
                 var recipients = await RecipientsAsync(spec, cancellationToken);
-                var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}";
+                var (signer, signingDigest) = await SignerAsync(spec, cancellationToken);
+                var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}|{signingDigest}";
                 if (TryGet(key, out var failed) && failed.Failure is { } failure)
                 {
                     await RemoveAsync(key);
@@ -107,14 +111,22 @@ internal sealed class GitRepoConfigReconciler(
                 if (!TryGet(key, out var capture) || capture.Fingerprint != fingerprint)
                 {
                     await RemoveAsync(key);
-                    capture = Create(spec, fingerprint, credentials, recipients.Count > 0 ? new SopsEncryptor(recipients) : null);
+                    capture = Create(spec, fingerprint, credentials, recipients.Count > 0 ? new SopsEncryptor(recipients) : null, signer);
                     lock (captures)
                     {
                         captures[key] = capture;
                     }
 
+                    if (takeover.Remove(fingerprint, out var journal))
+                    {
+                        await capture.Worker.EnqueueTakeoverAsync(journal, cancellationToken);
+                    }
+
                     capture.Start();
-                    Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
+                    if (!standby)
+                    {
+                        Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
+                    }
                 }
 
                 if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
@@ -153,6 +165,10 @@ internal sealed class GitRepoConfigReconciler(
 
         return statuses;
     }
+
+    /// <summary>A standby's: what each capture's journal kept, by capture fingerprint (a leader's new capture of the same spec takes it).</summary>
+    public Dictionary<string, IReadOnlyList<GitChange>> Journals() =>
+        All.Where(capture => capture.Worker is ChangeJournal).ToDictionary(capture => capture.Fingerprint, capture => ((ChangeJournal)capture.Worker).Changes);
 
     public async Task RemoveAllAsync()
     {
@@ -215,7 +231,23 @@ internal sealed class GitRepoConfigReconciler(
         return [.. recipients.Distinct()];
     }
 
-    private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials, SopsEncryptor? encryptor)
+    // The key commit.signing names: read only for an identity that may (a tenant's), never logged; a digest notices a new key.
+    private async Task<(SshCommitSigner? Signer, string Digest)> SignerAsync(RepoSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.SigningSecretName is not { } name)
+        {
+            return (null, "");
+        }
+
+        const string field = "commit.signing.secretRef";
+        await access.RequireGetAsync(spec, "secrets", name, field, cancellationToken);
+        var key = await secrets.ReadKeyAsync("Secret", spec.Id.Namespace!, name, "ssh-privatekey", field, cancellationToken);
+        var signer = SshCommitSigner.TryLoad(key, $"gitops-reverser/{spec.Id.Namespace}/{spec.Id.Name}", out var problem)
+            ?? throw new SpecException("InvalidSigningKey", $"{field}: the key ssh-privatekey of Secret {spec.Id.Namespace}/{name} {problem}");
+        return (signer, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
+    }
+
+    private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials, SopsEncryptor? encryptor, SshCommitSigner? signer)
     {
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{spec.Url}|{spec.Branch}")))[..8];
         var workerOptions = new RepoWorkerOptions
@@ -225,6 +257,7 @@ internal sealed class GitRepoConfigReconciler(
             Url = spec.Url,
             Branch = spec.Branch,
             Credentials = credentials,
+            Signer = signer,
             DataDirectory = options.DataDirectory!,
             CommitterName = spec.CommitterName ?? "GitOps Reverser",
             CommitterEmail = spec.CommitterEmail ?? "gitops-reverser@localhost",
@@ -235,11 +268,20 @@ internal sealed class GitRepoConfigReconciler(
             PushMaxCommits = spec.PushMaxCommits ?? 50,
             QueueBytes = options.QueueBytes,
         };
-        var worker = pipelines?.Invoke(workerOptions) ?? new RepoWorker(workerOptions, time, metrics, loggers.CreateLogger<RepoWorker>());
+        var worker = standby ? new ChangeJournal(options.QueueBytes)
+            : pipelines?.Invoke(workerOptions) ?? new RepoWorker(workerOptions, time, metrics, loggers.CreateLogger<RepoWorker>());
         return new RepoCapture(spec, fingerprint, worker, sanitizer, time,
             changes =>
             {
-                Log.Resynced(logger, spec.Id.ToString(), changes);
+                if (changes == 0)
+                {
+                    Log.ResyncedNothing(logger, spec.Id.ToString());
+                }
+                else
+                {
+                    Log.Resynced(logger, spec.Id.ToString(), changes);
+                }
+
                 changed();
             },
             exception =>
@@ -252,7 +294,12 @@ internal sealed class GitRepoConfigReconciler(
             attribution,
             encryptor,
             stalled: () => Log.CaptureStalled(logger, spec.Id.ToString(), RepoCapture.StallTimeout.TotalSeconds),
-            resyncRequested: changed);
+            resyncRequested: changed)
+        {
+            SigningKey = signer?.PublicKey,
+            ColdStartCommitLimit = options.ColdStartCommitLimit,
+            Standby = standby,
+        };
     }
 
     private async Task RemoveAsync(ResourceKey key)
@@ -279,6 +326,7 @@ internal sealed class GitRepoConfigReconciler(
             ["pendingCommits"] = worker.PendingCommits,
             ["queuedChanges"] = worker.QueuedChanges,
             ["coalescedChanges"] = worker.CoalescedChanges,
+            ["signingKey"] = capture.SigningKey,
         };
         if (worker.LastCommit is { } commit)
         {

@@ -13,13 +13,15 @@ using Polly.Retry;
 namespace GitOpsReverser.Control;
 
 /// <summary>
-/// Runs the control loop (<see cref="RuleController"/>) only while this process may write. Without
-/// leader election it runs from start to stop. With it, KubernetesClient's <see cref="LeaderElector"/>
-/// holds the Lease <see cref="LeaseName"/> in the operator's namespace: each term this process leads
-/// gets a fresh controller, which starts from a list and a <c>[RESYNC]</c> of the remote; when a renewal
-/// fails for the renew deadline, the controller is cancelled at once, before another candidate can take
-/// the Lease (it waits the whole lease duration), and this process becomes a candidate again. A
-/// graceful stop deletes the Lease it holds, so a standby takes over without waiting.
+/// Runs the control loop (<see cref="RuleController"/>) as the leader only while this process may write. Without
+/// leader election it leads from start to stop. With it, KubernetesClient's <see cref="LeaderElector"/>
+/// holds the Lease <see cref="LeaseName"/> in the operator's namespace. While another process leads, this one
+/// runs a hot standby (a controller that lists and watches what the leader does and keeps the changes it sees,
+/// bounded); when it wins the Lease, the standby stops and hands those changes to a fresh leader controller, which
+/// commits each one the old leader did not, then lists and converges as at any start. When a renewal fails for
+/// the renew deadline, the leader is cancelled at once, before another candidate can take the Lease (it waits the
+/// whole lease duration), and this process becomes a candidate, and a standby, again. A graceful stop deletes the
+/// Lease it holds, so a standby takes over without waiting.
 /// </summary>
 internal sealed class Leadership(
     IServiceProvider services, IOptions<OperatorOptions> options, IKubernetes kubernetes, TimeProvider time, ILogger<Leadership> logger)
@@ -29,6 +31,9 @@ internal sealed class Leadership(
     public const string LeaseName = "gitops-reverser";
 
     private volatile RuleController? controller;
+    private RuleController? standby;
+    private Task standbyRun = Task.CompletedTask;
+    private CancellationTokenSource? standbyStop;
     private volatile bool leading;
     private volatile string? otherLeader;
 
@@ -111,7 +116,7 @@ internal sealed class Leadership(
         {
             leading = led = true;
             Log.Leading(logger, Identity);
-            running = RunTermAsync(term.Token);
+            running = TakeOverAsync(term.Token);
             _ = running.ContinueWith(_ => election.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         };
         elector.OnStoppedLeading += () =>
@@ -124,6 +129,12 @@ internal sealed class Leadership(
         {
             otherLeader = leader is { Length: > 0 } && leader != Identity ? leader : null;
             Log.NewLeader(logger, leader ?? "nobody");
+
+            // Another process leads: this one stands by, hot (a lone first process, which takes the Lease at once, does not).
+            if (otherLeader is not null && standby is null && !leading)
+            {
+                StartStandby(stoppingToken);
+            }
         };
         elector.OnError += exception => Log.ElectionFailed(logger, exception.Message);
         Exception? unreachable = null;
@@ -143,6 +154,7 @@ internal sealed class Leadership(
         term.Cancel();
         leading = false;
         await running;
+        await StopStandbyAsync();
         if (led)
         {
             Log.StoppedLeading(logger, Identity, stoppingToken.IsCancellationRequested);
@@ -157,10 +169,56 @@ internal sealed class Leadership(
         }
     }
 
-    // One term: a fresh controller, from start until the term is cancelled; a controller that fails stops the host.
-    private async Task RunTermAsync(CancellationToken term)
+    // A hot standby while another process leads: it watches what the leader does and keeps the changes it sees.
+    private void StartStandby(CancellationToken stoppingToken)
     {
-        var current = ActivatorUtilities.CreateInstance<RuleController>(services);
+        standbyStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        standby = ActivatorUtilities.CreateInstance<RuleController>(services, RuleControllerRole.HotStandby);
+        var current = standby;
+        standbyRun = Task.Run(async () =>
+        {
+            await current.StartAsync(CancellationToken.None);
+            await Task.WhenAny(current.ExecuteTask!, Task.Delay(Timeout.Infinite, standbyStop.Token));
+            await current.StopAsync(CancellationToken.None);
+        }, CancellationToken.None);
+    }
+
+    // Stops the standby, if one runs; returns what it kept, by capture fingerprint.
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<Git.GitChange>>> StopStandbyAsync()
+    {
+        if (standby is not { } current)
+        {
+            return new Dictionary<string, IReadOnlyList<Git.GitChange>>();
+        }
+
+        await standbyStop!.CancelAsync();
+        try
+        {
+            await standbyRun;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A standby that failed hands over nothing: the new leader's start converges the remote.
+            Log.ElectionFailed(logger, $"the standby stopped on an error: {exception.Message}");
+        }
+
+        standby = null;
+        standbyStop.Dispose();
+        current.Dispose();
+        return current.Journals;
+    }
+
+    // Leading: the standby hands what it saw to the new leader's controller.
+    private async Task TakeOverAsync(CancellationToken term)
+    {
+        var journals = await StopStandbyAsync();
+        await RunTermAsync(term, journals);
+    }
+
+    // One term: a fresh controller, from start until the term is cancelled; a controller that fails stops the host.
+    private async Task RunTermAsync(CancellationToken term, IReadOnlyDictionary<string, IReadOnlyList<Git.GitChange>>? takeover = null)
+    {
+        var current = ActivatorUtilities.CreateInstance<RuleController>(services, new RuleControllerRole(false, takeover));
         controller = current;
         try
         {

@@ -26,6 +26,12 @@ internal static partial class Log
     [LoggerMessage(208, LogLevel.Information, "{Repository}: resync done, {Changes} change(s) committed as one [RESYNC] commit")]
     public static partial void Resynced(ILogger logger, string repository, int changes);
 
+    [LoggerMessage(220, LogLevel.Information, "{Repository}: resync done, the repository already held the cluster's state; no commit")]
+    public static partial void ResyncedNothing(ILogger logger, string repository);
+
+    [LoggerMessage(221, LogLevel.Information, "{Repository}: resyncing {Scope}")]
+    public static partial void SyncStarted(ILogger logger, string repository, string scope);
+
     [LoggerMessage(209, LogLevel.Error, "{Repository}: the Git worker stopped on an error; starting it again after a pause")]
     public static partial void WorkerFailed(ILogger logger, string repository, Exception exception);
 

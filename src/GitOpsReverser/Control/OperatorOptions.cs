@@ -104,6 +104,14 @@ internal sealed class OperatorOptions : IValidatableObject
         ErrorMessage = "Operator:DefaultServiceAccount (--default-service-account) must be a service account name (lower-case letters, digits, '-' and '.')")]
     public string DefaultServiceAccount { get; set; } = "default";
 
+    /// <summary>
+    /// After a gap in which no replica ran (a start), at most this many changes of a repository are committed one per
+    /// object, named after the object and its last field manager; more make one <c>[RESYNC]</c> commit. Default 100;
+    /// 0 makes every start's changes one <c>[RESYNC]</c>.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "Operator:ColdStartCommitLimit must be between 0 and 100000")]
+    public int ColdStartCommitLimit { get; set; } = 100;
+
     /// <summary>How often rule and repository status is refreshed and discovery repeated. Default 10 s.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -51,7 +51,8 @@ internal sealed class RuleController : BackgroundService
     private readonly RuleEngine engine;
     private readonly List<RunningReflector> metaReflectors = [];
     private readonly GitRepoConfigReconciler captures;
-    private readonly Dictionary<RepoCapture, string> signatures = [];
+    // What each repository captured as of its last sync: the next reconcile resyncs only what is new to it.
+    private readonly Dictionary<RepoCapture, CaptureScope> captured = [];
     private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
     private readonly List<ObjectStatus> statuses = [];
     private readonly List<ResolvedRule> activeRules = [];
@@ -69,8 +70,10 @@ internal sealed class RuleController : BackgroundService
     public RuleController(
         KubernetesApi api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
         TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null,
-        AttributionRecords? attribution = null, WebhookCertificates? certificates = null, ControlMetrics? controlMetrics = null)
+        AttributionRecords? attribution = null, WebhookCertificates? certificates = null, ControlMetrics? controlMetrics = null,
+        WebhookCapability? capability = null, RuleControllerRole? role = null)
     {
+        Role = role ?? RuleControllerRole.Leader;
         this.controlMetrics = controlMetrics;
         this.api = api;
         discovery = new ApiDiscovery(http);
@@ -97,17 +100,23 @@ internal sealed class RuleController : BackgroundService
         captures = new GitRepoConfigReconciler(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
             capture =>
             {
-                signatures.Remove(capture);
+                captured.Remove(capture);
                 engine.Remove(capture);
             },
-            Trigger, attribution: attribution, access: access);
-        if (attribution is not null && certificates is not null)
+            Trigger, attribution: attribution, access: access, standby: Role.Standby, takeover: Role.Takeover);
+        if (attribution is not null && certificates is not null && capability is not null && !Role.Standby)
         {
-            registration = new AttributionRegistration(http, this.options, certificates, attribution, time, logger);
+            registration = new AttributionRegistration(http, this.options, certificates, capability, attribution, time, logger);
         }
     }
 
     private string OperatorNamespace => options.Namespace ?? OperatorOptions.DefaultNamespace();
+
+    /// <summary>Whether this controller leads (commits, reports) or stands by (watches and keeps what it sees), and what it takes over.</summary>
+    public RuleControllerRole Role { get; }
+
+    /// <summary>A standby's, once it stopped: what each repository's journal kept, by capture fingerprint.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<GitChange>> Journals { get; private set; } = new Dictionary<string, IReadOnlyList<GitChange>>();
 
     /// <summary>
     /// True once the operator's objects are listed and every repository of the operator's namespace (the
@@ -156,8 +165,12 @@ internal sealed class RuleController : BackgroundService
                 try
                 {
                     await ReconcileAsync(stoppingToken);
-                    controlMetrics?.Publish(statuses);
-                    await statusWriter.WriteAsync(statuses, stoppingToken);
+                    if (!Role.Standby)
+                    {
+                        // Only the leader reports: a standby watches and keeps what it sees.
+                        controlMetrics?.Publish(statuses);
+                        await statusWriter.WriteAsync(statuses, stoppingToken);
+                    }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -241,21 +254,23 @@ internal sealed class RuleController : BackgroundService
 
     private async Task ReconcileReflectorsAsync(CancellationToken cancellationToken)
     {
-        // The rules each repository has now; a repository whose rules changed resyncs.
-        var resyncing = new List<(RepoCapture Capture, HashSet<WatchedResource> Resources, Func<string, bool> Owned)>();
+        // What each repository captures now; what is new to it (a new repository: all of it) resyncs, and
+        // nothing else: a kind added by a CRD or a rule edit lists that kind alone, and every other kind's
+        // events go on being committed one by one.
+        var resyncing = new List<(RepoCapture Capture, CaptureScope Scope, SyncScope Sync)>();
         foreach (var capture in captures.All)
         {
-            var mine = activeRules.Where(active => active.Capture == capture).ToList();
-            var signature = string.Join("\n", mine.Select(active =>
-                $"{active.Rule.Id}@{active.Rule.Generation}:{string.Join(",", active.Resources)}" +
-                (active.Rule.NamespaceSelector is { } selector
-                    ? ":" + string.Join(",", SelectedNamespaces(selector))
-                    : "")));
-            if (!signatures.TryGetValue(capture, out var previous) || previous != signature || capture.NeedsResync)
+            var scope = CaptureScope.Of(activeRules.Where(active => active.Capture == capture), SelectedNamespaces);
+            var known = captured.GetValueOrDefault(capture);
+            var sync = known is null || capture.NeedsResync ? scope.Everything() : scope.Since(known);
+            if (known is null || sync.Resources.Count > 0)
             {
-                signatures[capture] = signature;
-                var owned = mine.Select(active => active.Owned).ToList();
-                resyncing.Add((capture, [.. mine.SelectMany(active => active.Resources)], path => owned.Any(paths => paths.Contains(path))));
+                resyncing.Add((capture, scope, sync));
+            }
+            else
+            {
+                // Kinds and namespaces that went need nothing: their files stay.
+                captured[capture] = scope;
             }
         }
 
@@ -283,14 +298,20 @@ internal sealed class RuleController : BackgroundService
 
         engine.Publish(routes);
 
-        // Every repository that resyncs waits for a list that starts after it began collecting.
+        // Every repository that resyncs waits for a list that starts after it began collecting: a new reflector's
+        // first, or a relist of one already running, of the resources it brings in only.
         var relist = new HashSet<WatchedResource>();
-        foreach (var (capture, resources, owned) in resyncing)
+        foreach (var (capture, scope, sync) in resyncing)
         {
-            var tickets = resources.ToDictionary(resource => resource, resource =>
+            var tickets = sync.Resources.ToDictionary(resource => resource, resource =>
                 starting.Contains(reflectors[resource]) ? reflectors[resource].Reflector.ListTicket : reflectors[resource].Reflector.ListTicket + 1);
-            await capture.BeginSyncAsync(tickets, owned, cancellationToken);
-            relist.UnionWith(resources.Where(resource => !starting.Contains(reflectors[resource])));
+            var owned = sync.Owned(capture.BaseFolder);
+            if (await capture.BeginSyncAsync(tickets, owned.Contains, cancellationToken, sync))
+            {
+                captured[capture] = scope;
+                relist.UnionWith(sync.Resources.Where(resource => !starting.Contains(reflectors[resource])));
+                Log.SyncStarted(logger, capture.Spec.Id.ToString(), sync.ToString());
+            }
         }
 
         foreach (var resource in relist)
@@ -318,6 +339,11 @@ internal sealed class RuleController : BackgroundService
         foreach (var running in reflectors.Values.Concat(metaReflectors))
         {
             await running.DisposeAsync();
+        }
+
+        if (Role.Standby)
+        {
+            Journals = captures.Journals();
         }
 
         await captures.RemoveAllAsync();

@@ -26,6 +26,9 @@ internal sealed partial class WebhookCertificates(HttpClient http, OperatorOptio
     /// <summary>The serving certificate with its key; null until <see cref="EnsureAsync"/> ran.</summary>
     public X509Certificate2? Current => current?.Serving;
 
+    /// <summary>The serving certificate's SHA-256 thumbprint: the webhook's capability is made anew when it changes.</summary>
+    public string? CertificateId => current?.Serving.GetCertHashString(HashAlgorithmName.SHA256);
+
     /// <summary>The CA's PEM, base64, as a webhook configuration's <c>caBundle</c>.</summary>
     public string? CaBundle => current is { } pair ? Convert.ToBase64String(Encoding.ASCII.GetBytes(pair.CaPem)) : null;
 
@@ -51,59 +54,25 @@ internal sealed partial class WebhookCertificates(HttpClient http, OperatorOptio
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            using var response = await http.GetAsync(SecretPath, cancellationToken);
-            JsonObject? secret = null;
-            if (response.IsSuccessStatusCode)
+            var secret = await OperatorSecret.ReadAsync(http, Namespace, Name, cancellationToken);
+            if (Read(secret) is { } stored && stored.Serving.NotAfter - time.GetUtcNow().UtcDateTime > RenewBefore && Covers(stored.Serving))
             {
-                secret = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
-                if (Read(secret) is { } stored && stored.Serving.NotAfter - time.GetUtcNow().UtcDateTime > RenewBefore && Covers(stored.Serving))
-                {
-                    current = stored;
-                    return;
-                }
-            }
-            else if (response.StatusCode != HttpStatusCode.NotFound)
-            {
-                throw new InvalidOperationException($"cannot read the Secret {Namespace}/{Name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+                current = stored;
+                return;
             }
 
             var made = Make();
-            var body = new JsonObject
+            var data = new JsonObject
             {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Secret",
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = SecretName,
-                    ["namespace"] = Namespace,
-                    ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "gitops-reverser" },
-                },
-                ["type"] = "kubernetes.io/tls",
-                ["data"] = new JsonObject
-                {
-                    ["ca.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.CaPem)),
-                    ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.Serving.ExportCertificatePem())),
-                    ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.Serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem())),
-                },
+                ["ca.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.CaPem)),
+                ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.Serving.ExportCertificatePem())),
+                ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(made.Serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem())),
             };
-            if (secret?["metadata"]?["resourceVersion"] is { } version)
-            {
-                body["metadata"]!["resourceVersion"] = version.DeepClone();
-            }
-
-            using var write = secret is null
-                ? await http.PostAsJsonAsync($"api/v1/namespaces/{Namespace}/secrets", body, cancellationToken)
-                : await http.PutAsJsonAsync(SecretPath, body, cancellationToken);
-            if (write.IsSuccessStatusCode)
+            if (await OperatorSecret.WriteAsync(http, Namespace, SecretName, secret, "kubernetes.io/tls", data, cancellationToken))
             {
                 current = made;
                 Log.Made(logger, Namespace, SecretName, made.Serving.NotAfter);
                 return;
-            }
-
-            if (write.StatusCode != HttpStatusCode.Conflict)
-            {
-                throw new InvalidOperationException($"cannot write the Secret {Namespace}/{SecretName}: {(int)write.StatusCode} {await write.Content.ReadAsStringAsync(cancellationToken)}");
             }
 
             // Another replica wrote it first: read theirs.

@@ -55,7 +55,7 @@ internal sealed class ChangeQueue(long maxBytes, Action? coalesced = null)
                     return;
                 }
 
-                if (change.Resync is null && latestByPath.TryGetValue(change.Path, out var latest) && latest.Value.Change.Resync is null)
+                if (!change.IsGroup && latestByPath.TryGetValue(change.Path, out var latest) && !latest.Value.Change.IsGroup)
                 {
                     var folded = new QueuedChange(change, latest.Value.Changes + 1);
                     Interlocked.Add(ref bytes, folded.Bytes - latest.Value.Bytes);

@@ -22,6 +22,9 @@ internal interface IRepoPipeline : IDisposable
     /// <summary>Queues one <c>[RESYNC]</c> commit holding <paramref name="changes"/>, in order with the changes around it.</summary>
     ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken);
 
+    /// <summary>Queues what a standby saw before it took over: each change the branch does not have yet becomes its own commit.</summary>
+    ValueTask EnqueueTakeoverAsync(IReadOnlyList<GitChange> journal, CancellationToken cancellationToken);
+
     /// <summary>The blob id of every file under <paramref name="folder"/> once every change queued before the call is committed.</summary>
     Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken);
 

@@ -104,6 +104,9 @@ internal sealed class LocalClone : IDisposable
         return [.. Repository.Commits.QueryBy(filter)];
     }
 
+    /// <summary>When set, every commit is signed with it (an SSH signature in the commit's <c>gpgsig</c> header).</summary>
+    public SshCommitSigner? Signer { get; set; }
+
     /// <summary>Commits the tree as it is now on top of the head; returns null when it equals the head's tree.</summary>
     public ObjectId? Commit(string message, Signature author, Signature committer)
     {
@@ -116,12 +119,24 @@ internal sealed class LocalClone : IDisposable
         }
 
         Commit[] parents = HeadId is null ? [] : [Repository.Lookup<Commit>(HeadId)];
-        var commit = Repository.ObjectDatabase.CreateCommit(author, committer, message, Repository.Lookup<Tree>(treeId), parents, prettifyMessage: false);
-        Repository.Refs.Add(BranchRef, commit.Id, allowOverwrite: true);
-        HeadId = commit.Id;
+        var tree = Repository.Lookup<Tree>(treeId);
+        ObjectId id;
+        if (Signer is { } signer)
+        {
+            // libgit2 writes the commit's text and the signature as its gpgsig header, as git commit -S does.
+            var content = LibGit2Sharp.Commit.CreateBuffer(author, committer, message, tree, parents, prettifyMessage: false, commentChar: null);
+            id = Repository.ObjectDatabase.CreateCommitWithSignature(content, signer.Sign(content));
+        }
+        else
+        {
+            id = Repository.ObjectDatabase.CreateCommit(author, committer, message, tree, parents, prettifyMessage: false).Id;
+        }
+
+        Repository.Refs.Add(BranchRef, id, allowOverwrite: true);
+        HeadId = id;
         headTreeId = treeId;
         CommitsSinceCompaction++;
-        return commit.Id;
+        return id;
     }
 
     /// <summary>Points the branch (and the in-memory tree) at <paramref name="commit"/>.</summary>

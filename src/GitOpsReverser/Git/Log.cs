@@ -14,6 +14,10 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "Repository {Repository}: {Message}")]
     public static partial void RemoteFailed(ILogger logger, string repository, string message);
 
+    [LoggerMessage(13, LogLevel.Information,
+        "Repository {Repository}: took over with {Changes} changes the standby saw; {Committed} were on the branch already, {Remaining} are committed now")]
+    public static partial void TookOver(ILogger logger, string repository, int changes, int committed, int remaining);
+
     [LoggerMessage(4, LogLevel.Information,
         "Repository {Repository}: the branch moved; re-made {Commits} pending commits on the remote head ({Dropped} changes dropped for newer remote commits, {Reapplied} re-applied over older ones)")]
     public static partial void Replayed(ILogger logger, string repository, int commits, int dropped, int reapplied);

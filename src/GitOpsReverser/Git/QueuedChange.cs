@@ -7,6 +7,6 @@ namespace GitOpsReverser.Git;
 internal sealed record QueuedChange(GitChange Change, int Changes)
 {
     /// <summary>What the entry holds in memory, roughly: its content, its path, and a fixed cost per entry.</summary>
-    public long Bytes { get; } = (Change.Content?.Length ?? 0) + (Change.Resync?.Sum(change => (long)(change.Content?.Length ?? 0) + 256) ?? 0)
+    public long Bytes { get; } = (Change.Content?.Length ?? 0) + ((Change.Resync ?? Change.Takeover)?.Sum(change => (long)(change.Content?.Length ?? 0) + 256) ?? 0)
         + (2L * Change.Path.Length) + 256;
 }

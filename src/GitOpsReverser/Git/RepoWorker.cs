@@ -89,6 +89,16 @@ internal sealed class RepoWorker : IRepoPipeline
     }
 
     /// <summary>
+    /// Queues what a standby saw before it took over (<paramref name="journal"/>, oldest first): once the branch is
+    /// fetched, each change the old leader did not commit (<see cref="CommittedChanges"/>) becomes its own commit, in
+    /// order, with the message it would have had. Changes queued after it are committed after it.
+    /// </summary>
+    public ValueTask EnqueueTakeoverAsync(IReadOnlyList<GitChange> journal, CancellationToken cancellationToken) =>
+        journal.Count == 0
+            ? ValueTask.CompletedTask
+            : queue.EnqueueAsync(new GitChange("\0takeover", null, journal[0].Description) { Takeover = journal }, cancellationToken);
+
+    /// <summary>
     /// The blob id of every file under <paramref name="folder"/> (empty: the whole tree) once every change
     /// queued before the call is committed: what the branch holds, as the next commit starts from it.
     /// </summary>
@@ -178,6 +188,7 @@ internal sealed class RepoWorker : IRepoPipeline
     {
         Directory.CreateDirectory(ClonePath);
         clone = LocalClone.Open(ClonePath, url, options.Branch);
+        clone.Signer = options.Signer;
         await FetchAsync(cancellationToken, adoptRemote: true);
         unpushed = clone.Unpushed().Count;
         if (unpushed > 0)
@@ -338,7 +349,7 @@ internal sealed class RepoWorker : IRepoPipeline
         while (TryTake(out var entry))
         {
             taken++;
-            if (entry.Change.Resync is not null)
+            if (entry.Change.IsGroup)
             {
                 // A resync stays one commit of its own, after what was queued before it.
                 CommitChanges(batch, resync: false);
@@ -354,8 +365,39 @@ internal sealed class RepoWorker : IRepoPipeline
         Interlocked.Add(ref inFlight, -taken);
     }
 
-    private void Commit(QueuedChange entry) =>
+    private void Commit(QueuedChange entry)
+    {
+        if (entry.Change.Takeover is { } journal)
+        {
+            CommitTakeover(journal);
+            return;
+        }
+
         CommitChanges(entry.Change.Resync is { } resync ? [.. resync.Select(change => new QueuedChange(change, 1))] : [entry], entry.Change.Resync is not null);
+    }
+
+    // A standby's changes after a takeover: the history since the oldest of them says which the old leader
+    // committed (and pushed: this clone was just fetched); each other one is its own commit, in order.
+    private void CommitTakeover(IReadOnlyList<GitChange> journal)
+    {
+        var since = journal.Min(change => change.Description.Timestamp) - TimeSpan.FromMinutes(1);
+        var committed = CommittedChanges.Since(clone!.Repository, clone.Head, since);
+        var remaining = 0;
+        foreach (var change in journal)
+        {
+            var blob = change.Content is { } content ? clone.WriteBlob(content) : null;
+            if (!committed.Contains(change, blob))
+            {
+                remaining++;
+                CommitChanges([new QueuedChange(change, 1)], resync: false);
+            }
+        }
+
+        Log.TookOver(logger, options.Id, journal.Count, journal.Count - remaining, remaining);
+
+        // What the gap left out reaches the remote at once.
+        Interlocked.Exchange(ref pushRequestedAtTicks, time.GetUtcNow().UtcTicks);
+    }
 
     private bool TryTake(out QueuedChange entry)
     {

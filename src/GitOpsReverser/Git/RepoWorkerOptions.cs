@@ -20,6 +20,9 @@ internal sealed record RepoWorkerOptions
 
     public GitCredentials Credentials { get; init; } = GitCredentials.None;
 
+    /// <summary>Signs every commit (<c>commit.signing</c>); null: commits are not signed.</summary>
+    public SshCommitSigner? Signer { get; init; }
+
     /// <summary>Where local clones live (a PVC in production).</summary>
     public required string DataDirectory { get; init; }
 

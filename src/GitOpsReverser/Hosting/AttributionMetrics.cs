@@ -30,6 +30,9 @@ internal sealed class AttributionMetrics
             description: "What the attribution records take in memory, about");
     }
 
-    /// <summary><paramref name="outcome"/>: <c>recorded</c>, <c>ignored</c> (dry run, subresource, the operator's own), <c>oversized</c>, <c>unreadable</c>, <c>rejected</c>.</summary>
+    /// <summary>
+    /// <paramref name="outcome"/>: <c>recorded</c>, <c>ignored</c> (dry run, subresource, the operator's own), <c>oversized</c>,
+    /// <c>unreadable</c>, <c>rejected</c>, <c>unauthenticated</c> (without the capability: not the API server).
+    /// </summary>
     public void Request(string outcome) => requests.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 }

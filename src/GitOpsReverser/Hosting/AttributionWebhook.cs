@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GitOpsReverser.Capture;
+using GitOpsReverser.Control;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
 using Microsoft.AspNetCore.Http;
@@ -9,8 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace GitOpsReverser.Hosting;
 
 /// <summary>
-/// The attribution webhook, <c>POST /attribution</c>: a validating admission webhook that always allows and
-/// only records who wrote what (<see cref="AttributionRecords"/>). It keeps the user, groups, operation,
+/// The attribution webhook, <c>POST /attribution/&lt;capability&gt;</c>: a validating admission webhook that always
+/// allows and only records who wrote what (<see cref="AttributionRecords"/>). Only the API server knows the path
+/// (<see cref="WebhookCapability"/>): a request without the capability gets 404, is never recorded, and is
+/// counted as <c>unauthenticated</c>. It keeps the user, groups, operation,
 /// object identity, request uid and the hash of the sanitized object; never the object, and it logs no
 /// content. Dry runs, subresource writes (status) and the operator's own requests are not recorded. A body
 /// that is not an AdmissionReview gets 400, one over 8 MiB 413; neither stops anything else. Memory stays
@@ -20,7 +23,7 @@ namespace GitOpsReverser.Hosting;
 /// are kept, and the records themselves are bounded in bytes (<see cref="AttributionRecords"/>).
 /// </summary>
 internal sealed partial class AttributionWebhook(
-    AttributionRecords records, Sanitizer sanitizer, AttributionMetrics metrics, TimeProvider time, ILogger<AttributionWebhook> logger)
+    AttributionRecords records, WebhookCapability capability, Sanitizer sanitizer, AttributionMetrics metrics, TimeProvider time, ILogger<AttributionWebhook> logger)
 {
     public const string Path = "/attribution";
     public const long MaxBodyBytes = 8 * 1024 * 1024;
@@ -39,6 +42,16 @@ internal sealed partial class AttributionWebhook(
 
     public async Task HandleAsync(HttpContext context)
     {
+        // Only the API server knows the path: anything else is told nothing, recorded nowhere, and counted.
+        var path = context.Request.Path.Value ?? "";
+        if (!path.StartsWith(Path + "/", StringComparison.Ordinal) || !capability.Accepts(path[(Path.Length + 1)..]))
+        {
+            metrics.Request("unauthenticated");
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("not found\n");
+            return;
+        }
+
         await reading.WaitAsync(context.RequestAborted);
         try
         {

@@ -82,10 +82,8 @@ internal static class HttpEndpoints
         {
             var webhook = app.Services.GetRequiredService<AttributionWebhook>();
             _ = app.Services.GetRequiredService<AttributionMetrics>();
-            app.Use((context, next) =>
-                context.Connection.LocalPort == settings.WebhookPort && context.Request.Path == AttributionWebhook.Path
-                    ? webhook.HandleAsync(context)
-                    : next(context));
+            // Every request on the webhook's port is the webhook's: it answers 404 to any without the capability.
+            app.Use((context, next) => context.Connection.LocalPort == settings.WebhookPort ? webhook.HandleAsync(context) : next(context));
         }
 
         app.Run(context =>

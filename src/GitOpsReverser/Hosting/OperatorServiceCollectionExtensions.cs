@@ -51,6 +51,9 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton(provider => new WebhookCertificates(provider.GetRequiredService<HttpClient>(),
             provider.GetRequiredService<IOptions<OperatorOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookCertificates>>()));
+        services.AddSingleton(provider => new WebhookCapability(provider.GetRequiredService<HttpClient>(),
+            provider.GetRequiredService<IOptions<OperatorOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookCapability>>()));
         services.AddSingleton<AttributionMetrics>();
         services.AddSingleton<AttributionWebhook>();
         services.AddHostedService<WebhookCertificateRefresher>();

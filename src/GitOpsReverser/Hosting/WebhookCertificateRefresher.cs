@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace GitOpsReverser.Hosting;
 
 /// <summary>
-/// On every replica, leader or not: loads the attribution webhook's certificate at start and checks it
-/// every 10 minutes, so a renewal (by whichever replica makes it) is served everywhere soon after.
+/// On every replica, leader or not: loads the attribution webhook's certificate and capability at start and
+/// checks them every 10 minutes, so a renewal (by whichever replica makes it) is served everywhere soon after.
 /// </summary>
-internal sealed partial class WebhookCertificateRefresher(WebhookCertificates certificates, TimeProvider time, ILogger<WebhookCertificateRefresher> logger)
+internal sealed partial class WebhookCertificateRefresher(
+    WebhookCertificates certificates, WebhookCapability capability, TimeProvider time, ILogger<WebhookCertificateRefresher> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
@@ -21,6 +22,7 @@ internal sealed partial class WebhookCertificateRefresher(WebhookCertificates ce
             try
             {
                 await certificates.EnsureAsync(stoppingToken);
+                await capability.EnsureAsync(certificates.CertificateId!, stoppingToken);
             }
             catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
             {

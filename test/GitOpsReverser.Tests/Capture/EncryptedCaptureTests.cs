@@ -44,7 +44,10 @@ public sealed class EncryptedCaptureTests
     {
         var pipeline = new FakeRepoPipeline();
         var encryptor = recipients.Length == 0 ? null : new SopsEncryptor([.. recipients.Select(AgeRecipient.Parse)]);
-        return (new RepoCapture(spec, "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System, encryptor: encryptor), pipeline);
+        return (new RepoCapture(spec, "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System, encryptor: encryptor)
+        {
+            ColdStartCommitLimit = 0,
+        }, pipeline);
     }
 
     [Test]

@@ -41,10 +41,14 @@ public sealed class RepoCaptureTests
              "data": {"key": "{{value}}"} }
             """));
 
-    private static (RepoCapture Capture, FakeRepoPipeline Pipeline) Create(string baseFolder = "")
+    // A capture whose resyncs are always one [RESYNC] (ColdStartCommitLimit 0), unless told otherwise.
+    private static (RepoCapture Capture, FakeRepoPipeline Pipeline) Create(string baseFolder = "", int coldStartCommitLimit = 0)
     {
         var pipeline = new FakeRepoPipeline();
-        return (new RepoCapture(Spec(baseFolder), "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System), pipeline);
+        return (new RepoCapture(Spec(baseFolder), "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System)
+        {
+            ColdStartCommitLimit = coldStartCommitLimit,
+        }, pipeline);
     }
 
     [Test]
@@ -164,6 +168,46 @@ public sealed class RepoCaptureTests
         pipeline.PushRequests.Should().Be(1);
         await capture.DisposeAsync();
         pipeline.Disposed.Should().BeTrue();
+    }
+
+    [TestCase(3, true)]
+    [TestCase(2, false)]
+    public async Task AfterAGap_AFewChangesAreEachTheirOwnCommit_MoreAreOneResync_AndANewKindIsAlwaysOneResync(int limit, bool oneByOne)
+    {
+        var (capture, pipeline) = Create(coldStartCommitLimit: limit);
+        capture.Start();
+        pipeline.Files["namespaces/team-a/ConfigMap/gone.yaml"] = ResyncPlan.BlobId("gone\n"u8.ToArray());
+        var all = SyncScope.All(new Dictionary<WatchedResource, IReadOnlySet<string>?> { [ConfigMaps] = null });
+
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1 }, _ => true, CancellationToken.None, all);
+        await capture.UpsertAsync(ConfigMap("one", "1"), Rule(), CancellationToken.None);
+        await capture.UpsertAsync(ConfigMap("two", "2", manager: "kubectl-patch"), Rule(), CancellationToken.None);
+        await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+        await capture.Finishing;
+
+        if (oneByOne)
+        {
+            pipeline.Resyncs.Should().BeEmpty();
+            pipeline.Changes.Select(change => $"{change.Description.Operation} {change.Description.Object.Name} {change.Description.Manager}")
+                .Should().Equal("Create one kubectl-edit", "Create two kubectl-patch", "Delete gone ");
+        }
+        else
+        {
+            pipeline.Changes.Should().BeEmpty();
+            pipeline.Resyncs.Should().ContainSingle().Which.Should().HaveCount(3);
+        }
+
+        // A kind newly captured is one [RESYNC], however few its objects.
+        var secrets = new WatchedResource("", "v1", "secrets", "Secret", true);
+        pipeline.Changes.Clear();
+        pipeline.Resyncs.Clear();
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [secrets] = 1 }, _ => true, CancellationToken.None,
+            new SyncScope(new Dictionary<WatchedResource, IReadOnlySet<string>?> { [secrets] = null }));
+        await capture.UpsertAsync(ConfigMap("three", "3"), Rule(), CancellationToken.None);
+        pipeline.Changes.Should().ContainSingle("a ConfigMap is outside the new kind's resync: it is its own commit at once");
+        await capture.ListedAsync(secrets, 1, CancellationToken.None);
+        await capture.Finishing;
+        await capture.DisposeAsync();
     }
 
     [Test]

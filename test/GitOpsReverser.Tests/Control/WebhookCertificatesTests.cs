@@ -1,19 +1,19 @@
 using System.Text.Json.Nodes;
 using GitOpsReverser.Control;
-using GitOpsReverser.Kube;
 using GitOpsReverser.KubeSim.Hosting;
 using GitOpsReverser.Tests.TestSupport;
-using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GitOpsReverser.Tests.Control;
 
-/// <summary>The webhook certificate kept in a Secret: one for every replica, renewed within 30 days of expiry.</summary>
+/// <summary>
+/// The webhook's Secrets: its certificate, one for every replica, renewed within 30 days of expiry; its capability,
+/// one for every replica, made anew with the certificate, the old one accepted for a while.
+/// </summary>
 [Category("Integration")]
 public sealed class WebhookCertificatesTests
 {
     private KubeSimServer sim = null!;
-    private TempDirectory temp = null!;
     private HttpClient http = null!;
 
     // KubeSim with the namespace "ops", and a client of its administrator.
@@ -21,9 +21,7 @@ public sealed class WebhookCertificatesTests
     public async Task StartAsync()
     {
         sim = await KubeSimServer.StartAsync(new KubeSimOptions());
-        temp = new TempDirectory();
-        File.WriteAllText(temp.Combine("kubeconfig"), sim.Kubeconfig());
-        http = KubernetesHttp.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(temp.Combine("kubeconfig")));
+        http = KubeSimHttp.For(sim);
         using var ns = await http.PostAsync("api/v1/namespaces", new StringContent("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ops"}}""",
             System.Text.Encoding.UTF8, "application/json"));
         ns.EnsureSuccessStatusCode();
@@ -34,7 +32,6 @@ public sealed class WebhookCertificatesTests
     {
         http.Dispose();
         await sim.DisposeAsync();
-        temp.Dispose();
     }
 
     [Test]
@@ -99,5 +96,53 @@ public sealed class WebhookCertificatesTests
         served.CaBundle.Should().Be(maker.CaBundle);
         ((string?)JsonNode.Parse(await http.GetStringAsync("api/v1/namespaces/ops/secrets/kept-tls"))!["metadata"]!["resourceVersion"])
             .Should().Be(version, "renewing it is cert-manager's job, even five days before expiry");
+    }
+
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider capabilityTime = new(DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    private WebhookCapability Replica() => new(http, new OperatorOptions { Namespace = "ops" }, capabilityTime, NullLogger<WebhookCapability>.Instance);
+
+    [Test]
+    public async Task EveryReplica_SharesOneCapability_OfAtLeast128Bits_AndOnlyItIsAccepted()
+    {
+        var first = Replica();
+        var second = Replica();
+        first.Path.Should().BeNull();
+        await first.EnsureAsync("certificate-1", CancellationToken.None);
+        await second.EnsureAsync("certificate-1", CancellationToken.None);
+
+        first.Path.Should().MatchRegex("^/attribution/[A-Za-z0-9_-]{43}$", "256 random bits, URL-safe");
+        second.Path.Should().Be(first.Path);
+        var capability = first.Path!["/attribution/".Length..];
+        second.Accepts(capability).Should().BeTrue();
+        second.Accepts(capability[..^1]).Should().BeFalse();
+        second.Accepts(capability + "x").Should().BeFalse();
+        second.Accepts("").Should().BeFalse();
+        Replica().Accepts(capability).Should().BeFalse("a replica that has not read the Secret accepts nothing");
+    }
+
+    [Test]
+    public async Task ANewCertificate_RotatesIt_AndTheOldOneIsAcceptedForTheGracePeriodOnly()
+    {
+        var leader = Replica();
+        var standby = Replica();
+        await leader.EnsureAsync("certificate-1", CancellationToken.None);
+        var old = leader.Path!["/attribution/".Length..];
+
+        await leader.EnsureAsync("certificate-2", CancellationToken.None);
+        await standby.EnsureAsync("certificate-2", CancellationToken.None);
+        var rotated = leader.Path!["/attribution/".Length..];
+
+        rotated.Should().NotBe(old);
+        standby.Path.Should().Be(leader.Path, "the replica that reads after the rotation takes the new one");
+        foreach (var replica in new[] { leader, standby })
+        {
+            replica.Accepts(rotated).Should().BeTrue();
+            replica.Accepts(old).Should().BeTrue("the registration may still name the old path for a moment");
+        }
+
+        capabilityTime.Advance(WebhookCapability.Grace);
+        leader.Accepts(old).Should().BeFalse();
+        leader.Accepts(rotated).Should().BeTrue();
     }
 }

@@ -106,7 +106,7 @@ public sealed class ChartPodTests
     }
 
     [Test]
-    public async Task Attribution_TwoReplicas_TheLeadersWebhookNamesEachUser_AlsoAfterAFailover()
+    public async Task Attribution_TwoReplicas_TheLeadersWebhookNamesEachUser_AlsoAfterARotationAndAFailover()
     {
         using var users = new TempDirectory();
         await File.WriteAllTextAsync(users.Combine("users.yaml"), """
@@ -134,6 +134,16 @@ public sealed class ChartPodTests
         await File.WriteAllTextAsync(bed.Temp.Combine("alice-kubeconfig"), bed.Sim.Kubeconfig("alice-token"));
         (await alice.RunAsync("create configmap one -n team --from-literal=n=1")).ShouldSucceed();
         (await bed.CommitAsync(2)).Should().Be("[CREATE] ConfigMap/one in ns/team by user/alice@company.com");
+
+        // The capability rotates (here: its Secret deleted): the leader makes a new one, registers its path, and
+        // the API server's calls are credited again; the old path is refused.
+        const string Registered = "get validatingwebhookconfiguration gitops-reverser-attribution -o jsonpath={.webhooks[0].clientConfig.service.path}";
+        var before = (await bed.KubectlAsync(Registered)).ShouldSucceed().Output;
+        before.Should().MatchRegex("^/attribution/[A-Za-z0-9_-]{43}$");
+        (await bed.KubectlAsync($"delete secret gitops-reverser-webhook-capability -n {Namespace}")).ShouldSucceed();
+        await WaitForAsync(bed, Registered, output => output.StartsWith("/attribution/", StringComparison.Ordinal) && output != before);
+        (await alice.RunAsync("create configmap rotated -n team --from-literal=n=1")).ShouldSucceed();
+        (await bed.CommitAsync(3)).Should().Be("[CREATE] ConfigMap/rotated in ns/team by user/alice@company.com");
 
         // The leader dies; the standby takes the Lease, moves the label to its own pod, and its records count.
         leader.Kill();

@@ -137,7 +137,7 @@ public sealed partial class ChartTemplateTests
                     || (kind == "ClusterRole" && resources.SequenceEqual(["subjectaccessreviews"]) && verbs.SequenceEqual(["create"]))
                     || (kind == "Role" && resources.SequenceEqual(["leases"]))
                     || (resources.SequenceEqual(["validatingwebhookconfigurations"]) && names.SequenceEqual(["gitops-reverser-attribution"]))
-                    || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || verbs.SequenceEqual(["create"])))
+                    || (kind == "Role" && resources.SequenceEqual(["secrets"]) && (names.SequenceEqual(["gitops-reverser-webhook-tls"]) || names.SequenceEqual(["gitops-reverser-webhook-capability"]) || verbs.SequenceEqual(["create"])))
                     || (kind == "Role" && resources.SequenceEqual(["pods"]) && verbs.SequenceEqual(["list", "patch"]) && name != "default");
                 allowedWrite.Should().BeTrue($"{kind} rule {string.Join(',', verbs)} on {string.Join(',', resources)} is a write beyond status, the Lease and the webhook's own objects");
             }
@@ -156,7 +156,7 @@ public sealed partial class ChartTemplateTests
         result.ShouldSucceed();
 
         // The fingerprint key is random per rendering (kept across upgrades by lookup): golden files hold a placeholder.
-        return FingerprintKey().Replace(result.Output, "fingerprint.key: <random>");
+        return SigningKey().Replace(FingerprintKey().Replace(result.Output, "fingerprint.key: <random>"), "ssh-privatekey: <random>");
     }
 
     private static List<Dictionary<object, object>> Documents(string yaml)
@@ -197,4 +197,7 @@ public sealed partial class ChartTemplateTests
 
     [GeneratedRegex("fingerprint.key: [A-Za-z0-9+/=]{20,}")]
     private static partial Regex FingerprintKey();
+
+    [GeneratedRegex("ssh-privatekey: [A-Za-z0-9+/=]{20,}")]
+    private static partial Regex SigningKey();
 }

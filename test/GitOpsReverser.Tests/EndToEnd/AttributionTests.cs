@@ -61,6 +61,11 @@ public sealed class AttributionTests
         return new Kubectl(Kubectl.Installed, kubeconfig, bed.Temp.Combine($"cache-{token}"));
     }
 
+    /// <summary>The webhook's path as the registration names it, capability included: what the API server (and an administrator) knows.</summary>
+    private async Task<string> RegisteredPathAsync() =>
+        new Uri((await bed.KubectlAsync("get validatingwebhookconfiguration gitops-reverser-attribution -o jsonpath={.webhooks[0].clientConfig.url}"))
+            .ShouldSucceed().Output.Trim()).AbsolutePath;
+
     private string Body(int skip = 0) => GitCli.Run(bed.Remote, "log", "-1", $"--skip={skip}", "--format=%B", "main");
 
     [Test]
@@ -120,6 +125,60 @@ public sealed class AttributionTests
         (await bed.CommitAsync(++commits)).Should().Be("[UPDATE] ConfigMap/release in ns/apps by user/system:serviceaccount:apps:deployer");
         GitCli.Log(bed.Remote, "%an <%ae>")[0].Should().Be("system:serviceaccount:apps:deployer <system:serviceaccount:apps:deployer@cluster.local>");
         Body().Should().Contain("- Groups: system:serviceaccounts, system:serviceaccounts:apps, system:authenticated\n");
+    }
+
+    [Test]
+    public async Task ForgedReviews_AtEveryPathOneCanGuess_CreditNobody_NorKeepAChangeOutOfGit()
+    {
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule + "\n  excludeUsers: [system:serviceaccount:flux-system:kustomize-controller]\n")).ShouldSucceed();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await bed.KubectlAsync("get watchrule configs -n gitops-reverser-system -o jsonpath={.status.observedGeneration}/{.status.conditions[0].status}")).Output != "2/True")
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the edited rule should be Ready in its new generation");
+            await Task.Delay(200);
+        }
+
+        commits = GitCli.Log(bed.Remote).Count;
+
+        // A tenant with `edit` in apps cannot read the registration, so it cannot learn the path.
+        (await bed.KubectlAsync("create serviceaccount mallory -n apps")).ShouldSucceed();
+        (await bed.KubectlAsync("create rolebinding mallory -n apps --clusterrole=edit --serviceaccount=apps:mallory")).ShouldSucceed();
+        var mallory = KubectlAs((await bed.KubectlAsync("create token mallory -n apps")).ShouldSucceed().Output.Trim());
+        (await mallory.RunAsync("get validatingwebhookconfiguration gitops-reverser-attribution")).Error.Should().Contain("forbidden");
+        var realPath = await RegisteredPathAsync();
+
+        // For the exact content mallory then writes: reviews naming alice, and the excluded controller, at every path it could guess.
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{webhookPort}") };
+        var guesses = new[] { "/", "/attribution", "/attribution/", "/attribution/x", "/validate", "/attribution/" + new string('A', 43), realPath[..^1], realPath + "x", realPath.ToUpperInvariant() };
+        var forged = 0;
+        foreach (var (name, user) in new[] { ("target", "alice@company.com"), ("hidden", "system:serviceaccount:flux-system:kustomize-controller") })
+        {
+            var review = $$$"""
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"forged-{{{name}}}",
+                 "kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},
+                 "namespace":"apps","name":"{{{name}}}","operation":"CREATE","userInfo":{"username":"{{{user}}}","groups":["system:authenticated"]},
+                 "object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"apps"},"data":{"mode":"forged"}} } }
+                """;
+            foreach (var guess in guesses)
+            {
+                using var answer = await https.PostAsync(guess, new StringContent(review, System.Text.Encoding.UTF8, "application/json"));
+                ((int)answer.StatusCode).Should().Be(404, $"{guess} is not the webhook's path");
+                forged++;
+            }
+        }
+
+        (await mallory.RunAsync("create configmap target -n apps --from-literal=mode=forged")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/target in ns/apps by user/system:serviceaccount:apps:mallory",
+            "the API server's own call names the real writer");
+        (await mallory.RunAsync("create configmap hidden -n apps --from-literal=mode=forged")).ShouldSucceed();
+        (await bed.CommitAsync(++commits)).Should().Be("[CREATE] ConfigMap/hidden in ns/apps by user/system:serviceaccount:apps:mallory",
+            "a forged review naming an excluded user keeps nothing out of Git");
+
+        using var metrics = new HttpClient();
+        var scraped = await metrics.GetStringAsync($"http://127.0.0.1:{bed.Operator!.MetricsPort}/metrics");
+        scraped.Should().MatchRegex($@"gitops_reverser_attribution_requests_total\{{[^}}]*outcome=""unauthenticated""[^}}]*\}} {forged}\b");
+        bed.Operator.Output.Should().NotContain(realPath.Split('/').Last(), "the capability is never logged");
     }
 
     [Test]
@@ -196,27 +255,28 @@ public sealed class AttributionTests
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{webhookPort}") };
+        var path = await RegisteredPathAsync();
         const string SecretValue = "s3cr3t-Value-that-must-never-be-logged";
         var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(SecretValue));
 
-        using (var notJson = await https.PostAsync("/attribution", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")))
+        using (var notJson = await https.PostAsync(path, new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")))
         {
             ((int)notJson.StatusCode).Should().Be(400);
             (await notJson.Content.ReadAsStringAsync()).Should().Be("the body is not an AdmissionReview with a request and its uid\n");
         }
 
-        using (var huge = await https.PostAsync("/attribution", new ByteArrayContent(new byte[9 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } }))
+        using (var huge = await https.PostAsync(path, new ByteArrayContent(new byte[9 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } }))
         {
             ((int)huge.StatusCode).Should().Be(413);
         }
 
-        using (var text = await https.PostAsync("/attribution", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")))
+        using (var text = await https.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "text/plain")))
         {
             ((int)text.StatusCode).Should().Be(415);
         }
 
         using var plain = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webhookPort}") };
-        var overPlainHttp = () => plain.GetAsync("/attribution");
+        var overPlainHttp = () => plain.GetAsync(path);
         await overPlainHttp.Should().ThrowAsync<HttpRequestException>("the webhook speaks TLS only");
 
         // A Secret passing through, odd data and all: the request is allowed, and nothing of its content reaches the log.
@@ -227,7 +287,7 @@ public sealed class AttributionTests
              "object":{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"apps","annotations":{"note":"{{{SecretValue}}}"}},
                        "data":["{{{encoded}}}"],"stringData":{"password":"{{{SecretValue}}}"} } } }
             """;
-        using (var allowed = await https.PostAsync("/attribution", new StringContent(review, System.Text.Encoding.UTF8, "application/json")))
+        using (var allowed = await https.PostAsync(path, new StringContent(review, System.Text.Encoding.UTF8, "application/json")))
         {
             allowed.IsSuccessStatusCode.Should().BeTrue();
             (await allowed.Content.ReadAsStringAsync()).Should().Be(
@@ -251,6 +311,7 @@ public sealed class AttributionTests
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{webhookPort}"), Timeout = TimeSpan.FromMinutes(2) };
+        var path = await RegisteredPathAsync();
         var hugeUser = new string('u', 4 * 1024 * 1024);
         string Review(int i, string user, string uid) => $$$"""
             {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"{{{uid}}}",
@@ -262,14 +323,14 @@ public sealed class AttributionTests
         // 100 reviews, each naming a 4 MB user, 16 at a time: the issue's attack took the operator from 326 MB to 1.29 GB.
         await Parallel.ForEachAsync(Enumerable.Range(0, 100), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, cancellationToken) =>
         {
-            using var answer = await https.PostAsync("/attribution", new StringContent(Review(i, hugeUser, $"huge-{i}"), System.Text.Encoding.UTF8, "application/json"), cancellationToken);
+            using var answer = await https.PostAsync(path, new StringContent(Review(i, hugeUser, $"huge-{i}"), System.Text.Encoding.UTF8, "application/json"), cancellationToken);
             answer.IsSuccessStatusCode.Should().BeTrue("the webhook always allows");
         });
 
         // A uid that would start a forged log line, in a review that cannot be recorded (a CREATE without its object).
         var forged = Review(0, "alice@company.com", "x\\u001b[31m\\n2026-12-06T09:00:00.000Z info: Forged[1] all is well")
             .Replace("\"object\":", "\"notTheObject\":", StringComparison.Ordinal);
-        using (var answer = await https.PostAsync("/attribution", new StringContent(forged, System.Text.Encoding.UTF8, "application/json")))
+        using (var answer = await https.PostAsync(path, new StringContent(forged, System.Text.Encoding.UTF8, "application/json")))
         {
             answer.IsSuccessStatusCode.Should().BeTrue();
         }

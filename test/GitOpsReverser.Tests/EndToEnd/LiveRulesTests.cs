@@ -17,10 +17,7 @@ public sealed class LiveRulesTests
     public async Task WildcardRule_CapturesACrdInstalledAfterStart_AndLeavesControllerOwnedObjectsOut()
     {
         await using var bed = await OperatorTestbed.StartAsync();
-        (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
-        (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
-        (await bed.ApplyAsync(bed.RepoConfig())).ShouldSucceed();
-        (await bed.ApplyAsync(OperatorTestbed.WildcardRule)).ShouldSucceed();
+        await bed.CaptureEverythingAsync("apps");
         await bed.StartOperatorAsync();
         await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "everything", "True");
         var commits = GitCli.Log(bed.Remote).Count;

@@ -27,7 +27,9 @@ public sealed class PlaygroundTests
             .And.Contain("  kubectl edit configmap app-config -n production")
             .And.Contain("  kubectl get watchrules -A")
             .And.Contain($"  git -C {Path.Combine(directory, "audit.git")} log --stat");
-        (await WaitForLineAsync(playground, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal))).Should().NotBeEmpty();
+        // The sample objects arrive with the first sync, each its own commit (a start's few changes are).
+        (await WaitForLineAsync(playground, line => line.StartsWith("[CREATE] ConfigMap/app-config in ns/production by manager/", StringComparison.Ordinal)))
+            .Should().NotBeEmpty();
 
         var kubectl = new Kubectl(Kubectl.Installed, Path.Combine(directory, "kubeconfig"), temp.Combine("kubectl-cache"));
         (await kubectl.RunAsync("create configmap hello -n staging --from-literal=greeting=hi")).ShouldSucceed();
@@ -51,8 +53,8 @@ public sealed class PlaygroundTests
         var port = LoopbackPorts.Free();
         using var one = StartPlayground(temp.Path, "--dir", first);
         using var two = StartPlayground(temp.Path, "--dir", second, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await WaitForLineAsync(one, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
-        await WaitForLineAsync(two, line => line.StartsWith("[RESYNC] ", StringComparison.Ordinal));
+        await WaitForLineAsync(one, line => line.StartsWith("[CREATE] ConfigMap/app-config in ns/production", StringComparison.Ordinal));
+        await WaitForLineAsync(two, line => line.StartsWith("[CREATE] ConfigMap/app-config in ns/production", StringComparison.Ordinal));
         (await File.ReadAllTextAsync(Path.Combine(second, "kubeconfig"))).Should().Contain($"https://127.0.0.1:{port}");
 
         // A third in the first one's folder is refused, and harms neither.

@@ -116,9 +116,9 @@ public sealed class SeedExamplesTests
         await bed.StartOperatorAsync();
         await bed.WaitForReadyAsync("clusterwatchrule", null, "cluster-rbac", "True");
 
-        // The namespaces that existed before the start arrive in the first resync; the API server's bootstrap
-        // RBAC (4 ClusterRoles, 4 bindings) is left out, as the rule does not include bootstrapRbac.
-        (await bed.CommitAsync(2)).Should().StartWith("[RESYNC] 5 changes");
+        // The namespaces that existed before the start arrive with the first sync, each its own commit; the API
+        // server's bootstrap RBAC is left out, as the rule does not include bootstrapRbac.
+        (await bed.CommitsAsync(6)).Take(5).Should().OnlyContain(subject => subject.StartsWith("[CREATE] Namespace/", StringComparison.Ordinal));
         bed.Files().Should().Contain(["cluster-scoped/Namespace/default.yaml", "cluster-scoped/Namespace/gitops-reverser-system.yaml"])
             .And.NotContain(file => file.Contains("ClusterRole", StringComparison.Ordinal));
 
@@ -128,11 +128,11 @@ public sealed class SeedExamplesTests
             metadata: {name: config-reader}
             rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list]}]
             """)).ShouldSucceed();
-        (await bed.CommitAsync(3)).Should().Be("[CREATE] ClusterRole/config-reader by manager/kubectl-client-side-apply");
+        (await bed.CommitAsync(7)).Should().Be("[CREATE] ClusterRole/config-reader by manager/kubectl-client-side-apply");
         bed.Show("cluster-scoped/ClusterRole/config-reader.yaml").Should().Contain("- configmaps");
         (await bed.KubectlAsync("create namespace added-later")).ShouldSucceed();
-        (await bed.CommitAsync(4)).Should().Be("[CREATE] Namespace/added-later by manager/kubectl-create");
+        (await bed.CommitAsync(8)).Should().Be("[CREATE] Namespace/added-later by manager/kubectl-create");
         (await bed.KubectlAsync("delete clusterrole config-reader")).ShouldSucceed();
-        (await bed.CommitAsync(5)).Should().Be("[DELETE] ClusterRole/config-reader");
+        (await bed.CommitAsync(9)).Should().Be("[DELETE] ClusterRole/config-reader");
     }
 }

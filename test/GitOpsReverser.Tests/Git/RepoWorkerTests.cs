@@ -54,6 +54,57 @@ public sealed class RepoWorkerTests
     }
 
     [Test]
+    public async Task Takeover_CommitsEachChangeTheOldLeaderDidNot_InOrder_WithItsOwnMessage()
+    {
+        var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+        GitChange At(string name, string? content, string version, int second, ChangeOperation operation) =>
+            RunningWorker.Change($"namespaces/prod/ConfigMap/{name}.yaml", content is null ? null : System.Text.Encoding.UTF8.GetBytes(content), name,
+                null, start.AddSeconds(second), operation) with
+            {
+                Description = new ChangeDescription(operation,
+                    new GitOpsReverser.Manifests.ObjectIdentity("v1", "ConfigMap", "prod", name), "kubectl-edit", start.AddSeconds(second), version)
+            };
+
+        // What a standby saw: a toggled back and forth (versions 2, 3, 4), b created, c created then deleted.
+        var journal = new[]
+        {
+            At("a", "v: 1\n", "2", 1, ChangeOperation.Create),
+            At("a", "v: 2\n", "3", 2, ChangeOperation.Update),
+            At("b", "v: 1\n", "5", 3, ChangeOperation.Create),
+            At("a", "v: 1\n", "4", 4, ChangeOperation.Update),
+            At("c", "v: 1\n", "6", 5, ChangeOperation.Create),
+            At("c", null, "7", 6, ChangeOperation.Delete),
+        };
+
+        // The old leader committed and pushed the first three, then died.
+        await using (var leader = RunningWorker.Start(Options("leader")))
+        {
+            foreach (var change in journal.Take(3))
+            {
+                await leader.Worker.EnqueueAsync(change, CancellationToken.None);
+            }
+
+            await leader.WaitUntilIdleAsync();
+        }
+
+        await using var standby = RunningWorker.Create(Options("standby")) is var worker ? RunningWorker.Wrap(worker) : null!;
+        await standby.Worker.EnqueueTakeoverAsync(journal, CancellationToken.None);
+        standby.Run();
+        await standby.WaitUntilIdleAsync();
+
+        GitCli.Log(remote).Should().Equal(
+            "[DELETE] ConfigMap/c in ns/prod by manager/kubectl-edit",
+            "[CREATE] ConfigMap/c in ns/prod by manager/kubectl-edit",
+            "[UPDATE] ConfigMap/a in ns/prod by manager/kubectl-edit",
+            "[CREATE] ConfigMap/b in ns/prod by manager/kubectl-edit",
+            "[UPDATE] ConfigMap/a in ns/prod by manager/kubectl-edit",
+            "[CREATE] ConfigMap/a in ns/prod by manager/kubectl-edit");
+        GitCli.Run(remote, "log", "-1", "--skip=2", "--format=%B", "main").Should().Contain("- Resource Version: 4",
+            "a's return to its first content is its own change, told apart by its resource version");
+        GitCli.Show(remote, "main", "namespaces/prod/ConfigMap/a.yaml").Should().Be("v: 1\n");
+    }
+
+    [Test]
     public async Task Resync_IsOneCommitBetweenWhatWasQueuedBeforeAndAfter_AndReadFilesSeesCommittedState()
     {
         await using var worker = RunningWorker.Start(Options());

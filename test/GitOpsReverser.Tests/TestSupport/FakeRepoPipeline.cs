@@ -60,6 +60,14 @@ internal sealed class FakeRepoPipeline : IRepoPipeline
         Changes.Add(change);
     }
 
+    public List<IReadOnlyList<GitChange>> Takeovers { get; } = [];
+
+    public ValueTask EnqueueTakeoverAsync(IReadOnlyList<GitChange> journal, CancellationToken cancellationToken)
+    {
+        Takeovers.Add(journal);
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask EnqueueResyncAsync(IReadOnlyList<GitChange> changes, CancellationToken cancellationToken)
     {
         Resyncs.Add(changes);

@@ -140,12 +140,17 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         """;
 
     /// <summary>The namespace <paramref name="ns"/>, labelled <c>capture=yes</c>, and <see cref="RepoConfig"/> with <see cref="ConfigMapRule"/>: its ConfigMaps are captured.</summary>
-    public async Task CaptureConfigMapsAsync(string ns)
+    public Task CaptureConfigMapsAsync(string ns) => CaptureAsync(ns, ConfigMapRule);
+
+    /// <summary>The namespace <paramref name="ns"/>, labelled <c>capture=yes</c>, and <see cref="RepoConfig"/> with <see cref="WildcardRule"/>: every kind of it is captured.</summary>
+    public Task CaptureEverythingAsync(string ns) => CaptureAsync(ns, WildcardRule);
+
+    private async Task CaptureAsync(string ns, string rule)
     {
         (await KubectlAsync($"create namespace {ns}")).ShouldSucceed();
         (await KubectlAsync($"label namespace {ns} capture=yes")).ShouldSucceed();
         (await ApplyAsync(RepoConfig())).ShouldSucceed();
-        (await ApplyAsync(ConfigMapRule)).ShouldSucceed();
+        (await ApplyAsync(rule)).ShouldSucceed();
     }
 
     public async Task<KubectlResult> ApplyAsync(string yaml) => await Kubectl.RunAsync("apply -f -", yaml);

@@ -9,13 +9,22 @@ namespace GitOpsReverser.Tests.TestSupport;
 internal sealed class RunningWorker : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
-    private readonly Task run;
+    private Task run = Task.CompletedTask;
 
-    private RunningWorker(RepoWorker worker)
+    private RunningWorker(RepoWorker worker, bool start = true)
     {
         Worker = worker;
-        run = Task.Run(() => worker.RunAsync(stop.Token));
+        if (start)
+        {
+            Run();
+        }
     }
+
+    /// <summary>A worker not started yet: what is queued before <see cref="Run"/> is there when it starts.</summary>
+    public static RunningWorker Wrap(RepoWorker worker) => new(worker, start: false);
+
+    /// <summary>Starts the worker on its own task.</summary>
+    public void Run() => run = Task.Run(() => Worker.RunAsync(stop.Token));
 
     public RepoWorker Worker { get; }
 
