@@ -11,9 +11,11 @@ namespace GitOpsReverser.Tests.EndToEnd;
 /// The audit trail's guarantee with the operator as a process and clients as fast as controllers:
 /// below the queue's bound every change is its own commit, with its own operation, in watch order;
 /// past it, changes to one object fold into commits that say how many changes they stand for, so the
-/// commits still account for every change; and so with two clusters writing one branch.
+/// commits still account for every change; and so with two clusters writing one branch. It drives the machine
+/// hard, so it runs alone.
 /// </summary>
 [Category("Integration")]
+[NonParallelizable]
 public sealed partial class AuditTrailTests
 {
     private const string Namespace = "audit";
