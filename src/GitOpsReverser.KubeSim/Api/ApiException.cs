@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Validation;
 
 namespace GitOpsReverser.KubeSim.Api;
 
@@ -43,19 +44,28 @@ internal sealed class ApiException(int code, string reason, string message, Json
             $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", accepted)}",
             new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "UnsupportedMediaType", ["message"] = contentType }) });
 
-    /// <summary>422 Invalid with one cause per field error, as the API server's validation reports it.</summary>
-    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<(string Field, string Type, string Message)> causes)
+    /// <summary>
+    /// 422 Invalid with one cause per field error, as apimachinery's NewInvalid builds it: details name the Kind
+    /// (not the resource) with its group, and the message reads <c>WatchRule.configbutler.ai "x" is invalid: …</c>,
+    /// repeated errors once.
+    /// </summary>
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> causes) => Invalid(type.Group, type.Kind, name, causes);
+
+    /// <summary>422 Invalid for an object of <paramref name="kind"/> in <paramref name="group"/> (one that is no stored resource: a Scale).</summary>
+    public static ApiException Invalid(string group, string kind, string name, IReadOnlyList<FieldError> causes)
     {
-        var details = Status.Details(type, name);
-        var causeArray = new JsonArray();
-        foreach (var (field, causeType, message) in causes)
+        var details = new JsonObject { ["name"] = name };
+        if (group.Length > 0)
         {
-            causeArray.Add(new JsonObject { ["reason"] = causeType, ["message"] = message, ["field"] = field });
+            details["group"] = group;
         }
 
-        details["causes"] = causeArray;
-        var summary = string.Join(", ", causes.Select(cause => $"{cause.Field}: {cause.Message}"));
-        var text = causes.Count == 1 ? summary : $"[{summary}]";
-        return new ApiException(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {text}", details);
+        details["kind"] = kind;
+        details["causes"] = new JsonArray([.. causes.Select(cause =>
+            (JsonNode)new JsonObject { ["reason"] = cause.Reason, ["message"] = cause.Message, ["field"] = cause.Field })]);
+        var distinct = causes.Select(cause => cause.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        var text = distinct.Count == 1 ? distinct[0] : $"[{string.Join(", ", distinct)}]";
+        var groupKind = group.Length > 0 ? $"{kind}.{group}" : kind;
+        return new ApiException(422, "Invalid", $"{groupKind} \"{name}\" is invalid: {text}", details);
     }
 }

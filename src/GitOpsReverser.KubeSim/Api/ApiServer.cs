@@ -150,9 +150,9 @@ internal sealed partial class ApiServer(
     private async Task HandleResourceAsync(HttpContext context, UserInfo user, RequestTarget target)
     {
         var type = catalog.Find(target.Group, target.Version, target.Resource);
-        var createSubresource = type?.CreateSubresources.FirstOrDefault(subresource => subresource.Name == target.Subresource);
+        var subresource = type?.Subresources.FirstOrDefault(candidate => candidate.Name == target.Subresource);
         if (type is null || target.Extra || (target.Namespace is not null && !type.Namespaced)
-            || (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus) && createSubresource is null))
+            || (target.Subresource is not null && !(target.Subresource == "status" && type.HasStatus) && subresource is null))
         {
             throw NotFoundPath();
         }
@@ -182,14 +182,25 @@ internal sealed partial class ApiServer(
         }
 
         var ns = type.Namespaced ? target.Namespace ?? "" : "";
-        if (type.IsReview || createSubresource is not null)
+        if (subresource is not null)
+        {
+            if (!subresource.Verbs.Contains(verb) || target.Name is null)
+            {
+                throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+            }
+
+            await HandleSubresourceAsync(context, user, type, ns, target.Name, subresource, verb);
+            return;
+        }
+
+        if (type.IsReview)
         {
             if (verb != "create")
             {
                 throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
             }
 
-            await (type.IsReview ? CreateReviewAsync(context, user, type, ns) : CreateTokenAsync(context, type, ns, RequireName(target)));
+            await CreateReviewAsync(context, user, type, ns);
             return;
         }
 

@@ -21,6 +21,9 @@ internal static class BuiltInDefaults
     {
         switch (type.GroupResource)
         {
+            case "nodes":
+                DefaultNode(obj);
+                break;
             case "pods":
                 DefaultPodSpec(Object(obj, "spec"), isPod: true);
                 if (old is null)
@@ -312,6 +315,29 @@ internal static class BuiltInDefaults
         }
 
         Default(spec, "preemptionPolicy", "PreemptLowerPriority");
+    }
+
+    // A Node's spec and status are structs, never omitted: an empty spec, and a status with its daemon endpoint and node
+    // info, whatever the kubelet has not reported yet; allocatable defaults to capacity.
+    private static void DefaultNode(JsonObject node)
+    {
+        Object(node, "spec");
+        var status = Object(node, "status");
+        Default(Object(Object(status, "daemonEndpoints"), "kubeletEndpoint"), "Port", 0);
+        var info = Object(status, "nodeInfo");
+        foreach (var field in new[]
+        {
+            "machineID", "systemUUID", "bootID", "kernelVersion", "osImage", "containerRuntimeVersion", "kubeletVersion", "kubeProxyVersion",
+            "operatingSystem", "architecture",
+        })
+        {
+            Default(info, field, "");
+        }
+
+        if (status["allocatable"] is null && status["capacity"] is JsonObject capacity)
+        {
+            status["allocatable"] = capacity.DeepClone();
+        }
     }
 
     private static JsonObject TokenVolume(string name) => new()

@@ -27,10 +27,14 @@ internal static class BuiltInTypes
                 "eventTime", "series", "action", "related", "reportingComponent", "reportingInstance"]),
         Row("", "v1", "limitranges", "LimitRange", shortNames: ["limits"], fields: Spec),
         Row("", "v1", "namespaces", "Namespace", cluster: true, shortNames: ["ns"], status: true, fields: SpecStatus) with { NameRule = NameRule.Label, ReturnsDeletedObject = true },
-        Row("", "v1", "nodes", "Node", cluster: true, shortNames: ["no"], status: true, fields: SpecStatus),
+        Row("", "v1", "nodes", "Node", cluster: true, shortNames: ["no"], status: true, fields: SpecStatus) with { KeepsStatusOnCreate = true },
         Row("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", shortNames: ["pvc"], status: true, fields: SpecStatus),
         Row("", "v1", "persistentvolumes", "PersistentVolume", cluster: true, shortNames: ["pv"], status: true, fields: SpecStatus),
-        Row("", "v1", "pods", "Pod", shortNames: ["po"], status: true, categories: InAll, fields: SpecStatus) with { ReturnsDeletedObject = true },
+        Row("", "v1", "pods", "Pod", shortNames: ["po"], status: true, categories: InAll, fields: SpecStatus) with
+        {
+            ReturnsDeletedObject = true,
+            Subresources = [Subresource.Exec, Subresource.Log],
+        },
         Row("", "v1", "podtemplates", "PodTemplate", fields: ["template"]) with { ReturnsDeletedObject = true },
         Row("", "v1", "replicationcontrollers", "ReplicationController", shortNames: ["rc"], status: true, generation: true, categories: InAll,
             fields: SpecStatus),
@@ -38,7 +42,7 @@ internal static class BuiltInTypes
         Row("", "v1", "secrets", "Secret", fields: ["data", "stringData", "type", "immutable"]),
         Row("", "v1", "serviceaccounts", "ServiceAccount", shortNames: ["sa"], fields: ["secrets", "imagePullSecrets", "automountServiceAccountToken"]) with
         {
-            CreateSubresources = [new CreateSubresource("token", "authentication.k8s.io", "v1", "TokenRequest")],
+            Subresources = [Subresource.Token],
             ReturnsDeletedObject = true,
         },
         Row("", "v1", "services", "Service", shortNames: ["svc"], status: true, categories: InAll, fields: SpecStatus) with
@@ -65,9 +69,9 @@ internal static class BuiltInTypes
         // apps/v1
         Row("apps", "v1", "controllerrevisions", "ControllerRevision", fields: ["data", "revision"]),
         Row("apps", "v1", "daemonsets", "DaemonSet", shortNames: ["ds"], status: true, generation: true, categories: InAll, fields: SpecStatus),
-        Row("apps", "v1", "deployments", "Deployment", shortNames: ["deploy"], status: true, generation: true, categories: InAll, fields: SpecStatus),
-        Row("apps", "v1", "replicasets", "ReplicaSet", shortNames: ["rs"], status: true, generation: true, categories: InAll, fields: SpecStatus),
-        Row("apps", "v1", "statefulsets", "StatefulSet", shortNames: ["sts"], status: true, generation: true, categories: InAll, fields: SpecStatus),
+        Row("apps", "v1", "deployments", "Deployment", shortNames: ["deploy"], status: true, generation: true, categories: InAll, fields: SpecStatus) with { Subresources = [Subresource.Scale] },
+        Row("apps", "v1", "replicasets", "ReplicaSet", shortNames: ["rs"], status: true, generation: true, categories: InAll, fields: SpecStatus) with { Subresources = [Subresource.Scale] },
+        Row("apps", "v1", "statefulsets", "StatefulSet", shortNames: ["sts"], status: true, generation: true, categories: InAll, fields: SpecStatus) with { Subresources = [Subresource.Scale] },
 
         // authentication.k8s.io/v1, authorization.k8s.io/v1: created and answered, never stored
         Review("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"),

@@ -79,30 +79,23 @@ internal static class Discovery
             }
 
             resources.Add(resource);
-            foreach (var subresource in type.CreateSubresources)
+            foreach (var subresource in AllSubresources(type))
             {
-                resources.Add(new JsonObject
+                var entry = new JsonObject
                 {
                     ["name"] = $"{type.Plural}/{subresource.Name}",
                     ["singularName"] = "",
                     ["namespaced"] = type.Namespaced,
-                    ["group"] = subresource.Group,
-                    ["version"] = subresource.Version,
-                    ["kind"] = subresource.Kind,
-                    ["verbs"] = Strings(["create"]),
-                });
-            }
-
-            if (type.HasStatus)
-            {
-                resources.Add(new JsonObject
+                };
+                if (subresource.Group != type.Group || subresource.Version != type.Version)
                 {
-                    ["name"] = $"{type.Plural}/status",
-                    ["singularName"] = "",
-                    ["namespaced"] = type.Namespaced,
-                    ["kind"] = type.Kind,
-                    ["verbs"] = Strings(["get", "patch", "update"]),
-                });
+                    entry["group"] = subresource.Group;
+                    entry["version"] = subresource.Version;
+                }
+
+                entry["kind"] = subresource.Kind;
+                entry["verbs"] = Strings(subresource.Verbs);
+                resources.Add(entry);
             }
         }
 
@@ -147,17 +140,7 @@ internal static class Discovery
                     }
 
                     var subresources = new JsonArray();
-                    if (type.HasStatus)
-                    {
-                        subresources.Add(new JsonObject
-                        {
-                            ["subresource"] = "status",
-                            ["responseKind"] = kind.DeepClone(),
-                            ["verbs"] = Strings(["get", "patch", "update"]),
-                        });
-                    }
-
-                    foreach (var subresource in type.CreateSubresources)
+                    foreach (var subresource in AllSubresources(type))
                     {
                         subresources.Add(new JsonObject
                         {
@@ -168,7 +151,7 @@ internal static class Discovery
                                 ["version"] = subresource.Version,
                                 ["kind"] = subresource.Kind,
                             },
-                            ["verbs"] = Strings(["create"]),
+                            ["verbs"] = Strings(subresource.Verbs),
                         });
                     }
 
@@ -244,4 +227,9 @@ internal static class Discovery
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(value => (JsonNode?)value)]);
+
+    // Every subresource of a type, status among them, in name order as the API server lists them.
+    private static IEnumerable<Subresource> AllSubresources(ResourceType type) =>
+        type.Subresources.Concat(type.HasStatus ? [new Subresource("status", type.Group, type.Version, type.Kind, ["get", "patch", "update"])] : [])
+            .OrderBy(subresource => subresource.Name, StringComparer.Ordinal);
 }

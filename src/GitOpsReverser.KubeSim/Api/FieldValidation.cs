@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Validation;
 
 namespace GitOpsReverser.KubeSim.Api;
 
@@ -44,7 +45,7 @@ internal static class FieldValidation
 
                 if (properties?[key] is JsonObject propertySchema)
                 {
-                    Walk(value, propertySchema, key, unknown);
+                    Pruning.RemoveUnknown(propertySchema, value, key, unknown);
                     continue;
                 }
             }
@@ -60,46 +61,5 @@ internal static class FieldValidation
         return unknown;
     }
 
-    private static void Walk(JsonNode? value, JsonObject schema, string path, List<string> unknown)
-    {
-        switch (value)
-        {
-            case JsonObject obj:
-                if (PreservesUnknown(schema) && schema["properties"] is null)
-                {
-                    return;
-                }
-
-                var properties = schema["properties"] as JsonObject;
-                var additional = schema["additionalProperties"];
-                foreach (var (key, child) in obj.ToList())
-                {
-                    if (properties?[key] is JsonObject childSchema)
-                    {
-                        Walk(child, childSchema, $"{path}.{key}", unknown);
-                    }
-                    else if (additional is JsonObject additionalSchema)
-                    {
-                        Walk(child, additionalSchema, $"{path}.{key}", unknown);
-                    }
-                    else if (!(additional?.GetValueKind() == System.Text.Json.JsonValueKind.True || PreservesUnknown(schema)))
-                    {
-                        unknown.Add($"{path}.{key}");
-                        obj.Remove(key);
-                    }
-                }
-
-                break;
-            case JsonArray array when schema["items"] is JsonObject items:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    Walk(array[i], items, $"{path}[{i}]", unknown);
-                }
-
-                break;
-        }
-    }
-
-    private static bool PreservesUnknown(JsonObject schema) =>
-        schema["x-kubernetes-preserve-unknown-fields"]?.GetValueKind() == System.Text.Json.JsonValueKind.True;
+    private static bool PreservesUnknown(JsonObject schema) => Keywords.IsTrue(schema, "x-kubernetes-preserve-unknown-fields");
 }

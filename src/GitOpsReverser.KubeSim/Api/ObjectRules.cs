@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GitOpsReverser.KubeSim.Validation;
 
 namespace GitOpsReverser.KubeSim.Api;
 
@@ -39,16 +40,16 @@ internal static partial class ObjectRules
     }
 
     /// <summary>422 causes for an invalid name, or none.</summary>
-    public static List<(string Field, string Type, string Message)> ValidateName(ResourceType type, string? name)
+    public static List<FieldError> ValidateName(ResourceType type, string? name)
     {
-        var causes = new List<(string, string, string)>();
+        var causes = new List<FieldError>();
         if (string.IsNullOrEmpty(name))
         {
-            causes.Add(("metadata.name", "FieldValueRequired", "Required value: name or generateName is required"));
+            causes.Add(FieldError.Required("metadata.name", "name or generateName is required"));
         }
         else if (NameProblem(type.NameRule, name) is { } problem)
         {
-            causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": {problem}"));
+            causes.Add(FieldError.Invalid("metadata.name", name, problem));
         }
 
         return causes;
@@ -136,7 +137,7 @@ internal static partial class ObjectRules
         if (size > TotalAnnotationSizeLimit)
         {
             throw ApiException.Invalid(type, (string?)obj["metadata"]?["name"] ?? "",
-                [("metadata.annotations", "FieldValueTooLong", $"Too long: may not be more than {TotalAnnotationSizeLimit} bytes")]);
+                [FieldError.TooLong("metadata.annotations", TotalAnnotationSizeLimit)]);
         }
     }
 
@@ -203,43 +204,44 @@ internal static partial class ObjectRules
         var plural = (string?)names?["plural"] ?? "";
         var kind = (string?)names?["kind"] ?? "";
         var versions = spec?["versions"] as JsonArray ?? [];
-        var causes = new List<(string, string, string)>();
+        var causes = new List<FieldError>();
         if (group.Length == 0)
         {
-            causes.Add(("spec.group", "FieldValueRequired", "Required value"));
+            causes.Add(FieldError.Required("spec.group"));
         }
 
         if (plural.Length == 0)
         {
-            causes.Add(("spec.names.plural", "FieldValueRequired", "Required value"));
+            causes.Add(FieldError.Required("spec.names.plural"));
         }
 
         if (kind.Length == 0)
         {
-            causes.Add(("spec.names.kind", "FieldValueRequired", "Required value"));
+            causes.Add(FieldError.Required("spec.names.kind"));
         }
 
         if (name != $"{plural}.{group}")
         {
-            causes.Add(("metadata.name", "FieldValueInvalid", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group"));
+            causes.Add(FieldError.Invalid("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
         }
 
         var scope = (string?)spec?["scope"];
         if (scope is not ("Namespaced" or "Cluster"))
         {
-            causes.Add(("spec.scope", "FieldValueNotSupported", $"Unsupported value: \"{scope}\": supported values: \"Cluster\", \"Namespaced\""));
+            causes.Add(FieldError.NotSupported("spec.scope", scope ?? "", ["Cluster", "Namespaced"]));
         }
 
         var storage = versions.OfType<JsonObject>().Where(version => version["storage"]?.GetValue<bool>() == true).ToList();
         if (versions.Count == 0)
         {
-            causes.Add(("spec.versions", "FieldValueInvalid", "Invalid value: null: must have exactly one version marked as storage version"));
+            causes.Add(FieldError.Invalid("spec.versions", new GoLiteral("null"), "must have exactly one version marked as storage version"));
         }
         else if (storage.Count != 1)
         {
-            causes.Add(("spec.versions", "FieldValueInvalid", $"Invalid value: {versions.ToJsonString()}: must have exactly one version marked as storage version"));
+            causes.Add(FieldError.Invalid("spec.versions", new GoLiteral(versions.ToJsonString()), "must have exactly one version marked as storage version"));
         }
 
+        causes.AddRange(CrdSchemas.Validate(versions));
         if (causes.Count > 0)
         {
             throw ApiException.Invalid(crdType, name, causes);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GitOpsReverser.KubeSim.Admission;
 using GitOpsReverser.KubeSim.Patching;
 using GitOpsReverser.KubeSim.Storage;
+using GitOpsReverser.KubeSim.Validation;
 
 namespace GitOpsReverser.KubeSim.Api;
 
@@ -67,7 +68,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
             if (string.IsNullOrEmpty(requested) && type.IsCustom)
             {
                 throw ApiException.Invalid(type, name,
-                    [("metadata.resourceVersion", "FieldValueInvalid", "Invalid value: 0x0: must be specified for an update")]);
+                    [FieldError.Invalid("metadata.resourceVersion", new GoLiteral("0x0"), "must be specified for an update")]);
             }
 
             CheckPrecondition(type, name, current, requested);
@@ -224,7 +225,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
 
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = ObjectRules.Timestamp(now);
-        if (type.HasStatus)
+        if (type.HasStatus && !type.KeepsStatusOnCreate)
         {
             obj.Remove("status");
         }
@@ -240,6 +241,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
 
         ApplyKindRules(type, obj, now, old: null);
         ObjectRules.ValidateMetadata(type, obj);
+        ValidateCustomResource(type, obj, old: null);
         if (!fromApply)
         {
             metadata.Remove("managedFields");
@@ -292,6 +294,7 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         var now = time.GetUtcNow();
         ApplyKindRules(type, result, now, old);
         ObjectRules.ValidateMetadata(type, result);
+        ValidateCustomResource(type, result, old);
         if (type.TracksGeneration && ObjectRules.SpecChanged(type, old, result))
         {
             metadata["generation"] = ((long?)oldMetadata["generation"] ?? 0) + 1;
@@ -361,6 +364,14 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
             case "customresourcedefinitions.apiextensions.k8s.io":
                 ObjectRules.AcceptCustomResourceDefinition(type, obj, now, old?["status"] as JsonObject);
                 break;
+        }
+    }
+
+    private static void ValidateCustomResource(ResourceType type, JsonObject obj, JsonObject? old)
+    {
+        if (type.IsCustom && type.Schema is { } schema && CustomResourceValidation.Validate(schema, obj, old) is { Count: > 0 } causes)
+        {
+            throw ApiException.Invalid(type, (string?)obj["metadata"]?["name"] ?? "", causes);
         }
     }
 

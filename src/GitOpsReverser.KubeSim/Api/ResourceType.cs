@@ -25,8 +25,8 @@ internal sealed record ResourceType(
     /// <summary>The verbs discovery announces. Default: every verb.</summary>
     public IReadOnlyList<string> Verbs { get; init; } = AllVerbs;
 
-    /// <summary>Subresources that only take <c>create</c> (a ServiceAccount's <c>token</c>).</summary>
-    public IReadOnlyList<CreateSubresource> CreateSubresources { get; init; } = [];
+    /// <summary>Subresources beside <c>status</c>: a ServiceAccount's token, a Pod's log and exec, a workload's scale.</summary>
+    public IReadOnlyList<Subresource> Subresources { get; init; } = [];
 
     /// <summary>A review (SelfSubjectAccessReview, SelfSubjectReview): created, answered, never stored.</summary>
     public bool IsReview { get; init; }
@@ -36,6 +36,12 @@ internal sealed record ResourceType(
     /// answers with it rather than a Status (pods, services, serviceaccounts, custom resources, …).
     /// </summary>
     public bool ReturnsDeletedObject { get; init; }
+
+    /// <summary>
+    /// True where the registry keeps a status sent on create although status is a subresource: a Node, which the
+    /// kubelet registers with its addresses and capacity.
+    /// </summary>
+    public bool KeepsStatusOnCreate { get; init; }
 
     /// <summary>What a name must be: a DNS subdomain for most kinds.</summary>
     public NameRule NameRule { get; init; } = NameRule.Subdomain;

@@ -14,7 +14,7 @@ internal sealed record PrinterColumn(string Name, string Type, string Descriptio
 /// others. Rows carry the object's metadata (<c>includeObject=Metadata</c>, the default), the whole
 /// object (<c>Object</c>) or nothing (<c>None</c>).
 /// </summary>
-internal static class Tables
+internal static partial class Tables
 {
     private const string NameDescription = "Name must be unique within a namespace. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
     private const string AgeDescription = "CreationTimestamp is a timestamp representing the server time when this object was created.";
@@ -25,114 +25,6 @@ internal static class Tables
     /// <summary>A CRD version's columns when it declares none.</summary>
     public static IReadOnlyList<PrinterColumn> DefaultCustomColumns { get; } =
         [new("Age", "date", AgeDescription, JsonPath: ".metadata.creationTimestamp")];
-
-    private static readonly Dictionary<string, (PrinterColumn[] Columns, Func<JsonObject, DateTimeOffset, JsonNode?[]> Cells)> BuiltIn = new(StringComparer.Ordinal)
-    {
-        ["configmaps"] = (
-            [NameColumn, new("Data", "integer", "Data contains the configuration data"), AgeColumn],
-            (obj, now) => [Count(obj["data"]) + Count(obj["binaryData"]), Age(obj, now)]),
-        ["secrets"] = (
-            [NameColumn, new("Type", "string", "The type of the secret"), new("Data", "integer", "The number of entries in the data"), AgeColumn],
-            (obj, now) => [(string?)obj["type"] ?? "", Count(obj["data"]), Age(obj, now)]),
-        ["namespaces"] = (
-            [NameColumn, new("Status", "string", "The status of the namespace"), AgeColumn],
-            (obj, now) => [(string?)obj["status"]?["phase"] ?? "", Age(obj, now)]),
-        ["serviceaccounts"] = (
-            [NameColumn, new("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AgeColumn],
-            (obj, now) => [Count(obj["secrets"]), Age(obj, now)]),
-        ["deployments.apps"] = (
-            [
-                NameColumn,
-                new("Ready", "string", "Number of the pod with ready state"),
-                new("Up-to-date", "string", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
-                new("Available", "string", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
-                AgeColumn,
-                new("Containers", "string", "Names of each container in the template.", Priority: 1),
-                new("Images", "string", "Images referenced by each container in the template.", Priority: 1),
-                new("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", Priority: 1),
-            ],
-            (obj, now) =>
-            {
-                var status = obj["status"];
-                var containers = obj["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? [];
-                return
-                [
-                    $"{Number(status?["readyReplicas"])}/{(obj["spec"]?["replicas"] is { } replicas ? Number(replicas) : 1)}",
-                    Number(status?["updatedReplicas"]),
-                    Number(status?["availableReplicas"]),
-                    Age(obj, now),
-                    string.Join(',', containers.Select(container => (string?)container?["name"])),
-                    string.Join(',', containers.Select(container => (string?)container?["image"])),
-                    Selector(obj["spec"]?["selector"] as JsonObject),
-                ];
-            }
-        ),
-        ["pods"] = (
-            [
-                NameColumn,
-                new("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
-                new("Status", "string", "The aggregate status of the containers in this pod."),
-                new("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
-                AgeColumn,
-                new("IP", "string", "The IP address assigned to this pod", Priority: 1),
-                new("Node", "string", "The name of the node assigned to this pod", Priority: 1),
-                new("Nominated Node", "string", "The name of the node that the pod is nominated to run on", Priority: 1),
-                new("Readiness Gates", "string", "Readiness gates of this pod", Priority: 1),
-            ],
-            (obj, now) =>
-            {
-                var statuses = obj["status"]?["containerStatuses"] as JsonArray ?? [];
-                var containers = obj["spec"]?["containers"] as JsonArray ?? [];
-                var ready = statuses.Count(status => (bool?)status?["ready"] == true);
-                var restarts = statuses.Sum(status => (long?)status?["restartCount"] ?? 0);
-                var phase = obj["metadata"]?["deletionTimestamp"] is not null
-                    ? "Terminating"
-                    : (string?)obj["status"]?["reason"] ?? (string?)obj["status"]?["phase"] ?? "";
-                string OrNone(JsonNode? value) => value is null || (string?)value is "" ? "<none>" : (string)value!;
-                return
-                [
-                    $"{ready}/{containers.Count}",
-                    phase,
-                    restarts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Age(obj, now),
-                    OrNone(obj["status"]?["podIP"]),
-                    OrNone(obj["spec"]?["nodeName"]),
-                    OrNone(obj["status"]?["nominatedNodeName"]),
-                    "<none>",
-                ];
-            }
-        ),
-        ["services"] = (
-            [
-                NameColumn,
-                new("Type", "string", "The type of the service"),
-                new("Cluster-IP", "string", "The cluster IP of the service"),
-                new("External-IP", "string", "The external IP of the service"),
-                new("Port(s)", "string", "The ports of the service"),
-                AgeColumn,
-                new("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", Priority: 1),
-            ],
-            (obj, now) =>
-            {
-                var spec = obj["spec"] as JsonObject ?? [];
-                var type = (string?)spec["type"] ?? "ClusterIP";
-                var clusterIp = (string?)spec["clusterIP"];
-                var ports = (spec["ports"] as JsonArray ?? []).Select(port => port?["nodePort"] is { } nodePort
-                    ? $"{Number(port["port"])}:{Number(nodePort)}/{(string?)port["protocol"] ?? "TCP"}"
-                    : $"{Number(port?["port"])}/{(string?)port?["protocol"] ?? "TCP"}").ToList();
-                var selector = (spec["selector"] as JsonObject ?? []).Select(pair => $"{pair.Key}={(string?)pair.Value}").ToList();
-                return
-                [
-                    type,
-                    string.IsNullOrEmpty(clusterIp) ? "<none>" : clusterIp,
-                    ExternalIp(type, spec, obj["status"]),
-                    ports.Count == 0 ? "<none>" : string.Join(',', ports),
-                    Age(obj, now),
-                    selector.Count == 0 ? "<none>" : string.Join(',', selector),
-                ];
-            }
-        ),
-    };
 
     /// <summary>The Table version asked for in <paramref name="accept"/> (<c>v1</c> or <c>v1beta1</c>), or null for a plain response.</summary>
     public static string? RequestedVersion(string accept)
@@ -264,62 +156,6 @@ internal static class Tables
                     : "<invalid>";
             default:
                 return null;
-        }
-    }
-
-    private static string Age(JsonObject obj, DateTimeOffset now) =>
-        DateTimeOffset.TryParse((string?)obj["metadata"]?["creationTimestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
-            ? HumanDuration(now - created)
-            : "<unknown>";
-
-    private static long Count(JsonNode? node) => node switch
-    {
-        JsonObject obj => obj.Count,
-        JsonArray array => array.Count,
-        _ => 0,
-    };
-
-    private static long Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? (long)number : 0;
-
-    private static string Selector(JsonObject? selector)
-    {
-        if (selector is null)
-        {
-            return "<none>";
-        }
-
-        var parts = (selector["matchLabels"] as JsonObject ?? []).Select(pair => $"{pair.Key}={(string?)pair.Value}").ToList();
-        foreach (var expression in selector["matchExpressions"] as JsonArray ?? [])
-        {
-            var key = (string?)expression?["key"];
-            var values = string.Join(',', (expression?["values"] as JsonArray ?? []).Select(value => (string?)value));
-            parts.Add((string?)expression?["operator"] switch
-            {
-                "In" => $"{key} in ({values})",
-                "NotIn" => $"{key} notin ({values})",
-                "Exists" => key ?? "",
-                "DoesNotExist" => $"!{key}",
-                var other => $"{key} {other} ({values})",
-            });
-        }
-
-        return parts.Count == 0 ? "<none>" : string.Join(',', parts);
-    }
-
-    private static string ExternalIp(string type, JsonObject spec, JsonNode? status)
-    {
-        var external = (spec["externalIPs"] as JsonArray ?? []).Select(ip => (string?)ip ?? "").ToList();
-        switch (type)
-        {
-            case "ExternalName":
-                return (string?)spec["externalName"] ?? "<none>";
-            case "LoadBalancer":
-                var ingress = (status?["loadBalancer"]?["ingress"] as JsonArray ?? [])
-                    .Select(entry => (string?)entry?["ip"] ?? (string?)entry?["hostname"] ?? "").Where(address => address.Length > 0);
-                var all = ingress.Concat(external).ToList();
-                return all.Count == 0 ? "<pending>" : string.Join(',', all);
-            default:
-                return external.Count == 0 ? "<none>" : string.Join(',', external);
         }
     }
 

@@ -121,6 +121,25 @@ internal sealed class KubeSimServer : IAsyncDisposable
             await writer.CreateAsync(namespaces, "", ns, admin, cancellationToken);
         }
 
+        // The API server's own Service, at the first address of the service range.
+        await writer.CreateAsync(catalog.Find("", "v1", "services")!, "default", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "kubernetes",
+                ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+            },
+            ["spec"] = new JsonObject
+            {
+                ["clusterIP"] = "10.96.0.1",
+                ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
+                ["sessionAffinity"] = "None",
+                ["type"] = "ClusterIP",
+            },
+        }, admin, cancellationToken);
+
         foreach (var (plural, objects) in new[] { ("clusterroles", BootstrapPolicy.ClusterRoles()), ("clusterrolebindings", BootstrapPolicy.ClusterRoleBindings()) })
         {
             var type = catalog.Find("rbac.authorization.k8s.io", "v1", plural)!;

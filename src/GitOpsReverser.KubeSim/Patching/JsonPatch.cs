@@ -4,7 +4,10 @@ using GitOpsReverser.KubeSim.Api;
 
 namespace GitOpsReverser.KubeSim.Patching;
 
-/// <summary>RFC 6902 JSON patch: add, remove, replace, move, copy and test.</summary>
+/// <summary>
+/// RFC 6902 JSON patch (add, remove, replace, move, copy and test) as the API server applies it, with its library's
+/// leniency: <c>replace</c> of a missing object key adds it.
+/// </summary>
 internal static class JsonPatch
 {
     public static JsonObject Apply(JsonObject target, JsonNode? patch)
@@ -33,8 +36,7 @@ internal static class JsonPatch
                     Remove(document, path);
                     break;
                 case "replace":
-                    Remove(document, path);
-                    Add(document, path, Required(operation, "value").DeepClone());
+                    Replace(document, path, Required(operation, "value").DeepClone());
                     break;
                 case "move":
                     {
@@ -121,6 +123,30 @@ internal static class JsonPatch
                 break;
             default:
                 throw Unprocessable($"doc is missing path: \"{path}\": missing value");
+        }
+    }
+
+    // As the API server's json-patch (evanphx v4) does: an object's key is set whether or not it was there; an array's
+    // element must exist.
+    private static void Replace(JsonNode document, string path, JsonNode value)
+    {
+        var tokens = Tokens(path);
+        if (tokens.Count == 0)
+        {
+            throw Unprocessable($"replace operation does not apply: doc is missing path: {path}");
+        }
+
+        var parent = Get(document, string.Concat(tokens.SkipLast(1).Select(token => "/" + Escape(token))));
+        switch (parent)
+        {
+            case JsonObject obj:
+                obj[tokens[^1]] = value;
+                break;
+            case JsonArray array:
+                array[Index(array, tokens[^1], path, allowEnd: false)] = value;
+                break;
+            default:
+                throw Unprocessable($"replace operation does not apply: doc is missing path: {path}");
         }
     }
 

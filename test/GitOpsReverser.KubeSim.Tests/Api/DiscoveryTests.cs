@@ -19,7 +19,8 @@ public sealed class DiscoveryTests : KubeSimTestBase
         var apps = body["items"]!.AsArray().Single(item => (string?)item!["metadata"]!["name"] == "apps")!;
         var deployments = apps["versions"]![0]!["resources"]!.AsArray().Single(resource => (string?)resource!["resource"] == "deployments")!;
         ((string?)deployments["scope"]).Should().Be("Namespaced");
-        ((string?)deployments["subresources"]![0]!["subresource"]).Should().Be("status");
+        deployments["subresources"]!.AsArray().Select(subresource => (string?)subresource!["subresource"]).Should().Equal("scale", "status");
+        ((string?)deployments["subresources"]![0]!["responseKind"]!["kind"]).Should().Be("Scale");
         deployments["shortNames"]!.AsArray().Select(name => (string?)name).Should().Equal("deploy");
     }
 
@@ -33,7 +34,7 @@ public sealed class DiscoveryTests : KubeSimTestBase
 
         var resources = (await Http.GetAsync("/api/v1"))["resources"]!.AsArray();
         var names = resources.Select(resource => (string?)resource!["name"]).ToList();
-        names.Should().Contain(["configmaps", "namespaces", "namespaces/status", "pods/status"]).And.NotContain("configmaps/status");
+        names.Should().Contain(["configmaps", "namespaces", "namespaces/status", "pods/exec", "pods/log", "pods/status"]).And.NotContain("configmaps/status");
         var secrets = resources.Single(resource => (string?)resource!["name"] == "secrets")!;
         ((bool)secrets["namespaced"]!).Should().BeTrue();
         secrets["verbs"]!.AsArray().Select(verb => (string?)verb).Should().Contain(["get", "list", "watch", "create", "patch", "delete"]);

@@ -40,6 +40,16 @@ public sealed class JsonPatchTests
     }
 
     [Test]
+    public void Replace_OfAMissingKey_AddsIt_AsTheApiServersLibraryDoes_ButAMissingElementIsInvalid()
+    {
+        Apply("""{"a":{}}""", """[{"op":"replace","path":"/a/b","value":1}]""").ToJsonString().Should().Be("""{"a":{"b":1}}""");
+        var element = () => Apply("""{"l":[1]}""", """[{"op":"replace","path":"/l/1","value":2}]""");
+        element.Should().Throw<ApiException>().Which.Code.Should().Be(422);
+        var parent = () => Apply("""{"a":1}""", """[{"op":"replace","path":"/x/y","value":2}]""");
+        parent.Should().Throw<ApiException>().Which.Code.Should().Be(422);
+    }
+
+    [Test]
     public void MergePatch_FollowsRfc7386()
     {
         var result = JsonMergePatch.Apply(JsonNode.Parse("""{"a":"b","c":{"d":"e","f":"g"},"l":[1]}"""),

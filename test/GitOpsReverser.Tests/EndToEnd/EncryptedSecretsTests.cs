@@ -96,7 +96,14 @@ public sealed class EncryptedSecretsTests
         ((string?)condition["reason"]).Should().Be("InvalidRecipient");
         ((string?)condition["message"]).Should().Contain("encryption.age.recipients[0]").And.Contain("wrong checksum");
 
-        (await testbed.ApplyAsync(testbed.RepoConfig(extra: "  secretPolicy: Encrypt"))).ShouldSucceed();
+        // Encrypt without any recipient: the CRD refuses it; recipientsRef may still hold none, which the operator refuses.
+        (await testbed.ApplyAsync(testbed.RepoConfig(extra: "  secretPolicy: Encrypt"))).Error.Should().Contain(
+            "spec.secretPolicy: Invalid value: \"object\": secretPolicy Encrypt needs encryption.age.recipients or encryption.age.recipientsRef");
+        (await testbed.KubectlAsync($"create configmap recipients -n {OperatorTestbed.OperatorNamespace} --from-literal=keys=#none-yet")).ShouldSucceed();
+        (await testbed.ApplyAsync(testbed.RepoConfig(extra: """
+              secretPolicy: Encrypt
+              encryption: {age: {recipientsRef: {name: recipients, key: keys}}}
+            """))).ShouldSucceed();
         condition = await testbed.WaitForReadyAsync("gitrepoconfigs", OperatorTestbed.OperatorNamespace, "audit", "False");
         await WaitForReason(testbed, "EncryptionNotConfigured");
         ((string?)condition["message"]).Should().NotBeNull();

@@ -171,14 +171,7 @@ public sealed class LiveRulesTests
             kind: WatchRule
             metadata: {name: missing-repo, namespace: gitops-reverser-system}
             spec: {gitRepoConfigRef: nowhere, resources: [{apiVersion: v1, kind: ConfigMap}]}
-            ---
-            apiVersion: configbutler.ai/v1alpha1
-            kind: WatchRule
-            metadata: {name: bad-selector, namespace: gitops-reverser-system}
-            spec:
-              gitRepoConfigRef: audit
-              resources: [{apiVersion: v1, kind: ConfigMap}]
-              namespaceSelector: {matchExpressions: [{key: team, operator: In}]}
+
             ---
             apiVersion: configbutler.ai/v1alpha1
             kind: WatchRule
@@ -191,17 +184,25 @@ public sealed class LiveRulesTests
             apiVersion: configbutler.ai/v1alpha1
             kind: GitRepoConfig
             metadata: {name: bad-window, namespace: gitops-reverser-system}
-            spec: {url: /nowhere, commit: {mode: Window, window: soon}}
+            spec: {url: /nowhere, commit: {mode: Window, window: 0s}}
             """)).ShouldSucceed();
+        (await bed.ApplyAsync("""
+            apiVersion: configbutler.ai/v1alpha1
+            kind: WatchRule
+            metadata: {name: bad-selector, namespace: gitops-reverser-system}
+            spec:
+              gitRepoConfigRef: audit
+              resources: [{apiVersion: v1, kind: ConfigMap}]
+              namespaceSelector: {matchExpressions: [{key: team, operator: In}]}
+            """)).Error.Trim().Should().Be("The WatchRule \"bad-selector\" is invalid: spec.namespaceSelector.matchExpressions[0]: " +
+            "Invalid value: \"object\": operator In and NotIn need values; Exists and DoesNotExist take none");
         (await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "unknown-kind", "False"))["reason"]!.ToString().Should().Be("UnknownKind");
         var missing = await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "missing-repo", "False");
         missing["reason"]!.ToString().Should().Be("GitRepoConfigNotFound");
         missing["message"]!.ToString().Should().Contain("gitops-reverser-system/nowhere");
-        (await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "bad-selector", "False"))["message"]!.ToString()
-            .Should().Contain("operator In on key \"team\" needs at least one value");
         (await bed.WaitForReadyAsync("watchrule", "apps", "tenant-selector", "False"))["reason"]!.ToString().Should().Be("NamespaceSelectorNotAllowed");
         (await bed.WaitForReadyAsync("gitrepoconfig", OperatorTestbed.OperatorNamespace, "bad-window", "False"))["message"]!.ToString()
-            .Should().Contain("commit.window \"soon\" is not a duration");
+            .Should().Contain("commit.window \"0s\" is not a duration");
         (await bed.KubectlAsync("create secret generic still-working -n apps --from-literal=token=y")).ShouldSucceed();
         (await bed.CommitAsync(++commits)).Should().Be("[CREATE] Secret/still-working in ns/apps by manager/kubectl-create");
 
@@ -215,6 +216,9 @@ public sealed class LiveRulesTests
     public async Task KubectlGet_ShowsEachRulesAndRepositorysState_WithCredentialsRedacted()
     {
         await using var bed = await OperatorTestbed.StartAsync();
+
+        // The CRDs refuse credentials in a URL; with an older release's CRDs one gets through and must still be redacted.
+        await bed.InstallTypeOnlyCrdsAsync();
         (await bed.KubectlAsync("create namespace apps")).ShouldSucceed();
         (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap one -n apps --from-literal=a=b")).ShouldSucceed();

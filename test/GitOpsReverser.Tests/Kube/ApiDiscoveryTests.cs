@@ -58,7 +58,8 @@ public sealed class ApiDiscoveryTests
             Content = new StringContent(JsonNode.Parse("""
                 {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.GROUP"},
                  "spec":{"group":"GROUP","scope":"Namespaced","names":{"plural":"gadgets","kind":"Gadget"},
-                         "versions":[{"name":"v1","served":true,"storage":true}]}}
+                         "versions":[{"name":"v1","served":true,"storage":true,
+                           "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
                 """.Replace("GROUP", group, StringComparison.Ordinal))!.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
@@ -92,6 +93,7 @@ public sealed class ApiDiscoveryTests
                     ["versions"] = new JsonArray([.. versions.Select((version, index) => (JsonNode)new JsonObject
                     {
                         ["name"] = version, ["served"] = true, ["storage"] = index == 0,
+                        ["schema"] = JsonNode.Parse("""{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}"""),
                     })]),
                 },
             };

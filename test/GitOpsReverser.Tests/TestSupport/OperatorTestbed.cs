@@ -84,6 +84,43 @@ internal sealed class OperatorTestbed : IAsyncDisposable
         return testbed;
     }
 
+    /// <summary>
+    /// Replaces the CRDs with those of a release whose schemas said no more than the types: what a cluster keeps
+    /// after <c>helm upgrade</c>, which never upgrades a chart's CRDs. Values the current schemas refuse (a pattern,
+    /// an enum, a bound, a CEL rule) then reach the operator, whose own checks must hold.
+    /// </summary>
+    public async Task InstallTypeOnlyCrdsAsync()
+    {
+        var rendered = (await Kubectl.RunAsync($"apply --dry-run=client -o json -f {Path.Combine(Kubectl.RepositoryRoot, "deploy", "crds")}")).ShouldSucceed().Output;
+        var list = JsonNode.Parse(rendered)!.AsObject();
+        foreach (var crd in list["items"]!.AsArray())
+        {
+            foreach (var version in crd!["spec"]!["versions"]!.AsArray())
+            {
+                TypesOnly(version!["schema"]!["openAPIV3Schema"]!.AsObject());
+            }
+        }
+
+        // One document per CRD: KubeSim serves no /openapi/v2, which kubectl needs to validate a kind: List.
+        var stream = string.Join("\n---\n", list["items"]!.AsArray().Select(crd => crd!.ToJsonString()));
+        (await Kubectl.RunAsync("apply -f -", stream)).ShouldSucceed();
+
+        static void TypesOnly(JsonObject schema)
+        {
+            foreach (var keyword in new[] { "pattern", "enum", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems", "format",
+                "x-kubernetes-validations", "x-kubernetes-list-type" })
+            {
+                schema.Remove(keyword);
+            }
+
+            foreach (var child in (schema["properties"] as JsonObject ?? []).Select(pair => pair.Value)
+                .Append(schema["items"]).Append(schema["additionalProperties"]).OfType<JsonObject>())
+            {
+                TypesOnly(child);
+            }
+        }
+    }
+
     /// <summary>A GitRepoConfig for the test's remote, pushing after at most a second.</summary>
     public string RepoConfig(string name = "audit", string ns = OperatorNamespace, string extra = "") => $"""
         apiVersion: configbutler.ai/v1alpha1
