@@ -102,48 +102,54 @@ Task("TestTools")
         }
     });
 
+// The fast loop: the unit tests build alone and run in seconds; they start no process and no server.
+Task("UnitTest")
+    .Does(() => RunTests(GetFiles("./test/GitOpsReverser.UnitTests/*.csproj"), noBuild: false));
+
+// The whole suite: unit tests first (they fail fastest), then KubeSim's and the integration and end-to-end tests.
 Task("Test")
     .IsDependentOn("TestTools")
     .IsDependentOn("Build")
     .IsDependentOn("Publish")
     .IsDependentOn("Format")
-    .Does(() =>
-    {
-        testsRan = true;
-        foreach (var project in GetFiles("./test/**/*.Tests.csproj"))
-        {
-            try
-            {
-                DotNetTest(project.FullPath, new DotNetTestSettings
-                {
-                    Configuration = configuration,
-                    NoBuild = true,
-                    NoRestore = true,
-                    ResultsDirectory = resultsDirectory,
-                    Loggers = [$"trx;LogFileName={project.GetFilenameWithoutExtension()}.trx", "console;verbosity=minimal"],
-                    // A hung test fails the run after 10 minutes instead of holding CI to its limit.
-                    ArgumentCustomization = arguments => arguments.Append("--blame-hang-timeout").Append("10m"),
-                });
-            }
-            catch (CakeException exception)
-            {
-                // Keep going so every project reports; the summary and the exit code carry the failure.
-                Warning($"{project.GetFilename()}: {exception.Message}");
-                testRunFailed = true;
-            }
-        }
+    .Does(() => RunTests(GetFiles("./test/**/*Tests.csproj").OrderBy(project => project.GetFilename().FullPath.Contains("UnitTests") ? 0 : 1), noBuild: true));
 
-        if (testRunFailed)
+void RunTests(IEnumerable<FilePath> projects, bool noBuild)
+{
+    testsRan = true;
+    foreach (var project in projects)
+    {
+        try
         {
-            throw new CakeException("Some tests failed.");
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = noBuild,
+                ResultsDirectory = resultsDirectory,
+                Loggers = [$"trx;LogFileName={project.GetFilenameWithoutExtension()}.trx", "console;verbosity=minimal"],
+                // A hung test fails the run after 10 minutes instead of holding CI to its limit.
+                ArgumentCustomization = arguments => arguments.Append("--blame-hang-timeout").Append("10m"),
+            });
         }
-    });
+        catch (CakeException exception)
+        {
+            // Keep going so every project reports; the summary and the exit code carry the failure.
+            Warning($"{project.GetFilename()}: {exception.Message}");
+            testRunFailed = true;
+        }
+    }
+
+    if (testRunFailed)
+    {
+        throw new CakeException("Some tests failed.");
+    }
+}
 
 Task("Default").IsDependentOn("Test");
 
 Teardown(context =>
 {
-    if (target != "Test")
+    if (target is not ("Test" or "UnitTest"))
     {
         return;
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cake bootstrapper: ./build.sh --target=Test runs the whole test suite and ends with the line
 # "N passed, N failed" (written by build.cake, printed here after Cake's own report).
+# ./build.sh --target=UnitTest runs the unit tests alone (seconds), ending with the same line.
 # ./build.sh --target=Playground [--port PORT] [--dir DIR] builds and runs the playground.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -26,7 +27,7 @@ rm -f "$summary"
 dotnet tool restore >/dev/null && dotnet cake build.cake "$@"
 status=$?
 
-if [ "$target" = Test ]; then
+if [ "$target" = Test ] || [ "$target" = UnitTest ]; then
   if [ -f "$summary" ]; then
     cat "$summary"
   else

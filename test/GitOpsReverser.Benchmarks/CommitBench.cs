@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Clone;
+using GitOpsReverser.Git.Transport;
 using GitOpsReverser.TestServers;
 using LibGit2Sharp;
 

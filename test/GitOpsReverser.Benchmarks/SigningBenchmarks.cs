@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Clone;
 
 namespace GitOpsReverser.Benchmarks;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using GitOpsReverser.Git;
+using GitOpsReverser.Git.Pipeline;
+using GitOpsReverser.Git.Transport;
 using GitOpsReverser.Manifests;
 using Microsoft.Extensions.Logging.Abstractions;
 

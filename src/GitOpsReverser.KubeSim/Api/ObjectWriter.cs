@@ -159,54 +159,6 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         }
     }
 
-    private async Task<(StoredObject Object, bool Created)> ApplyAsync(
-        ResourceType type, string ns, string name, StoredObject? current, JsonNode? patch, string? subresource, WriteContext context,
-        CancellationToken cancellationToken)
-    {
-        if (context.ManagerFromUserAgent)
-        {
-            throw ApiException.BadRequest("PATCH, with apply, requires the fieldManager query parameter");
-        }
-
-        if (patch is not JsonObject config)
-        {
-            throw ApiException.BadRequest("apply configuration must be an object");
-        }
-
-        if ((string?)config["apiVersion"] is null || (string?)config["kind"] is null)
-        {
-            throw ApiException.BadRequest("apiVersion and kind must be set in an apply configuration");
-        }
-
-        config = Decode(type, ns, config, context);
-        var configName = (string?)config["metadata"]?["name"];
-        if (configName != name)
-        {
-            throw ApiException.BadRequest($"the name of the object ({configName}) does not match the name on the URL ({name})");
-        }
-
-        if (type.HasStatus && subresource != "status")
-        {
-            config.Remove("status");
-        }
-
-        var now = ObjectRules.Timestamp(time.GetUtcNow());
-        var merged = ServerSideApply.Apply(type, name, current?.ToJsonObject(), config, context.Manager, context.Force, subresource, now);
-        if (current is null)
-        {
-            var causes = ObjectRules.ValidateName(type, name);
-            if (causes.Count > 0)
-            {
-                throw ApiException.Invalid(type, name, causes);
-            }
-
-            return (await CreateCoreAsync(type, ns, name, merged, context, fromApply: true, cancellationToken), true);
-        }
-
-        CheckPrecondition(type, name, current, (string?)config["metadata"]?["resourceVersion"]);
-        return (await UpdateCoreAsync(type, current, merged, subresource, context, fromApply: true, cancellationToken), false);
-    }
-
     private async Task<StoredObject> CreateCoreAsync(
         ResourceType type, string ns, string name, JsonObject obj, WriteContext context, bool fromApply, CancellationToken cancellationToken)
     {
@@ -336,62 +288,5 @@ internal sealed partial class ObjectWriter(ObjectStore store, ResourceCatalog ca
         }
 
         return stored;
-    }
-
-    private void ApplyKindRules(ResourceType type, JsonObject obj, DateTimeOffset now, JsonObject? old)
-    {
-        if (type.IsCustom)
-        {
-            SchemaDefaults.Apply(type.Schema, obj);
-            return;
-        }
-
-        BuiltInDefaults.Apply(type, obj, old, ServiceIps);
-
-        switch (type.GroupResource)
-        {
-            case "secrets":
-                ObjectRules.FoldStringData(obj);
-                if (obj["type"] is null || (string?)obj["type"] == "")
-                {
-                    obj["type"] = "Opaque";
-                }
-
-                break;
-            case "namespaces" when obj["status"] is null:
-                ObjectRules.InitializeNamespace(obj);
-                break;
-            case "customresourcedefinitions.apiextensions.k8s.io":
-                ObjectRules.AcceptCustomResourceDefinition(type, obj, now, old?["status"] as JsonObject);
-                break;
-        }
-    }
-
-    private static void ValidateCustomResource(ResourceType type, JsonObject obj, JsonObject? old)
-    {
-        if (type.IsCustom && type.Schema is { } schema && CustomResourceValidation.Validate(schema, obj, old) is { Count: > 0 } causes)
-        {
-            throw ApiException.Invalid(type, (string?)obj["metadata"]?["name"] ?? "", causes);
-        }
-    }
-
-    private static void SetOrRemove(JsonObject target, string key, JsonNode? value)
-    {
-        if (value is null)
-        {
-            target.Remove(key);
-        }
-        else
-        {
-            target[key] = value.DeepClone();
-        }
-    }
-
-    private static void CheckPrecondition(ResourceType type, string name, StoredObject current, string? requested)
-    {
-        if (!string.IsNullOrEmpty(requested) && requested != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            throw ApiException.Conflict(type, name);
-        }
     }
 }

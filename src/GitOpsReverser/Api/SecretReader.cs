@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Transport;
 
 namespace GitOpsReverser.Api;
 

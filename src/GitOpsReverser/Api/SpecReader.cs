@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Encryption;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
+using GitOpsReverser.Git.Messages;
+using GitOpsReverser.Git.Transport;
 using GitOpsReverser.Sanitizing;
 
 namespace GitOpsReverser.Api;
@@ -11,7 +12,7 @@ namespace GitOpsReverser.Api;
 /// durations, templates, base folders, a tenant's namespace selector) is refused here with a
 /// <see cref="SpecException"/> whose reason and message become the object's Ready condition.
 /// </summary>
-internal static class SpecReader
+internal static partial class SpecReader
 {
     public const string WatchRuleKind = "WatchRule";
     public const string ClusterWatchRuleKind = "ClusterWatchRule";
@@ -167,69 +168,6 @@ internal static class SpecReader
                     : throw Invalid("commit.signing needs secretRef.name: a Secret of this namespace with the key ssh-privatekey")
                 : null,
         };
-    }
-
-    /// <summary>
-    /// Reads age recipients, one per line (blank lines and <c># comments</c> skipped), as an age recipients file
-    /// holds them; <paramref name="source"/> names where they come from in the message of a bad line, which never
-    /// repeats the line (it could be a private key put there by mistake).
-    /// </summary>
-    public static List<AgeRecipient> ParseRecipientLines(string text, string source)
-    {
-        var recipients = new List<AgeRecipient>();
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            recipients.Add(AgeRecipient.TryParse(line, out var recipient, out var error)
-                ? recipient
-                : throw new SpecException("InvalidRecipient", $"{source}, line {i + 1}: the entry {error}"));
-        }
-
-        return recipients;
-    }
-
-    private static IReadOnlyList<AgeRecipient> AgeRecipients(JsonNode? node)
-    {
-        var recipients = new List<AgeRecipient>();
-        var entries = node as JsonArray ?? [];
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var text = Text(entries[i], $"encryption.age.recipients[{i}]") ?? "";
-            if (!AgeRecipient.TryParse(text, out var recipient, out var error))
-            {
-                // A public key may be shown; anything else (a private key pasted by mistake) is not repeated.
-                var shown = text.Trim().StartsWith("age1", StringComparison.OrdinalIgnoreCase) ? $" \"{text.Trim()}\"" : "";
-                throw new SpecException("InvalidRecipient", $"encryption.age.recipients[{i}]{shown} {error}; an age recipient looks like age1 and 58 more characters");
-            }
-
-            recipients.Add(recipient);
-        }
-
-        return recipients.Count == 0 ? Array.Empty<AgeRecipient>() : recipients;
-    }
-
-    private static RecipientsReference? RecipientsRef(JsonNode? node)
-    {
-        if (node is not JsonObject reference)
-        {
-            return null;
-        }
-
-        var kind = Text(reference["kind"], "encryption.age.recipientsRef.kind") ?? "ConfigMap";
-        var name = Text(reference["name"], "encryption.age.recipientsRef.name");
-        var key = Text(reference["key"], "encryption.age.recipientsRef.key");
-        if (kind is not ("ConfigMap" or "Secret") || string.IsNullOrEmpty(name) || string.IsNullOrEmpty(key))
-        {
-            throw Invalid("encryption.age.recipientsRef needs kind (ConfigMap or Secret), name and key");
-        }
-
-        return new RecipientsReference(kind, name, key);
     }
 
     private static string? UserEmailDomain(string? domain) =>

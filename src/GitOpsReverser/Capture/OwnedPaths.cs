@@ -1,4 +1,4 @@
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Kube;
 
 namespace GitOpsReverser.Capture;

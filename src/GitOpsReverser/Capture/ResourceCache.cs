@@ -1,5 +1,5 @@
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using GitOpsReverser.Sanitizing;
 
 namespace GitOpsReverser.Capture;
 
@@ -32,7 +32,7 @@ internal sealed class ResourceCache
     /// <param name="sanitized">The sanitized YAML as it would be committed.</param>
     public bool Observe(string key, Guid uid, long resourceVersion, ReadOnlySpan<byte> sanitized)
     {
-        var hash = HashOf(sanitized);
+        var hash = ContentHash.Of(sanitized);
         lock (gate)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(entries, key, out var existed);
@@ -41,9 +41,6 @@ internal sealed class ResourceCache
             return changed;
         }
     }
-
-    /// <summary>The 64-bit hash of sanitized YAML this cache keeps (and attribution compares).</summary>
-    public static ulong HashOf(ReadOnlySpan<byte> sanitized) => XxHash64.HashToUInt64(sanitized);
 
     /// <summary>Forgets an object; returns true when it was known (its file should go).</summary>
     public bool Remove(string key)

@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Manifests;
-using LibGit2Sharp;
 
 namespace GitOpsReverser.Capture;
 
@@ -22,7 +19,7 @@ internal static class ResyncPlan
 
     public static List<GitChange> Changes(
         IReadOnlyDictionary<string, (CapturedFile File, ChangeDescription Description)> desired,
-        IReadOnlyDictionary<string, ObjectId> files,
+        IReadOnlyDictionary<string, BlobId> files,
         IReadOnlyDictionary<string, SopsFile.Header> headers,
         Func<string, bool> owned,
         IReadOnlySet<string> skippedKindFolders,
@@ -36,7 +33,7 @@ internal static class ResyncPlan
             var operation = exists ? ChangeOperation.Update : ChangeOperation.Create;
             if (!file.IsEncrypted)
             {
-                if (!exists || id != BlobId(file.Sanitized))
+                if (!exists || id != BlobId.Of(file.Sanitized))
                 {
                     changes.Add(new GitChange(path, file.Sanitized, description with { Operation = operation }));
                 }
@@ -61,16 +58,6 @@ internal static class ResyncPlan
         }
 
         return changes;
-    }
-
-    /// <summary>Git's id for a blob holding <paramref name="content"/>.</summary>
-    public static ObjectId BlobId(byte[] content)
-    {
-        var header = Encoding.ASCII.GetBytes($"blob {content.Length.ToString(CultureInfo.InvariantCulture)}\0");
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(header);
-        sha1.AppendData(content);
-        return new ObjectId(sha1.GetHashAndReset());
     }
 
     // A file the repository holds but the cluster no longer has: its identity, read back from the layout.

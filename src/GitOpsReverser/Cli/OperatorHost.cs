@@ -1,3 +1,4 @@
+using GitOpsReverser.Attribution;
 using GitOpsReverser.Control;
 using GitOpsReverser.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GitOpsReverser.Cli;
 
@@ -59,7 +61,7 @@ internal static class OperatorHost
         var listenable = OperatorOptionsValidator.Validate(settings).Count == 0 ? settings : new OperatorOptions();
         if (listenable.AttributionEnabled)
         {
-            builder.Services.AddAttribution();
+            builder.Services.AddAttribution(provider => provider.GetRequiredService<IOptions<OperatorOptions>>().Value.ForAttribution());
         }
 
         builder.AddHttpEndpoints(listenable);

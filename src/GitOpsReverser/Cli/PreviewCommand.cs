@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
-using GitOpsReverser.Capture;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Hosting;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
@@ -15,7 +14,7 @@ namespace GitOpsReverser.Cli;
 /// <c>gitops-reverser preview -f rule.yaml</c>: what a WatchRule or ClusterWatchRule would capture on the
 /// current cluster, read with the same discovery, selection and filters as the operator, writing nothing.
 /// </summary>
-internal static class PreviewCommand
+internal static partial class PreviewCommand
 {
     public const int FailedExitCode = 1;
     public const int InvalidRuleExitCode = 2;
@@ -120,7 +119,7 @@ internal static class PreviewCommand
                 return InvalidRuleExitCode;
             }
 
-            await new Preview(new KubernetesApi(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout, rule.SecretPolicy ?? repoPolicy)
+            await new Preview(new ApiServerClient(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout, rule.SecretPolicy ?? repoPolicy)
                 .WriteAsync(cancellationToken);
             if (tenant is not null)
             {
@@ -131,7 +130,7 @@ internal static class PreviewCommand
             }
             return 0;
         }
-        catch (Exception exception) when (exception is HttpRequestException or KubernetesApiException or TaskCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or ApiServerException or TaskCanceledException)
         {
             await stderr.WriteLineAsync($"error: cannot read the cluster at {configuration.Host}: {exception.Message}");
             return FailedExitCode;
@@ -190,145 +189,5 @@ internal static class PreviewCommand
             : ((string?)reference, (string?)rule["metadata"]?["namespace"]);
         repo = repos.FirstOrDefault(candidate => (string?)candidate["metadata"]?["name"] == repoName && (string?)candidate["metadata"]?["namespace"] == repoNamespace);
         return null;
-    }
-
-    private sealed class Preview(
-        KubernetesApi api, ApiDiscovery discovery, WatchRuleSpec rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output, SecretPolicy? secretPolicy)
-    {
-        public async Task WriteAsync(CancellationToken cancellationToken)
-        {
-            var discovered = await discovery.DiscoverAsync(cancellationToken);
-            var namespaceLabels = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
-            var namespaces = discovered.First(resource => resource is { Group: "", Kind: "Namespace" }).ToWatched();
-            foreach (var ns in await ListAsync(namespaces, cancellationToken))
-            {
-                var metadata = ns.GetMapping("metadata");
-                namespaceLabels[metadata?.GetString("name") ?? ""] = metadata?.GetMapping("labels") is { } labels ? (JsonObject?)ManifestJson.ToJsonNode(labels) : null;
-            }
-
-            var covered = namespaceLabels.Where(pair => rule.CoversNamespace(pair.Key, pair.Value)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
-            await output.WriteLineAsync($"{rule.Id} -> {rule.Repo} ({repoSource})");
-            await output.WriteLineAsync(rule.AllowsClusterScoped && rule.NamespaceSelector is null
-                ? $"Namespaces: all {covered.Count}, and cluster-scoped objects"
-                : $"Namespaces: {covered.Count} ({string.Join(", ", covered.Take(10))}{(covered.Count > 10 ? ", ..." : "")}){(rule.AllowsClusterScoped ? ", and cluster-scoped objects" : "")}");
-
-            var resolved = new List<(WatchedResource Resource, bool Wildcard)>();
-            foreach (var entry in rule.Resources)
-            {
-                var matches = ResourceSelection.Resolve(discovered, entry.ApiVersion, entry.Kind).Where(resource => resource.Namespaced || rule.AllowsClusterScoped).ToList();
-                if (matches.Count == 0)
-                {
-                    await output.WriteLineAsync($"warning: apiVersion {entry.ApiVersion} kind {entry.Kind} matches no served resource{(rule.AllowsClusterScoped ? "" : " a WatchRule can capture (namespaced kinds only)")}");
-                }
-
-                resolved.AddRange(matches.Select(match => (match.ToWatched(), entry.IsWildcardKind)));
-            }
-
-            var paths = new List<string>();
-            var leftOut = new List<string>();
-            var counts = new List<(string Resource, string Count)>();
-            var secrets = 0;
-            foreach (var group in resolved.GroupBy(item => item.Resource).OrderBy(group => group.Key.ToString(), StringComparer.Ordinal))
-            {
-                var resource = group.Key;
-                var wildcard = group.All(item => item.Wildcard);
-                var (captured, skipped) = (0, 0);
-                List<MappingNode> objects;
-                try
-                {
-                    objects = await ListAsync(resource, cancellationToken);
-                }
-                catch (KubernetesApiException exception)
-                {
-                    counts.Add(($"{resource}/{resource.Version}", $"cannot list: {exception.Message}"));
-                    continue;
-                }
-
-                foreach (var obj in objects)
-                {
-                    var metadata = obj.GetMapping("metadata");
-                    var ns = metadata?.GetString("namespace");
-                    var name = metadata?.GetString("name") ?? "";
-                    if (ns is null ? !rule.AllowsClusterScoped : !covered.Contains(ns))
-                    {
-                        continue;
-                    }
-
-                    if (CaptureFilter.LeftOutBecause(rule, wildcard, resource, obj) is { } reason)
-                    {
-                        skipped++;
-                        leftOut.Add($"{resource.Kind} {(ns is null ? name : $"{ns}/{name}")}: {reason}");
-                        continue;
-                    }
-
-                    captured++;
-                    secrets += resource is { Group: "", Kind: "Secret" } ? 1 : 0;
-                    paths.Add(layout.PathFor(new ObjectIdentity(resource.ApiVersion, resource.Kind, ns, name)));
-                }
-
-                counts.Add(($"{resource}/{resource.Version}", $"{captured} object(s){(skipped > 0 ? $", {skipped} left out" : "")}"));
-            }
-
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"Resource types ({counts.Count}):");
-            var width = counts.Count == 0 ? 0 : counts.Max(count => count.Resource.Length);
-            foreach (var (resource, count) in counts)
-            {
-                await output.WriteLineAsync($"  {resource.PadRight(width)}   {count}");
-            }
-
-            paths.Sort(StringComparer.Ordinal);
-            await output.WriteLineAsync();
-            await output.WriteLineAsync(all || paths.Count <= ShownPaths
-                ? $"Paths ({paths.Count}):"
-                : $"Paths (the first {ShownPaths} of {paths.Count}; --all lists every one):");
-            foreach (var path in all ? paths : paths.Take(ShownPaths))
-            {
-                await output.WriteLineAsync($"  {path}");
-            }
-
-            if (leftOut.Count > 0)
-            {
-                await output.WriteLineAsync();
-                await output.WriteLineAsync($"Left out ({leftOut.Count}):");
-                foreach (var line in leftOut.Order(StringComparer.Ordinal))
-                {
-                    await output.WriteLineAsync($"  {line}");
-                }
-            }
-
-            if (secrets > 0)
-            {
-                await output.WriteLineAsync();
-                if (secretPolicy == SecretPolicy.Encrypt)
-                {
-                    await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy Encrypt: values reach Git only as SOPS " +
-                        "ciphertext for the GitRepoConfig's age recipients, but names, keys, labels and annotations are readable.");
-                }
-                else
-                {
-                    var policy = secretPolicy?.ToString() ?? "the operator's Sanitizer:SecretPolicy (Fingerprint unless changed)";
-                    await output.WriteLineAsync($"warning: {secrets} Secret(s) would be written with secretPolicy {policy}: values never reach Git, " +
-                        "but names, keys, labels and annotations do. Set secretPolicy: Skip to leave Secrets out.");
-                }
-            }
-
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("Nothing was written.");
-        }
-
-        private async Task<List<MappingNode>> ListAsync(WatchedResource resource, CancellationToken cancellationToken)
-        {
-            var items = new List<MappingNode>();
-            string? continueToken = null;
-            do
-            {
-                var page = await api.ListAsync(resource, continueToken, 500, TimeSpan.FromSeconds(60), cancellationToken);
-                items.AddRange(page.Items);
-                continueToken = page.Continue;
-            }
-            while (continueToken is not null);
-            return items;
-        }
     }
 }

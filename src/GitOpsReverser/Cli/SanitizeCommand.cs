@@ -1,6 +1,6 @@
 using System.CommandLine;
 using GitOpsReverser.Encryption;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
-using GitOpsReverser.Git;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
 

@@ -2,9 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Api;
+using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
+using GitOpsReverser.Git.Clone;
+using GitOpsReverser.Git.Messages;
+using GitOpsReverser.Git.Pipeline;
+using GitOpsReverser.Git.Transport;
 using GitOpsReverser.Sanitizing;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +25,7 @@ namespace GitOpsReverser.Control;
 /// <paramref name="changed"/> asks for another reconcile; <paramref name="pipelines"/> makes each
 /// repository's Git pipeline (a <see cref="RepoWorker"/> unless given).
 /// </summary>
-internal sealed class GitRepoConfigReconciler(
+internal sealed partial class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
     Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null,
     TenantAccess? access = null, bool standby = false, IReadOnlyDictionary<string, IReadOnlyList<GitChange>>? takeover = null)
@@ -176,75 +181,6 @@ internal sealed class GitRepoConfigReconciler(
         {
             await RemoveAsync(capture.Spec.Id);
         }
-    }
-
-    // Restarts back off (5 s, doubling to 5 minutes; a worker must then run HealthyAfter without failing for the
-    // count to start afresh); from the second failure in a row the clone is moved aside, so a damaged clone is
-    // replaced by a fresh one (the resync brings it to the cluster's state). One quarantined copy is kept, the
-    // latest: a worker that keeps failing never fills the data directory.
-    private void RecordFailure(ResourceKey key, RepoCapture capture, Exception failure)
-    {
-        var count = failures.TryGetValue(key, out var previous) ? previous.Count + 1 : 1;
-        var delay = TimeSpan.FromSeconds(Math.Min(300, 5 * Math.Pow(2, count - 1)));
-        failures[key] = (count, time.GetUtcNow() + delay, failure.GetBaseException().Message);
-        var clone = capture.Worker.ClonePath;
-        if (count < 2 || !Directory.Exists(clone))
-        {
-            return;
-        }
-
-        var aside = $"{clone}.broken";
-        try
-        {
-            if (Directory.Exists(aside))
-            {
-                Directory.Delete(aside, recursive: true);
-            }
-
-            Directory.Move(clone, aside);
-            Log.CloneMovedAside(logger, key.ToString(), aside);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The clone stays; the next failure tries again.
-            Log.ReconcileObjectFailed(logger, key.ToString(), exception);
-        }
-    }
-
-    // The spec's recipients and those its recipientsRef holds; Encrypt without any is refused here, not at the first Secret.
-    private async Task<List<AgeRecipient>> RecipientsAsync(RepoSpec spec, CancellationToken cancellationToken)
-    {
-        var recipients = spec.AgeRecipients.ToList();
-        if (spec.RecipientsRef is { } reference)
-        {
-            const string field = "encryption.age.recipientsRef";
-            var text = await secrets.ReadKeyAsync(reference.Kind, spec.Id.Namespace!, reference.Name, reference.Key, field, cancellationToken);
-            recipients.AddRange(SpecReader.ParseRecipientLines(text, $"{field} ({reference.Kind} {spec.Id.Namespace}/{reference.Name} key {reference.Key})"));
-        }
-
-        if (spec.SecretPolicy == SecretPolicy.Encrypt && recipients.Count == 0)
-        {
-            throw new SpecException("EncryptionNotConfigured",
-                "secretPolicy Encrypt needs age recipients in encryption.age.recipients (or encryption.age.recipientsRef); no Secret is written until then");
-        }
-
-        return [.. recipients.Distinct()];
-    }
-
-    // The key commit.signing names: read only for an identity that may (a tenant's), never logged; a digest notices a new key.
-    private async Task<(SshCommitSigner? Signer, string Digest)> SignerAsync(RepoSpec spec, CancellationToken cancellationToken)
-    {
-        if (spec.SigningSecretName is not { } name)
-        {
-            return (null, "");
-        }
-
-        const string field = "commit.signing.secretRef";
-        await access.RequireGetAsync(spec, "secrets", name, field, cancellationToken);
-        var key = await secrets.ReadKeyAsync("Secret", spec.Id.Namespace!, name, "ssh-privatekey", field, cancellationToken);
-        var signer = SshCommitSigner.TryLoad(key, $"gitops-reverser/{spec.Id.Namespace}/{spec.Id.Name}", out var problem)
-            ?? throw new SpecException("InvalidSigningKey", $"{field}: the key ssh-privatekey of Secret {spec.Id.Namespace}/{name} {problem}");
-        return (signer, Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
     }
 
     private RepoCapture Create(RepoSpec spec, string fingerprint, GitCredentials credentials, SopsEncryptor? encryptor, SshCommitSigner? signer)

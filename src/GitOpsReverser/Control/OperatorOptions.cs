@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GitOpsReverser.Attribution;
 
 namespace GitOpsReverser.Control;
 
@@ -91,6 +92,10 @@ internal sealed class OperatorOptions : IValidatableObject
 
     /// <summary>True when the attribution webhook is served and registered.</summary>
     public bool AttributionEnabled => Attribution || WebhookUrl is not null;
+
+    /// <summary>What attribution needs of these settings, with the namespace resolved.</summary>
+    public AttributionOptions ForAttribution() =>
+        new(Namespace ?? DefaultNamespace(), WebhookService, WebhookUrl, WebhookCertificateSecret, LeaderElection);
 
     /// <summary>
     /// Check, with SubjectAccessReviews, that a tenant's GitRepoConfig (outside <see cref="Namespace"/>) may read what it

@@ -1,4 +1,5 @@
 using GitOpsReverser.Api;
+using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
@@ -16,7 +17,7 @@ namespace GitOpsReverser.Control;
 /// reflector runs per resource any rule needs (others stop), and a repository whose rules changed
 /// resyncs. Every object's Ready condition says what is wrong, and a bad object never stops the others.
 /// </summary>
-internal sealed class RuleController : BackgroundService
+internal sealed partial class RuleController : BackgroundService
 {
     private static readonly WatchedResource GitRepoConfigs = new("configbutler.ai", "v1alpha1", "gitrepoconfigs", SpecReader.GitRepoConfigKind, true);
     private static readonly WatchedResource WatchRules = new("configbutler.ai", "v1alpha1", "watchrules", SpecReader.WatchRuleKind, true);
@@ -33,7 +34,7 @@ internal sealed class RuleController : BackgroundService
         new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
     ];
 
-    private readonly KubernetesApi api;
+    private readonly ApiServerClient api;
     private readonly ApiDiscovery discovery;
     private readonly StatusWriter statusWriter;
     private readonly OperatorOptions options;
@@ -68,7 +69,7 @@ internal sealed class RuleController : BackgroundService
     private volatile bool reconciled;
 
     public RuleController(
-        KubernetesApi api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
+        ApiServerClient api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
         TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null,
         AttributionRecords? attribution = null, WebhookCertificates? certificates = null, ControlMetrics? controlMetrics = null,
         WebhookCapability? capability = null, RuleControllerRole? role = null)
@@ -106,7 +107,7 @@ internal sealed class RuleController : BackgroundService
             Trigger, attribution: attribution, access: access, standby: Role.Standby, takeover: Role.Takeover);
         if (attribution is not null && certificates is not null && capability is not null && !Role.Standby)
         {
-            registration = new AttributionRegistration(http, this.options, certificates, capability, attribution, time, logger);
+            registration = new AttributionRegistration(http, this.options.ForAttribution(), certificates, capability, attribution, time, logger);
         }
     }
 
@@ -251,88 +252,6 @@ internal sealed class RuleController : BackgroundService
 
     private IEnumerable<string> SelectedNamespaces(LabelSelector selector) =>
         namespaces.Objects.Where(ns => selector.Matches(ReflectedObjects.LabelsOf(ns))).Select(ns => (string?)ns["metadata"]?["name"] ?? "");
-
-    private async Task ReconcileReflectorsAsync(CancellationToken cancellationToken)
-    {
-        // What each repository captures now; what is new to it (a new repository: all of it) resyncs, and
-        // nothing else: a kind added by a CRD or a rule edit lists that kind alone, and every other kind's
-        // events go on being committed one by one.
-        var resyncing = new List<(RepoCapture Capture, CaptureScope Scope, SyncScope Sync)>();
-        foreach (var capture in captures.All)
-        {
-            var scope = CaptureScope.Of(activeRules.Where(active => active.Capture == capture), SelectedNamespaces);
-            var known = captured.GetValueOrDefault(capture);
-            var sync = known is null || capture.NeedsResync ? scope.Everything() : scope.Since(known);
-            if (known is null || sync.Resources.Count > 0)
-            {
-                resyncing.Add((capture, scope, sync));
-            }
-            else
-            {
-                // Kinds and namespaces that went need nothing: their files stay.
-                captured[capture] = scope;
-            }
-        }
-
-        var routes = activeRules
-            .SelectMany(active => active.Resources.Select(resource => new ActiveRule(active.Rule, active.Capture, resource, active.Wildcards.Contains(resource))))
-            .ToList();
-        var needed = routes.Select(route => route.Resource).ToHashSet();
-        foreach (var unneeded in reflectors.Keys.Where(resource => !needed.Contains(resource)).ToList())
-        {
-            Log.WatchStopped(logger, unneeded.ToString());
-            await reflectors[unneeded].DisposeAsync();
-            reflectors.Remove(unneeded);
-        }
-
-        var starting = new List<RunningReflector>();
-        foreach (var resource in needed.Where(resource => !reflectors.ContainsKey(resource)))
-        {
-            var running = new RunningReflector(
-                new Reflector(api, resource, engine.HandlerFor(resource), reflectorOptions, time, loggers.CreateLogger<Reflector>(), watchMetrics),
-                CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
-            reflectors[resource] = running;
-            starting.Add(running);
-            Log.WatchStarted(logger, resource.ToString());
-        }
-
-        engine.Publish(routes);
-
-        // Every repository that resyncs waits for a list that starts after it began collecting: a new reflector's
-        // first, or a relist of one already running, of the resources it brings in only.
-        var relist = new HashSet<WatchedResource>();
-        foreach (var (capture, scope, sync) in resyncing)
-        {
-            var tickets = sync.Resources.ToDictionary(resource => resource, resource =>
-                starting.Contains(reflectors[resource]) ? reflectors[resource].Reflector.ListTicket : reflectors[resource].Reflector.ListTicket + 1);
-            var owned = sync.Owned(capture.BaseFolder);
-            if (await capture.BeginSyncAsync(tickets, owned.Contains, cancellationToken, sync))
-            {
-                captured[capture] = scope;
-                relist.UnionWith(sync.Resources.Where(resource => !starting.Contains(reflectors[resource])));
-                Log.SyncStarted(logger, capture.Spec.Id.ToString(), sync.ToString());
-            }
-        }
-
-        foreach (var resource in relist)
-        {
-            reflectors[resource].Reflector.RequestRelist();
-        }
-
-        foreach (var running in starting)
-        {
-            running.Start();
-        }
-
-        // A resource the operator may not list never completes a list: syncs go ahead without it.
-        foreach (var (_, capture, resources, _, _) in activeRules)
-        {
-            foreach (var resource in resources.Where(resource => reflectors[resource].Reflector.Status.Forbidden))
-            {
-                await capture.SkipAsync(resource, cancellationToken);
-            }
-        }
-    }
 
     private async Task StopAllAsync()
     {

@@ -1,9 +1,7 @@
-using LibGit2Sharp;
-
 namespace GitOpsReverser.Git;
 
 /// <summary>
-/// What the capture stage needs of one repository's Git pipeline (<see cref="RepoWorker"/>): changes in,
+/// What the capture stage needs of one repository's Git pipeline (<see cref="Pipeline.RepoWorker"/>): changes in,
 /// the files the branch holds out, and the pipeline's status.
 /// </summary>
 internal interface IRepoPipeline : IDisposable
@@ -26,7 +24,7 @@ internal interface IRepoPipeline : IDisposable
     ValueTask EnqueueTakeoverAsync(IReadOnlyList<GitChange> journal, CancellationToken cancellationToken);
 
     /// <summary>The blob id of every file under <paramref name="folder"/> once every change queued before the call is committed.</summary>
-    Task<Dictionary<string, ObjectId>> ReadFilesAsync(string folder, CancellationToken cancellationToken);
+    Task<Dictionary<string, BlobId>> ReadFilesAsync(string folder, CancellationToken cancellationToken);
 
     /// <summary>The content of each of <paramref name="paths"/> the branch holds once every change queued before the call is committed.</summary>
     Task<Dictionary<string, byte[]>> ReadContentsAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken);

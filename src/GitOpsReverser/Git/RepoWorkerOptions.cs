@@ -1,3 +1,6 @@
+using GitOpsReverser.Git.Clone;
+using GitOpsReverser.Git.Messages;
+using GitOpsReverser.Git.Transport;
 namespace GitOpsReverser.Git;
 
 /// <summary>One repository configuration: where to push, as whom, and how to batch.</summary>

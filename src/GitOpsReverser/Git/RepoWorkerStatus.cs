@@ -1,3 +1,4 @@
+using GitOpsReverser.Git.Transport;
 namespace GitOpsReverser.Git;
 
 /// <summary>What a RepoWorker reports for its GitRepoConfig's status.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using GitOpsReverser.Attribution;
 using GitOpsReverser.Control;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

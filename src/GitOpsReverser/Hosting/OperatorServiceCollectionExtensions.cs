@@ -31,32 +31,13 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => KubernetesConnection(provider.GetRequiredService<IOptions<OperatorOptions>>().Value));
         services.AddSingleton(provider => KubernetesHttp.Create(provider.GetRequiredService<KubernetesClientConfiguration>()));
-        services.AddSingleton(provider => new KubernetesApi(provider.GetRequiredService<HttpClient>()));
+        services.AddSingleton(provider => new ApiServerClient(provider.GetRequiredService<HttpClient>()));
         services.AddSingleton<GitMetrics>();
         services.AddSingleton<WatchMetrics>();
         services.AddSingleton<ControlMetrics>();
         services.AddSingleton<IKubernetes>(provider => new Kubernetes(provider.GetRequiredService<KubernetesClientConfiguration>()));
         services.AddSingleton<Leadership>();
         services.AddHostedService(provider => provider.GetRequiredService<Leadership>());
-        return services;
-    }
-
-    /// <summary>
-    /// Adds attribution (<see cref="OperatorOptions.AttributionEnabled"/>): the records, the webhook, its
-    /// certificate, kept current by <see cref="WebhookCertificateRefresher"/> on every replica.
-    /// </summary>
-    public static IServiceCollection AddAttribution(this IServiceCollection services)
-    {
-        services.AddSingleton(provider => new Capture.AttributionRecords(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => new WebhookCertificates(provider.GetRequiredService<HttpClient>(),
-            provider.GetRequiredService<IOptions<OperatorOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookCertificates>>()));
-        services.AddSingleton(provider => new WebhookCapability(provider.GetRequiredService<HttpClient>(),
-            provider.GetRequiredService<IOptions<OperatorOptions>>().Value, provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WebhookCapability>>()));
-        services.AddSingleton<AttributionMetrics>();
-        services.AddSingleton<AttributionWebhook>();
-        services.AddHostedService<WebhookCertificateRefresher>();
         return services;
     }
 

@@ -17,7 +17,7 @@ namespace GitOpsReverser.Kube;
 /// repository must see every object); each list reports the ticket it started under.
 /// </summary>
 internal sealed class Reflector(
-    KubernetesApi api, WatchedResource resource, IReflectorHandler handler, ReflectorOptions options, TimeProvider time, ILogger logger,
+    ApiServerClient api, WatchedResource resource, IReflectorHandler handler, ReflectorOptions options, TimeProvider time, ILogger logger,
     WatchMetrics? metrics = null)
 {
     private long listTicket;
@@ -99,7 +99,7 @@ internal sealed class Reflector(
                 metrics?.Restarted(resource.ToString());
             }
         }
-        catch (KubernetesApiException exception) when (exception.IsExpired)
+        catch (ApiServerException exception) when (exception.IsExpired)
         {
             // The resourceVersion is older than the server's history: only a new list is consistent.
             Log.Expired(logger, resource.ToString(), resourceVersion ?? "");
@@ -107,13 +107,13 @@ internal sealed class Reflector(
             status = status with { Relists = status.Relists + 1 };
             metrics?.Relisted(resource.ToString());
         }
-        catch (KubernetesApiException exception) when (exception.Code == 403)
+        catch (ApiServerException exception) when (exception.Code == 403)
         {
             Log.Forbidden(logger, resource.ToString(), exception.Message);
             status = status with { Forbidden = true, LastError = exception.Message };
             await Task.Delay(options.ForbiddenRetry, time, cancellationToken);
         }
-        catch (KubernetesApiException exception) when (exception.Code == 404)
+        catch (ApiServerException exception) when (exception.Code == 404)
         {
             // A CRD not installed yet, or removed: the engine stops reflectors nobody needs.
             Log.NotFound(logger, resource.ToString());
@@ -130,14 +130,14 @@ internal sealed class Reflector(
             {
                 ShouldHandle = arguments => ValueTask.FromResult(
                     !arguments.Context.CancellationToken.IsCancellationRequested
-                    && arguments.Outcome.Exception is { } exception && (IsTransient(exception) || exception is KubernetesApiException)),
+                    && arguments.Outcome.Exception is { } exception && (IsTransient(exception) || exception is ApiServerException)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.InitialBackoff,
                 MaxDelay = options.MaxBackoff,
                 DelayGenerator = arguments => ValueTask.FromResult(
-                    arguments.Outcome.Exception is KubernetesApiException { RetryAfter: { } retryAfter } ? retryAfter : (TimeSpan?)null),
+                    arguments.Outcome.Exception is ApiServerException { RetryAfter: { } retryAfter } ? retryAfter : (TimeSpan?)null),
                 OnRetry = arguments =>
                 {
                     var message = arguments.Outcome.Exception?.Message ?? "";
@@ -245,7 +245,7 @@ internal sealed class Reflector(
 
     private static bool IsTransient(Exception exception) =>
         exception is HttpRequestException or IOException or SocketException or JsonException or TimeoutException
-        || exception is KubernetesApiException { Code: 429 or >= 500 }
+        || exception is ApiServerException { Code: 429 or >= 500 }
         || exception is OperationCanceledException;
 
     private static string KeyOf(MappingNode obj)

@@ -2,7 +2,7 @@ using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Sanitizing;
 
-/// <summary>The value tests used by <see cref="FieldRules"/>.</summary>
+/// <summary>The value tests used by <see cref="FieldRuleTable"/>.</summary>
 internal static class FieldValueMatches
 {
     private const string TokenVolumePrefix = "kube-api-access-";

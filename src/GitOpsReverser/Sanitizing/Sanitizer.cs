@@ -6,14 +6,14 @@ namespace GitOpsReverser.Sanitizing;
 
 /// <summary>
 /// Turns an object as the API server returns it into what is committed: status, server-owned metadata and
-/// server-assigned fields removed, defaults removed (<see cref="FieldRules"/>), Secret values replaced.
+/// server-assigned fields removed, defaults removed (<see cref="FieldRuleTable"/>), Secret values replaced.
 /// </summary>
 internal sealed class Sanitizer
 {
     private readonly SanitizerOptions options;
     private readonly SecretFingerprint fingerprint;
     private readonly HashSet<(string Group, string Kind)> sensitiveKinds;
-    private readonly FieldRuleSet rules = FieldRuleSet.Default;
+    private readonly CompiledFieldRules rules = CompiledFieldRules.Default;
 
     public Sanitizer(IOptions<SanitizerOptions> options)
     {
@@ -66,7 +66,7 @@ internal sealed class Sanitizer
         if (identity is { Group: "configbutler.ai", Kind: "GitRepoConfig" }
             && manifest.GetMapping("spec") is { } spec && spec["url"] is ScalarNode { Kind: ScalarKind.String } url)
         {
-            spec["url"] = ScalarNode.String(Git.RemoteUrl.Redact(url.Text));
+            spec["url"] = ScalarNode.String(Git.Transport.RemoteUrl.Redact(url.Text));
         }
     }
 

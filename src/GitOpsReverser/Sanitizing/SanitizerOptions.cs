@@ -11,7 +11,7 @@ internal sealed partial class SanitizerOptions : IValidatableObject
     /// <summary>What is written for Secret values unless a rule says otherwise. Default: <see cref="Sanitizing.SecretPolicy.Fingerprint"/>.</summary>
     public SecretPolicy SecretPolicy { get; set; } = SecretPolicy.Fingerprint;
 
-    /// <summary>Remove fields whose value is the API server's default (<see cref="FieldRules"/>). Default: true.</summary>
+    /// <summary>Remove fields whose value is the API server's default (<see cref="FieldRuleTable"/>). Default: true.</summary>
     public bool RemoveDefaults { get; set; } = true;
 
     /// <summary>

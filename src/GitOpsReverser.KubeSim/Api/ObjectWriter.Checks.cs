@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using GitOpsReverser.KubeSim.Storage;
+using GitOpsReverser.KubeSim.Validation;
+
+namespace GitOpsReverser.KubeSim.Api;
+
+/// <summary>What every write passes through: the kind's rules and defaults, custom resource validation, preconditions.</summary>
+internal sealed partial class ObjectWriter
+{
+    private void ApplyKindRules(ResourceType type, JsonObject obj, DateTimeOffset now, JsonObject? old)
+    {
+        if (type.IsCustom)
+        {
+            SchemaDefaults.Apply(type.Schema, obj);
+            return;
+        }
+
+        BuiltInDefaults.Apply(type, obj, old, ServiceIps);
+
+        switch (type.GroupResource)
+        {
+            case "secrets":
+                ObjectRules.FoldStringData(obj);
+                if (obj["type"] is null || (string?)obj["type"] == "")
+                {
+                    obj["type"] = "Opaque";
+                }
+
+                break;
+            case "namespaces" when obj["status"] is null:
+                ObjectRules.InitializeNamespace(obj);
+                break;
+            case "customresourcedefinitions.apiextensions.k8s.io":
+                ObjectRules.AcceptCustomResourceDefinition(type, obj, now, old?["status"] as JsonObject);
+                break;
+        }
+    }
+
+    private static void ValidateCustomResource(ResourceType type, JsonObject obj, JsonObject? old)
+    {
+        if (type.IsCustom && type.Schema is { } schema && CustomResourceValidation.Validate(schema, obj, old) is { Count: > 0 } causes)
+        {
+            throw ApiException.Invalid(type, (string?)obj["metadata"]?["name"] ?? "", causes);
+        }
+    }
+
+    private static void SetOrRemove(JsonObject target, string key, JsonNode? value)
+    {
+        if (value is null)
+        {
+            target.Remove(key);
+        }
+        else
+        {
+            target[key] = value.DeepClone();
+        }
+    }
+
+    private static void CheckPrecondition(ResourceType type, string name, StoredObject current, string? requested)
+    {
+        if (!string.IsNullOrEmpty(requested) && requested != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw ApiException.Conflict(type, name);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using GitOpsReverser.Api;
+using GitOpsReverser.Attribution;
+using GitOpsReverser.Git;
+using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
+
+namespace GitOpsReverser.Capture;
+
+/// <summary>Who made a change (the attribution webhook's record, else the last field manager), and what a rule leaves out because of it.</summary>
+internal sealed partial class RepoCapture
+{
+    private static string AttributionKey(ObjectIdentity identity) =>
+        AttributionRecords.KeyOf(identity.Group, identity.Kind, identity.Namespace, identity.Name);
+
+    // The webhook hashes objects sanitized with the operator's secret policy; a rule with its own policy
+    // hashes its event that way too (only Secrets differ).
+    private ulong AttributionHash(MappingNode obj, WatchRuleSpec rule, byte[] yaml)
+    {
+        if (attribution is null || PolicyFor(rule) is null)
+        {
+            return ContentHash.Of(yaml);
+        }
+
+        var asWebhookSees = sanitizer.Sanitize((MappingNode)obj.DeepClone(), null);
+        return asWebhookSees.IsSkipped ? 0 : ContentHash.Of(Encoding.UTF8.GetBytes(CanonicalYaml.Write(asWebhookSees.Manifest!)));
+    }
+
+    private static bool Excludes(WatchRuleSpec rule, AttributionRecord? credited) =>
+        credited is not null && (rule.ExcludeUsers.Contains(credited.User) || credited.Groups.Any(rule.ExcludeGroups.Contains));
+
+    private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
+    {
+        ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
+        ChangeOperation.Update => rule.Operations.HasFlag(CaptureOperations.Update),
+        _ => rule.Operations.HasFlag(CaptureOperations.Delete),
+    };
+
+    // The manager of the most recent managedFields entry, and when it wrote.
+    private static (string? Manager, DateTimeOffset? Time) LastManager(MappingNode? metadata)
+    {
+        string? manager = null;
+        DateTimeOffset? latest = null;
+        foreach (var entry in metadata?.GetSequence("managedFields")?.Items.OfType<MappingNode>() ?? [])
+        {
+            if (DateTimeOffset.TryParse(entry.GetString("time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                && (latest is null || when >= latest))
+            {
+                latest = when;
+                manager = entry.GetString("manager");
+            }
+        }
+
+        return (manager, latest);
+    }
+}

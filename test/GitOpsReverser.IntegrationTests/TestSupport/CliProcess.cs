@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace GitOpsReverser.IntegrationTests.TestSupport;
+
+/// <summary>The real <c>gitops-reverser</c> binary of the test's build, run once as a process.</summary>
+internal static class CliProcess
+{
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments, string stdin = "", params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(TestContext.CurrentContext.TestDirectory, "gitops-reverser.dll")}\" {arguments}")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
