@@ -7,7 +7,7 @@ namespace GitOpsReverser.KubeSim.Admission;
 /// <summary>
 /// Where a webhook's <c>clientConfig.service</c> leads, as the API server finds it through the Service's
 /// endpoints: the Service in its namespace, a running, ready, not terminating pod its selector matches
-/// (one with <c>status.podIP</c>), and the Service port's <c>targetPort</c> (a number, or a container
+/// (one with <c>status.podIP</c>; with <c>publishNotReadyAddresses</c> any pod that has not ended), and the Service port's <c>targetPort</c> (a number, or a container
 /// port's name). The certificate must name <c>&lt;service&gt;.&lt;namespace&gt;.svc</c>.
 /// </summary>
 internal static class WebhookService
@@ -29,14 +29,19 @@ internal static class WebhookService
             throw new InvalidOperationException($"service \"{name}\" has no selector");
         }
 
+        // publishNotReadyAddresses: the endpoints controller lists every pod with an address that has not ended,
+        // ready or not, terminating or not.
+        var everyPod = (bool?)spec["publishNotReadyAddresses"] == true;
         foreach (var candidate in store.Snapshot("pods", new ObjectFilter(ns, null, null)).Select(pod => pod.ToJsonObject()))
         {
             var labels = candidate["metadata"]?["labels"] as JsonObject ?? [];
             var status = candidate["status"] as JsonObject;
             var ready = (status?["conditions"] as JsonArray ?? []).OfType<JsonObject>()
                 .FirstOrDefault(condition => (string?)condition["type"] == "Ready") is not { } condition || (string?)condition["status"] == "True";
-            if (selector.All(pair => (string?)labels[pair.Key] == pair.Value) && (string?)status?["phase"] == "Running" && ready
-                && candidate["metadata"]?["deletionTimestamp"] is null && (string?)status?["podIP"] is { Length: > 0 } ip)
+            var serving = everyPod
+                ? (string?)status?["phase"] is not ("Succeeded" or "Failed")
+                : (string?)status?["phase"] == "Running" && ready && candidate["metadata"]?["deletionTimestamp"] is null;
+            if (selector.All(pair => (string?)labels[pair.Key] == pair.Value) && serving && (string?)status?["podIP"] is { Length: > 0 } ip)
             {
                 var target = TargetPort(servicePort["targetPort"] ?? servicePort["port"], candidate);
                 return (new Uri($"https://{ip}:{target.ToString(CultureInfo.InvariantCulture)}{path}"), $"{name}.{ns}.svc");

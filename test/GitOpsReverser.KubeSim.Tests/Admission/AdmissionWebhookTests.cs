@@ -146,6 +146,30 @@ public sealed class AdmissionWebhookTests
         served.Requests.Should().ContainSingle(request => (string?)request["name"] == "through-service");
     }
 
+    [Test]
+    public async Task ServiceWebhook_WithPublishNotReadyAddresses_IsCalledAtAPodThatIsNotReady()
+    {
+        await using var served = await WebhookServer.StartAsync($"leader.{ns}.svc");
+        var port = new Uri(served.Url).Port;
+        await admin.CoreV1.CreateNamespacedServiceAsync(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "leader" },
+            Spec = new V1ServiceSpec
+            {
+                Selector = new Dictionary<string, string> { ["app"] = "audit" },
+                Ports = [new V1ServicePort { Port = 443, TargetPort = "webhook" }],
+                PublishNotReadyAddresses = true,
+            },
+        }, ns);
+        await CreatePodAsync("leader-0", port, ready: false, "127.0.0.1");
+        await RegisterAsync("", "Fail", served.CaBundle,
+            service: new Admissionregistrationv1ServiceReference { Name = "leader", NamespaceProperty = ns, Path = "/validate", Port = 443 });
+
+        await admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("not-ready-yet"), ns);
+
+        served.Requests.Should().ContainSingle(request => (string?)request["name"] == "not-ready-yet");
+    }
+
     private async Task CreatePodAsync(string name, int port, bool ready, string podIp)
     {
         await admin.CoreV1.CreateNamespacedPodAsync(new V1Pod
