@@ -7,8 +7,10 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/GitOpsReverser/GitOpsReverser.csproj src/GitOpsReverser/
+COPY src/GitOpsReverser.Api/GitOpsReverser.Api.csproj src/GitOpsReverser.Api/
 RUN dotnet restore src/GitOpsReverser/GitOpsReverser.csproj
 COPY eng/publish.sh eng/
+COPY src/GitOpsReverser.Api/ src/GitOpsReverser.Api/
 COPY src/GitOpsReverser/ src/GitOpsReverser/
 RUN eng/publish.sh /app
 

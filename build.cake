@@ -102,6 +102,12 @@ Task("TestTools")
         }
     });
 
+// The CRDs (deploy/crds/ and the chart's crds/) and README's field tables, generated from the typed API in
+// src/GitOpsReverser.Api; a unit test fails when the committed files differ from what this writes.
+Task("Crds")
+    .Does(() => DotNetRun("./src/GitOpsReverser.CrdGen/GitOpsReverser.CrdGen.csproj", new ProcessArgumentBuilder().Append(MakeAbsolute(Directory(".")).FullPath),
+        new DotNetRunSettings { Configuration = configuration }));
+
 // The fast loop: the unit tests build alone and run in seconds; they start no process and no server.
 Task("UnitTest")
     .Does(() => RunTests(GetFiles("./test/GitOpsReverser.UnitTests/*.csproj"), noBuild: false));

@@ -57,7 +57,7 @@ public sealed partial class SourceTreeTests
             .SelectMany(file => Reference().Matches(File.ReadAllText(file)).Select(match => match.Groups[1].Value))
             .Where(other => folders.Contains(other) && other != folder)
             .ToHashSet());
-        edges.Should().ContainKeys("Kube", "Api", "Control", "Capture", "Git", "Hosting", "Attribution");
+        edges.Should().ContainKeys("Kube", "Specs", "Control", "Capture", "Git", "Hosting", "Attribution");
 
         foreach (var start in folders)
         {
@@ -77,11 +77,11 @@ public sealed partial class SourceTreeTests
         }
 
         edges["Kube"].Should().BeEmpty("the Kubernetes client stage depends on no other stage");
-        edges["Git"].Should().NotContain(["Capture", "Control", "Api", "Hosting"], "the Git pipeline knows nothing of rules or custom resources");
+        edges["Git"].Should().NotContain(["Capture", "Control", "Specs", "Hosting"], "the Git pipeline knows nothing of rules or custom resources");
         edges["Attribution"].Should().NotContain(["Capture", "Control", "Hosting", "Cli"], "attribution is one slice the capture and the control loop use");
     }
 
     // "using GitOpsReverser.X;" and qualified uses such as "Kube.TlsTrust" inside the operator's namespaces.
-    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Api|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing|Encryption|Attribution)\.[A-Z]")]
+    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Specs|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing|Encryption|Attribution)\.[A-Z]")]
     private static partial Regex Reference();
 }

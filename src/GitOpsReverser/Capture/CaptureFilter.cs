@@ -1,6 +1,6 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Capture;
 
@@ -13,7 +13,7 @@ namespace GitOpsReverser.Capture;
 internal static class CaptureFilter
 {
     /// <summary>Why <paramref name="rule"/> leaves <paramref name="obj"/> out, or null when it captures it.</summary>
-    public static string? LeftOutBecause(WatchRuleSpec rule, bool throughWildcard, WatchedResource resource, MappingNode obj)
+    public static string? LeftOutBecause(CaptureRule rule, bool throughWildcard, WatchedResource resource, MappingNode obj)
     {
         var metadata = obj.GetMapping("metadata");
         if (rule.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(metadata?.GetMapping("labels")))

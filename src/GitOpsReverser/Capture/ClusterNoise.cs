@@ -1,6 +1,7 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
+using GitOpsReverser.Specs;
+using NoiseCategory = GitOpsReverser.Api.V1Alpha1.NoiseCategory;
 
 namespace GitOpsReverser.Capture;
 

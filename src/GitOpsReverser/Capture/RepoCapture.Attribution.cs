@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using GitOpsReverser.Api;
 using GitOpsReverser.Attribution;
 using GitOpsReverser.Git;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Capture;
 
@@ -16,7 +16,7 @@ internal sealed partial class RepoCapture
 
     // The webhook hashes objects sanitized with the operator's secret policy; a rule with its own policy
     // hashes its event that way too (only Secrets differ).
-    private ulong AttributionHash(MappingNode obj, WatchRuleSpec rule, byte[] yaml)
+    private ulong AttributionHash(MappingNode obj, CaptureRule rule, byte[] yaml)
     {
         if (attribution is null || PolicyFor(rule) is null)
         {
@@ -27,10 +27,10 @@ internal sealed partial class RepoCapture
         return asWebhookSees.IsSkipped ? 0 : ContentHash.Of(Encoding.UTF8.GetBytes(CanonicalYaml.Write(asWebhookSees.Manifest!)));
     }
 
-    private static bool Excludes(WatchRuleSpec rule, AttributionRecord? credited) =>
+    private static bool Excludes(CaptureRule rule, AttributionRecord? credited) =>
         credited is not null && (rule.ExcludeUsers.Contains(credited.User) || credited.Groups.Any(rule.ExcludeGroups.Contains));
 
-    private static bool Allows(WatchRuleSpec rule, ChangeOperation operation) => operation switch
+    private static bool Allows(CaptureRule rule, ChangeOperation operation) => operation switch
     {
         ChangeOperation.Create => rule.Operations.HasFlag(CaptureOperations.Create),
         ChangeOperation.Update => rule.Operations.HasFlag(CaptureOperations.Update),

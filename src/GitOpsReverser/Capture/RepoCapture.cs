@@ -1,5 +1,4 @@
 using System.Globalization;
-using GitOpsReverser.Api;
 using GitOpsReverser.Attribution;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
@@ -7,6 +6,7 @@ using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Git.Pipeline;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Capture;
 
@@ -137,7 +137,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
     /// An object as listed or watched. It is sanitized in a copy: the same object may go to several
     /// repositories.
     /// </summary>
-    public async Task<string> UpsertAsync(MappingNode obj, WatchRuleSpec rule, CancellationToken cancellationToken)
+    public async Task<string> UpsertAsync(MappingNode obj, CaptureRule rule, CancellationToken cancellationToken)
     {
         var metadata = obj.GetMapping("metadata");
         var (manager, managedAt) = LastManager(metadata);
@@ -208,9 +208,9 @@ internal sealed partial class RepoCapture : IAsyncDisposable
 
     /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
     /// <summary>The secret policy an object of <paramref name="rule"/> is written with: the rule's, else the GitRepoConfig's (null: the operator's).</summary>
-    public SecretPolicy? PolicyFor(WatchRuleSpec rule) => rule.SecretPolicy ?? Spec.SecretPolicy;
+    public SecretPolicy? PolicyFor(CaptureRule rule) => rule.SecretPolicy ?? Spec.SecretPolicy;
 
-    public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, WatchRuleSpec rule, CancellationToken cancellationToken)
+    public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, CaptureRule rule, CancellationToken cancellationToken)
     {
         var path = Layout.PathFor(identity);
         using var linked = Linked(cancellationToken);

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Cli;
 
@@ -12,7 +12,7 @@ namespace GitOpsReverser.Cli;
 internal static partial class PreviewCommand
 {
     private sealed class Preview(
-        ApiServerClient api, ApiDiscovery discovery, WatchRuleSpec rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output, SecretPolicy? secretPolicy)
+        ApiServerClient api, ApiDiscovery discovery, CaptureRule rule, RepositoryLayout layout, string repoSource, bool all, TextWriter output, SecretPolicy? secretPolicy)
     {
         public async Task WriteAsync(CancellationToken cancellationToken)
         {

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Hosting;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 using Microsoft.Extensions.Options;
 
 namespace GitOpsReverser.Cli;
@@ -81,7 +81,7 @@ internal static partial class PreviewCommand
         }
 
         var kind = (string)ruleObject!["kind"]!;
-        WatchRuleSpec rule;
+        CaptureRule rule;
         try
         {
             rule = SpecReader.ReadRule(kind, ruleObject, operatorNamespace);

@@ -1,6 +1,6 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Kube;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Control;
 
@@ -15,7 +15,7 @@ internal sealed class CaptureScope
     private readonly Dictionary<WatchedResource, (HashSet<string>? Namespaces, string Settings)> resources = [];
 
     /// <summary>The scope of <paramref name="rules"/> (one repository's, in rule order).</summary>
-    public static CaptureScope Of(IEnumerable<ResolvedRule> rules, Func<LabelSelector, IEnumerable<string>> selectedNamespaces)
+    public static CaptureScope Of(IEnumerable<ResolvedRule> rules, Func<LabelMatcher, IEnumerable<string>> selectedNamespaces)
     {
         var scope = new CaptureScope();
         foreach (var active in rules)

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using GitOpsReverser.Api;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Control;
 
@@ -22,7 +22,7 @@ internal sealed class ControlMetrics
             description: "1 while a WatchRule or ClusterWatchRule is Ready, else 0");
         meter.CreateObservableGauge("gitops_reverser_rule_tracked_objects",
             () => Rules().Select(status => new Measurement<int>(
-                status.Fields["trackedObjects"] is System.Text.Json.Nodes.JsonValue tracked && tracked.TryGetValue<int>(out var count) ? count : 0, Tags(status))),
+                (status.Fields as Api.V1Alpha1.RuleStatus)?.TrackedObjects ?? 0, Tags(status))),
             description: "Objects of a rule's kinds and namespaces in its repository");
         meter.CreateObservableGauge("gitops_reverser_rules_not_ready", () => Rules().Count(status => status.Ready != true),
             description: "WatchRules and ClusterWatchRules whose Ready condition is not True");

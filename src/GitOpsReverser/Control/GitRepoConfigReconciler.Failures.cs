@@ -1,5 +1,5 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Control;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using GitOpsReverser.Api;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git.Clone;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 
 namespace GitOpsReverser.Control;
 

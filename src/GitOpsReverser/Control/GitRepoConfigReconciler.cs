@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
+using GitOpsReverser.Api.V1Alpha1;
 using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
@@ -11,6 +11,7 @@ using GitOpsReverser.Git.Messages;
 using GitOpsReverser.Git.Pipeline;
 using GitOpsReverser.Git.Transport;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 using Microsoft.Extensions.Logging;
 
 namespace GitOpsReverser.Control;
@@ -145,10 +146,10 @@ internal sealed partial class GitRepoConfigReconciler(
             {
                 await RemoveAsync(key);
                 Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                var fields = new JsonObject();
+                var fields = new GitRepoConfigStatus();
                 if (obj["spec"]?["url"] is JsonValue url && url.TryGetValue<string>(out var text))
                 {
-                    fields["url"] = RemoteUrl.Redact(text.Trim());
+                    fields.Url = RemoteUrl.Redact(text.Trim());
                 }
 
                 statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, fields));
@@ -159,7 +160,7 @@ internal sealed partial class GitRepoConfigReconciler(
                 // the condition says why the object was not reconciled; the next reconcile tries again.
                 Log.ReconcileObjectFailed(logger, key.ToString(), exception);
                 statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, "ReconcileFailed",
-                    $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again", new JsonObject()));
+                    $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again", new GitRepoConfigStatus()));
             }
         }
 
@@ -256,24 +257,17 @@ internal sealed partial class GitRepoConfigReconciler(
     private static ObjectStatus Status(ResourceKey key, long generation, RepoCapture capture)
     {
         var worker = capture.Worker.Status;
-        var fields = new JsonObject
+        var fields = new GitRepoConfigStatus
         {
-            ["url"] = RemoteUrl.Redact(capture.Spec.Url),
-            ["pendingCommits"] = worker.PendingCommits,
-            ["queuedChanges"] = worker.QueuedChanges,
-            ["coalescedChanges"] = worker.CoalescedChanges,
-            ["signingKey"] = capture.SigningKey,
+            Url = RemoteUrl.Redact(capture.Spec.Url),
+            PendingCommits = worker.PendingCommits,
+            QueuedChanges = worker.QueuedChanges,
+            CoalescedChanges = worker.CoalescedChanges,
+            SigningKey = capture.SigningKey,
+            LastCommit = worker.LastCommit,
+            LastCommitShort = worker.LastCommit?[..Math.Min(7, worker.LastCommit.Length)],
+            LastPushTime = worker.LastPushTime?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (worker.LastCommit is { } commit)
-        {
-            fields["lastCommit"] = commit;
-            fields["lastCommitShort"] = commit[..Math.Min(7, commit.Length)];
-        }
-
-        if (worker.LastPushTime is { } pushed)
-        {
-            fields["lastPushTime"] = pushed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        }
 
         return worker switch
         {

@@ -1,9 +1,9 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -250,7 +250,7 @@ internal sealed partial class RuleController : BackgroundService
         statuses.AddRange(ruleStatuses);
     }
 
-    private IEnumerable<string> SelectedNamespaces(LabelSelector selector) =>
+    private IEnumerable<string> SelectedNamespaces(LabelMatcher selector) =>
         namespaces.Objects.Where(ns => selector.Matches(ReflectedObjects.LabelsOf(ns))).Select(ns => (string?)ns["metadata"]?["name"] ?? "");
 
     private async Task StopAllAsync()

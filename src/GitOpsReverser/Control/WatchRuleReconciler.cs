@@ -1,15 +1,16 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 using Microsoft.Extensions.Logging;
+using RuleStatus = GitOpsReverser.Api.V1Alpha1.RuleStatus;
 
 namespace GitOpsReverser.Control;
 
 /// <summary>One WatchRule or ClusterWatchRule as it is reconciled: what it captures, into which repository, and which paths it owns there.</summary>
 internal sealed record ResolvedRule(
-    WatchRuleSpec Rule, RepoCapture Capture, IReadOnlyList<WatchedResource> Resources, IReadOnlySet<WatchedResource> Wildcards, OwnedPaths Owned);
+    CaptureRule Rule, RepoCapture Capture, IReadOnlyList<WatchedResource> Resources, IReadOnlySet<WatchedResource> Wildcards, OwnedPaths Owned);
 
 /// <summary>
 /// Reconciles WatchRules and ClusterWatchRules: reads each spec, resolves its resources against what the
@@ -28,7 +29,7 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
         IReadOnlyList<JsonObject> GitRepoConfigs,
         Func<ResourceKey, RepoCapture?> Capture,
         IReadOnlyList<DiscoveredResource> Discovered,
-        Func<LabelSelector, IEnumerable<string>> SelectedNamespaces,
+        Func<LabelMatcher, IEnumerable<string>> SelectedNamespaces,
         Func<WatchedResource, string?> Forbidden)
     {
         /// <summary>What tenants' repositories may read; default: no checks.</summary>
@@ -68,11 +69,7 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
     }
 
     private static ObjectStatus NotCapturing(ResourceKey key, long generation, string reason, string message) =>
-        new(key, generation, false, reason, message, new JsonObject
-        {
-            ["resolvedResources"] = new JsonArray(),
-            ["trackedObjects"] = 0,
-        });
+        new(key, generation, false, reason, message, new RuleStatus { ResolvedResources = [], TrackedObjects = 0 });
 
     private async Task<(ResolvedRule Rule, ObjectStatus Status)> ReconcileAsync(
         string kind, JsonObject obj, ResourceKey key, long generation, Inputs inputs, CancellationToken cancellationToken)
@@ -117,10 +114,10 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
 
         // The API server's own words name the verb, the resource and the operator's identity.
         problems.AddRange(forbidden.Select(item => $"{item.Resource}: {item.Error} (grant it in the operator's ClusterRole)"));
-        var fields = new JsonObject
+        var fields = new RuleStatus
         {
-            ["resolvedResources"] = new JsonArray([.. resources.Select(resource => (JsonNode)$"{resource}/{resource.Version}")]),
-            ["trackedObjects"] = capture.Cache.CountWhere(owned.Contains),
+            ResolvedResources = [.. resources.Select(resource => $"{resource}/{resource.Version}")],
+            TrackedObjects = capture.Cache.CountWhere(owned.Contains),
         };
         var reason = forbidden.Count > 0 ? "Forbidden" : denied.Count > 0 ? "AccessDenied" : problems.Count > 0 ? "UnknownKind" : capture.Synced ? "Capturing" : "Syncing";
         var message = problems.Count > 0
@@ -141,7 +138,7 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
     // For a tenant's repository: the named kinds its identity may not read (with the missing permission), and the
     // kinds a wildcard found that it may not read, which are left out quietly.
     private static async Task<(Dictionary<WatchedResource, string> Denied, Dictionary<WatchedResource, string> LeftOut)> DeniedAsync(
-        WatchRuleSpec rule, RepoCapture capture, List<(WatchedResource Resource, bool Wildcard)> resolved, Inputs inputs, CancellationToken cancellationToken)
+        CaptureRule rule, RepoCapture capture, List<(WatchedResource Resource, bool Wildcard)> resolved, Inputs inputs, CancellationToken cancellationToken)
     {
         var denied = new Dictionary<WatchedResource, string>();
         var leftOut = new Dictionary<WatchedResource, string>();
@@ -165,8 +162,8 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
         return (denied, leftOut);
     }
 
-    private static OwnedPaths Owned(WatchRuleSpec rule, RepoCapture capture, IReadOnlyList<WatchedResource> resources,
-        Func<LabelSelector, IEnumerable<string>> selectedNamespaces)
+    private static OwnedPaths Owned(CaptureRule rule, RepoCapture capture, IReadOnlyList<WatchedResource> resources,
+        Func<LabelMatcher, IEnumerable<string>> selectedNamespaces)
     {
         var owned = new OwnedPaths(capture.BaseFolder);
         var selected = rule.NamespaceSelector is { } selector ? selectedNamespaces(selector).ToList() : [];

@@ -119,7 +119,7 @@ public sealed class PreviewCommandTests
         var (noRuleExit, _, noRule) = await PreviewAsync("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
 
         exitCode.Should().Be(2);
-        stderr.Should().Be("error: WatchRule gitops-reverser-system/everything is not valid (InvalidSpec): include: \"helm\" is not one of "
+        stderr.Should().Be("error: WatchRule gitops-reverser-system/everything is not valid (InvalidSpec): include[0]: \"helm\" is not one of "
             + "clusterDefaults, bootstrapRbac, flowControlDefaults, helmReleases, serviceAccountTokens\n");
         noRuleExit.Should().Be(2);
         noRule.Should().Contain("the file holds no WatchRule or ClusterWatchRule");

@@ -1,7 +1,9 @@
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
+
+using NoiseCategory = GitOpsReverser.Api.V1Alpha1.NoiseCategory;
 
 namespace GitOpsReverser.UnitTests.Capture;
 
@@ -15,9 +17,9 @@ public sealed class CaptureFilterTests
     private static readonly WatchedResource ClusterRoles = new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false);
     private static readonly WatchedResource FlowSchemas = new("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "FlowSchema", false);
 
-    private static WatchRuleSpec Rule(params NoiseCategory[] include) =>
+    private static CaptureRule Rule(params NoiseCategory[] include) =>
         new(new ResourceKey("WatchRule", "ops", "r"), 1, new ResourceKey("GitRepoConfig", "ops", "audit"), [new RuleResource("*", "*")], null, null,
-            LabelSelector.Parse(null, "excludeLabels"), CaptureOperations.All, SecretPolicy.Fingerprint, new HashSet<string>(), false, true)
+            LabelMatcher.From(null, "excludeLabels"), CaptureOperations.All, SecretPolicy.Fingerprint, new HashSet<string>(), false, true)
         {
             Include = include.ToHashSet(),
         };
@@ -62,7 +64,7 @@ public sealed class CaptureFilterTests
     {
         var owned = Manifest.Yaml("metadata: {name: x, namespace: shop, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: r, uid: u, controller: true}]}");
         var labelled = Manifest.Yaml("metadata: {name: y, namespace: shop, labels: {skip: \"true\"}}");
-        var rule = Rule() with { ExcludeLabels = LabelSelector.Parse(System.Text.Json.Nodes.JsonNode.Parse("""{"matchLabels":{"skip":"true"}}"""), "excludeLabels") };
+        var rule = Rule() with { ExcludeLabels = LabelMatcher.From(new() { MatchLabels = new() { ["skip"] = "true" } }, "excludeLabels") };
 
         CaptureFilter.LeftOutBecause(rule, true, ConfigMaps, owned).Should().StartWith("a controller owns it");
         CaptureFilter.LeftOutBecause(rule, false, ConfigMaps, owned).Should().BeNull("a kind named in the rule captures owned objects");

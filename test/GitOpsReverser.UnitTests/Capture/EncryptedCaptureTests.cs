@@ -1,5 +1,4 @@
 using System.Text;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git;
@@ -7,6 +6,7 @@ using GitOpsReverser.Git.Messages;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 using GitOpsReverser.UnitTests.TestSupport;
 
 namespace GitOpsReverser.UnitTests.Capture;
@@ -28,7 +28,7 @@ public sealed class EncryptedCaptureTests
             TimeSpan.Zero, null, null)
         { SecretPolicy = policy };
 
-    private static WatchRuleSpec Rule(string policy = "") =>
+    private static CaptureRule Rule(string policy = "") =>
         RepoCaptureTests.RuleIn("team-a", $$"""
             "resources": [{"apiVersion": "v1", "kind": "Secret"}] {{(policy.Length > 0 ? $", \"secretPolicy\": \"{policy}\"" : "")}}
             """);

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
+using GitOpsReverser.Specs;
 using GitOpsReverser.UnitTests.TestSupport;
 
 namespace GitOpsReverser.UnitTests.Capture;
@@ -21,11 +21,11 @@ public sealed class RepoCaptureTests
         new(new ResourceKey("GitRepoConfig", "ops", "audit"), 1, "https://git.example.com/audit.git", "main", null, baseFolder, null, null, null,
             TimeSpan.Zero, null, null);
 
-    private static WatchRuleSpec Rule(string spec = """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}] """) =>
+    private static CaptureRule Rule(string spec = """ "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}] """) =>
         RuleIn("team-a", spec);
 
     /// <summary>A WatchRule in <paramref name="ns"/> whose spec, besides its reference to GitRepoConfig audit, is <paramref name="spec"/> (JSON members).</summary>
-    internal static WatchRuleSpec RuleIn(string ns, string spec) =>
+    internal static CaptureRule RuleIn(string ns, string spec) =>
         SpecReader.ReadRule(SpecReader.WatchRuleKind, JsonNode.Parse($$$"""
             {"apiVersion": "configbutler.ai/v1alpha1", "kind": "WatchRule",
              "metadata": {"name": "configs", "namespace": "{{{ns}}}", "generation": 1},

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Control;
 using GitOpsReverser.Git;
+using GitOpsReverser.Specs;
 using GitOpsReverser.UnitTests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

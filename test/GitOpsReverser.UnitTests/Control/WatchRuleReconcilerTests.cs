@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Control;
 using GitOpsReverser.Kube;
+using GitOpsReverser.Specs;
 using GitOpsReverser.UnitTests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,7 +68,7 @@ public sealed class WatchRuleReconcilerTests
         status.Generation.Should().Be(3);
         status.Ready.Should().BeFalse();
         status.Reason.Should().Be("Syncing");
-        status.Fields["resolvedResources"]!.AsArray().Select(node => (string?)node).Should().Equal("configmaps/v1", "deployments.apps/v1");
+        ((GitOpsReverser.Api.V1Alpha1.RuleStatus)status.Fields).ResolvedResources.Should().Equal("configmaps/v1", "deployments.apps/v1");
     }
 
     [Test]

@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using GitOpsReverser.Encryption;
+using ApiRecipientsReference = GitOpsReverser.Api.V1Alpha1.RecipientsReference;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>Age recipients: listed in the spec, or named by recipientsRef as lines of a Secret or ConfigMap.</summary>
 internal static partial class SpecReader
@@ -31,13 +31,13 @@ internal static partial class SpecReader
         return recipients;
     }
 
-    private static IReadOnlyList<AgeRecipient> AgeRecipients(JsonNode? node)
+    private static IReadOnlyList<AgeRecipient> AgeRecipients(List<string>? entries)
     {
         var recipients = new List<AgeRecipient>();
-        var entries = node as JsonArray ?? [];
+        entries ??= [];
         for (var i = 0; i < entries.Count; i++)
         {
-            var text = Text(entries[i], $"encryption.age.recipients[{i}]") ?? "";
+            var text = entries[i] ?? "";
             if (!AgeRecipient.TryParse(text, out var recipient, out var error))
             {
                 // A public key may be shown; anything else (a private key pasted by mistake) is not repeated.
@@ -51,21 +51,18 @@ internal static partial class SpecReader
         return recipients.Count == 0 ? Array.Empty<AgeRecipient>() : recipients;
     }
 
-    private static RecipientsReference? RecipientsRef(JsonNode? node)
+    private static RecipientsReference? RecipientsRef(ApiRecipientsReference? reference)
     {
-        if (node is not JsonObject reference)
+        if (reference is null)
         {
             return null;
         }
 
-        var kind = Text(reference["kind"], "encryption.age.recipientsRef.kind") ?? "ConfigMap";
-        var name = Text(reference["name"], "encryption.age.recipientsRef.name");
-        var key = Text(reference["key"], "encryption.age.recipientsRef.key");
-        if (kind is not ("ConfigMap" or "Secret") || string.IsNullOrEmpty(name) || string.IsNullOrEmpty(key))
+        if (string.IsNullOrEmpty(reference.Name) || string.IsNullOrEmpty(reference.Key))
         {
             throw Invalid("encryption.age.recipientsRef needs kind (ConfigMap or Secret), name and key");
         }
 
-        return new RecipientsReference(kind, name, key);
+        return new RecipientsReference((reference.Kind ?? Api.V1Alpha1.RecipientsKind.ConfigMap).ToString(), reference.Name, reference.Key);
     }
 }

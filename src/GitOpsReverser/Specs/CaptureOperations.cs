@@ -1,4 +1,4 @@
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>Which changes a rule commits (its <c>operations</c> field).</summary>
 [Flags]

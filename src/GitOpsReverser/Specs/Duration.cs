@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>Durations as Kubernetes objects write them (Go's format): <c>500ms</c>, <c>10s</c>, <c>1m30s</c>, <c>2h</c>.</summary>
 internal static partial class Duration

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Git.Transport;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>
 /// Reads what a GitRepoConfig refers to: its credentials Secret, whose values never leave <see cref="GitCredentials"/>

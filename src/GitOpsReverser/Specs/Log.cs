@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>Log messages about the operator's own objects.</summary>
 internal static partial class Log

@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using GitOpsReverser.Api.V1Alpha1;
 using Microsoft.Extensions.Logging;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>
 /// Writes the status subresource of GitRepoConfigs, WatchRules and ClusterWatchRules with a merge patch,
@@ -26,18 +28,21 @@ internal sealed class StatusWriter(HttpClient http, TimeProvider time, ILogger l
                 transitions[status.Key] = transition;
             }
 
-            var body = (JsonObject)status.Fields.DeepClone();
-            body["observedGeneration"] = status.Generation;
-            body["conditions"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "Ready",
-                ["status"] = status.Ready switch { true => "True", false => "False", null => "Unknown" },
-                ["reason"] = status.Reason,
-                ["message"] = status.Message,
-                ["lastTransitionTime"] = transition.Time,
-                ["observedGeneration"] = status.Generation,
-            });
-            var patch = new JsonObject { ["status"] = body }.ToJsonString();
+            var body = status.Fields;
+            body.ObservedGeneration = status.Generation;
+            body.Conditions =
+            [
+                new Condition
+                {
+                    Type = "Ready",
+                    Status = status.Ready switch { true => ConditionStatus.True, false => ConditionStatus.False, null => ConditionStatus.Unknown },
+                    Reason = status.Reason,
+                    Message = status.Message,
+                    LastTransitionTime = transition.Time,
+                    ObservedGeneration = status.Generation,
+                },
+            ];
+            var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(body, body.GetType(), ApiGroup.JsonOptions) }.ToJsonString();
             if (written.TryGetValue(status.Key, out var previous) && previous == patch)
             {
                 continue;

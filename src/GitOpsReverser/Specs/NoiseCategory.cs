@@ -1,17 +1,6 @@
-namespace GitOpsReverser.Api;
+using GitOpsReverser.Api.V1Alpha1;
 
-/// <summary>
-/// What a cluster makes for itself, left out of every rule unless the rule's <c>include</c> names it
-/// (see <c>Capture.ClusterNoise</c>, which tells these objects apart).
-/// </summary>
-internal enum NoiseCategory
-{
-    ClusterDefaults,
-    BootstrapRbac,
-    FlowControlDefaults,
-    HelmReleases,
-    ServiceAccountTokens,
-}
+namespace GitOpsReverser.Specs;
 
 /// <summary>The <c>include</c> switch of each <see cref="NoiseCategory"/>, and why it is left out by default.</summary>
 internal static class NoiseCategories

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
-using GitOpsReverser.Api;
 using GitOpsReverser.Sanitizing;
+using GitOpsReverser.Specs;
 
-namespace GitOpsReverser.UnitTests.Api;
+using NoiseCategory = GitOpsReverser.Api.V1Alpha1.NoiseCategory;
+
+namespace GitOpsReverser.UnitTests.Specs;
 
 public sealed class SpecReaderTests
 {
@@ -46,7 +48,7 @@ public sealed class SpecReaderTests
         var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace,
             """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"include":["helm"]}"""), OperatorNamespace);
         read.Should().Throw<SpecException>().Where(exception => exception.Reason == "InvalidSpec")
-            .WithMessage("include: \"helm\" is not one of clusterDefaults, bootstrapRbac, flowControlDefaults, helmReleases, serviceAccountTokens");
+            .WithMessage("include[0]: \"helm\" is not one of clusterDefaults, bootstrapRbac, flowControlDefaults, helmReleases, serviceAccountTokens");
     }
 
     [Test]
@@ -120,8 +122,13 @@ public sealed class SpecReaderTests
 
     [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"includeOwned":"yes"}""", "includeOwned must be true or false")]
     [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":1,"kind":"Secret"}]}""", "resources[0].apiVersion must be a string")]
-    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"excludeUsers":[{"name":"x"}]}""", "excludeUsers[] must be a string")]
-    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"operations":[3]}""", "operations[] must be a string")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"excludeUsers":[{"name":"x"}]}""", "excludeUsers[0] must be a string")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"operations":[3]}""", "operations[0] is not one of CREATE, UPDATE, DELETE")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"operations":["PATCH"]}""", "operations[0]: \"PATCH\" is not one of CREATE, UPDATE, DELETE")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"namespaceSelector":["env"]}""", "namespaceSelector must be an object")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"namespaceSelector":{"matchExpressions":[{"key":"team","operator":"Equals","values":["a"]}]}}""",
+        "namespaceSelector.matchExpressions[0].operator: \"Equals\" is not one of In, NotIn, Exists, DoesNotExist")]
+    [TestCase("""{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"secretPolicy":"Plain"}""", "secretPolicy: \"Plain\" is not one of Fingerprint, Redact, Skip, Encrypt")]
     public void ReadRule_AValueOfTheWrongType_IsThisRulesInvalidSpec(string spec, string message)
     {
         var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, spec), OperatorNamespace);
@@ -187,7 +194,7 @@ public sealed class SpecReaderTests
         "encryption.age.recipients[1] \"age1qpzry9x8gf\" has a wrong checksum*")]
     [TestCase("""{"recipients":["AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"]}""", "InvalidRecipient",
         "encryption.age.recipients[0] is an age identity (a private key)*")]
-    [TestCase("""{"recipientsRef":{"kind":"Vault","name":"keys","key":"k"}}""", "InvalidSpec", "encryption.age.recipientsRef needs kind (ConfigMap or Secret), name and key")]
+    [TestCase("""{"recipientsRef":{"kind":"Vault","name":"keys","key":"k"}}""", "InvalidSpec", "encryption.age.recipientsRef.kind: \"Vault\" is not one of ConfigMap, Secret")]
     public void ReadRepo_BadEncryption_NamesTheField(string age, string reason, string message)
     {
         var obj = JsonNode.Parse("""{"metadata":{"name":"audit","namespace":"ns"},"spec":{"url":"https://x/r.git","encryption":{"age":""" + age + "}}}")!.AsObject();

@@ -1,6 +1,7 @@
 using GitOpsReverser.Sanitizing;
+using NoiseCategory = GitOpsReverser.Api.V1Alpha1.NoiseCategory;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>
 /// A WatchRule or ClusterWatchRule as the engine uses it. <see cref="OwnNamespace"/> is set for a
@@ -8,14 +9,14 @@ namespace GitOpsReverser.Api;
 /// otherwise <see cref="NamespaceSelector"/> chooses namespaces (null: all of them). Only a
 /// ClusterWatchRule (<see cref="ClusterScope"/>) captures cluster-scoped kinds.
 /// </summary>
-internal sealed record WatchRuleSpec(
+internal sealed record CaptureRule(
     ResourceKey Id,
     long Generation,
     ResourceKey Repo,
     IReadOnlyList<RuleResource> Resources,
     string? OwnNamespace,
-    LabelSelector? NamespaceSelector,
-    LabelSelector ExcludeLabels,
+    LabelMatcher? NamespaceSelector,
+    LabelMatcher ExcludeLabels,
     CaptureOperations Operations,
     SecretPolicy? SecretPolicy,
     IReadOnlySet<string> ExcludeFieldManagers,

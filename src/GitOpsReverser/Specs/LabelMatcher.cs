@@ -1,44 +1,34 @@
 using System.Text.Json.Nodes;
 using GitOpsReverser.Manifests;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>
 /// A Kubernetes label selector (<c>matchLabels</c> and <c>matchExpressions</c>) as rules use it for
 /// <c>namespaceSelector</c> and <c>excludeLabels</c>. An empty selector matches everything.
 /// </summary>
-internal sealed class LabelSelector
+internal sealed class LabelMatcher
 {
     private readonly IReadOnlyList<Requirement> requirements;
 
-    private LabelSelector(IReadOnlyList<Requirement> requirements) => this.requirements = requirements;
+    private LabelMatcher(IReadOnlyList<Requirement> requirements) => this.requirements = requirements;
 
     public bool IsEmpty => requirements.Count == 0;
 
-    /// <summary>Reads a selector; throws <see cref="FormatException"/> with a message a user can act on.</summary>
-    public static LabelSelector Parse(JsonNode? node, string field)
+    /// <summary>Checks a selector of a rule; throws <see cref="FormatException"/> with a message a user can act on.</summary>
+    public static LabelMatcher From(Api.V1Alpha1.LabelSelector? selector, string field)
     {
         var requirements = new List<Requirement>();
-        if (node is null)
+        foreach (var (key, value) in selector?.MatchLabels ?? [])
         {
-            return new LabelSelector(requirements);
+            requirements.Add(new Requirement(key, "In", [value ?? ""]));
         }
 
-        if (node is not JsonObject selector)
+        foreach (var expression in selector?.MatchExpressions ?? [])
         {
-            throw new FormatException($"{field} must be an object with matchLabels and/or matchExpressions");
-        }
-
-        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
-        {
-            requirements.Add(new Requirement(key, "In", [(string?)value ?? ""]));
-        }
-
-        foreach (var expression in selector["matchExpressions"] as JsonArray ?? [])
-        {
-            var key = (string?)expression?["key"] ?? "";
-            var op = (string?)expression?["operator"] ?? "";
-            var values = (expression?["values"] as JsonArray ?? []).Select(value => (string?)value ?? "").ToList();
+            var key = expression?.Key ?? "";
+            var op = expression?.Operator?.ToString() ?? "";
+            var values = (expression?.Values ?? []).Select(value => value ?? "").ToList();
             if (key.Length == 0)
             {
                 throw new FormatException($"{field}.matchExpressions: every expression needs a key");
@@ -50,15 +40,15 @@ internal sealed class LabelSelector
                     throw new FormatException($"{field}.matchExpressions: operator {op} on key \"{key}\" needs at least one value");
                 case "Exists" or "DoesNotExist" when values.Count > 0:
                     throw new FormatException($"{field}.matchExpressions: operator {op} on key \"{key}\" takes no values");
-                case "In" or "NotIn" or "Exists" or "DoesNotExist":
+                case "":
+                    throw new FormatException($"{field}.matchExpressions: operator on key \"{key}\" is missing (use In, NotIn, Exists or DoesNotExist)");
+                default:
                     requirements.Add(new Requirement(key, op, values));
                     break;
-                default:
-                    throw new FormatException($"{field}.matchExpressions: unknown operator \"{op}\" (use In, NotIn, Exists or DoesNotExist)");
             }
         }
 
-        return new LabelSelector(requirements);
+        return new LabelMatcher(requirements);
     }
 
     /// <summary>True when every requirement holds for <paramref name="labels"/> (null: no labels).</summary>

@@ -1,7 +1,7 @@
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Sanitizing;
 
-namespace GitOpsReverser.Api;
+namespace GitOpsReverser.Specs;
 
 /// <summary>A GitRepoConfig's spec, checked.</summary>
 internal sealed record RepoSpec(
