@@ -23,12 +23,12 @@ namespace GitOpsReverser.Control;
 /// has its Secret and recipients read only when its identity may read them (<paramref name="access"/>).
 /// Whatever goes wrong with one GitRepoConfig is that object's condition, never a failure of the others.
 /// <paramref name="removing"/> runs before a capture is disposed, so nothing routes to it any more;
-/// <paramref name="changed"/> asks for another reconcile; <paramref name="pipelines"/> makes each
+/// <paramref name="changed"/> asks for another reconcile of a GitRepoConfig (its capture resynced or failed); <paramref name="pipelines"/> makes each
 /// repository's Git pipeline (a <see cref="RepoWorker"/> unless given).
 /// </summary>
 internal sealed partial class GitRepoConfigReconciler(
     OperatorOptions options, SecretReader secrets, Sanitizer sanitizer, GitMetrics metrics, TimeProvider time, ILoggerFactory loggers,
-    Action<RepoCapture> removing, Action changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null,
+    Action<RepoCapture> removing, Action<ResourceKey> changed, Func<RepoWorkerOptions, IRepoPipeline>? pipelines = null, AttributionRecords? attribution = null,
     TenantAccess? access = null, bool standby = false, IReadOnlyDictionary<string, IReadOnlyList<GitChange>>? takeover = null)
 {
     // What the standby this process was saw, by capture fingerprint: each goes to the new capture of the same spec once.
@@ -65,111 +65,106 @@ internal sealed partial class GitRepoConfigReconciler(
         }
     }
 
-    /// <summary>Brings the captures in line with <paramref name="objects"/> (the GitRepoConfigs); returns their status.</summary>
-    public async Task<List<ObjectStatus>> ReconcileAsync(IReadOnlyList<JsonObject> objects, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the capture of one GitRepoConfig in line with <paramref name="obj"/>, its current state (null: it is gone, and
+    /// so is its capture); returns its status (null when it is gone).
+    /// </summary>
+    public async Task<ObjectStatus?> ReconcileAsync(ResourceKey key, JsonObject? obj, CancellationToken cancellationToken)
     {
-        var statuses = new List<ObjectStatus>();
-        var seen = new HashSet<ResourceKey>();
-        foreach (var obj in objects)
+        if (obj is null)
         {
-            var key = SpecReader.KeyOf(SpecReader.GitRepoConfigKind, obj);
-            seen.Add(key);
-            try
+            await RemoveAsync(key);
+            return null;
+        }
+
+        try
+        {
+            var spec = SpecReader.ReadRepo(obj);
+            if (!options.AllowLocalRepositories && RemoteUrl.IsLocal(spec.Url))
             {
-                var spec = SpecReader.ReadRepo(obj);
-                if (!options.AllowLocalRepositories && RemoteUrl.IsLocal(spec.Url))
-                {
-                    throw new SpecException("InvalidSpec",
-                        $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
-                }
-
-                // A tenant's references are read only for an identity of its namespace that may read them.
-                if (spec.SecretName is { } named)
-                {
-                    await access.RequireGetAsync(spec, "secrets", named, "secretRef", cancellationToken);
-                }
-
-                if (spec.RecipientsRef is { } recipientsRef)
-                {
-                    await access.RequireGetAsync(spec, recipientsRef.Kind == "Secret" ? "secrets" : "configmaps", recipientsRef.Name,
-                        "encryption.age.recipientsRef", cancellationToken);
-                }
-
-                var (credentials, digest) = spec.SecretName is { } secretName
-                    ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
-                    : (GitCredentials.None, "");
-                // A record prints a list as its type: the resolved recipients (the spec's and the ref's) are added by value.
-                var recipients = await RecipientsAsync(spec, cancellationToken);
-                var (signer, signingDigest) = await SignerAsync(spec, cancellationToken);
-                var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}|{signingDigest}";
-                if (TryGet(key, out var failed) && failed.Failure is { } failure)
-                {
-                    await RemoveAsync(key);
-                    RecordFailure(key, failed, failure);
-                }
-
-                if (failures.TryGetValue(key, out var retry) && retry.RetryAt > time.GetUtcNow())
-                {
-                    throw new SpecException("WorkerFailed",
-                        $"the Git worker stopped on an error ({retry.Message}); starting it again at {retry.RetryAt.UtcDateTime:HH:mm:ss}Z");
-                }
-
-                if (!TryGet(key, out var capture) || capture.Fingerprint != fingerprint)
-                {
-                    await RemoveAsync(key);
-                    capture = Create(spec, fingerprint, credentials, recipients.Count > 0 ? new SopsEncryptor(recipients) : null, signer);
-                    lock (captures)
-                    {
-                        captures[key] = capture;
-                    }
-
-                    if (takeover.Remove(fingerprint, out var journal))
-                    {
-                        await capture.Worker.EnqueueTakeoverAsync(journal, cancellationToken);
-                    }
-
-                    capture.Start();
-                    if (!standby)
-                    {
-                        Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
-                    }
-                }
-
-                if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
-                {
-                    failures.TryRemove(key, out _);
-                }
-
-                statuses.Add(Status(key, SpecReader.GenerationOf(obj), capture));
+                throw new SpecException("InvalidSpec",
+                    $"url \"{spec.Url}\" is a local path; use https://, http://, ssh:// or user@host:path (local paths need --allow-local-repositories)");
             }
-            catch (SpecException exception)
+
+            // A tenant's references are read only for an identity of its namespace that may read them.
+            if (spec.SecretName is { } named)
+            {
+                await access.RequireGetAsync(spec, "secrets", named, "secretRef", cancellationToken);
+            }
+
+            if (spec.RecipientsRef is { } recipientsRef)
+            {
+                await access.RequireGetAsync(spec, recipientsRef.Kind == "Secret" ? "secrets" : "configmaps", recipientsRef.Name,
+                    "encryption.age.recipientsRef", cancellationToken);
+            }
+
+            var (credentials, digest) = spec.SecretName is { } secretName
+                ? await secrets.ReadAsync(key.Namespace!, secretName, cancellationToken)
+                : (GitCredentials.None, "");
+            // A record prints a list as its type: the resolved recipients (the spec's and the ref's) are added by value.
+            var recipients = await RecipientsAsync(spec, cancellationToken);
+            var (signer, signingDigest) = await SignerAsync(spec, cancellationToken);
+            var fingerprint = $"{spec with { Generation = 0 }}|{digest}|{string.Join(',', recipients)}|{signingDigest}";
+            if (TryGet(key, out var failed) && failed.Failure is { } failure)
             {
                 await RemoveAsync(key);
-                Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                var fields = new GitRepoConfigStatus();
-                if (obj["spec"]?["url"] is JsonValue url && url.TryGetValue<string>(out var text))
+                RecordFailure(key, failed, failure);
+            }
+
+            if (failures.TryGetValue(key, out var retry) && retry.RetryAt > time.GetUtcNow())
+            {
+                throw new SpecException("WorkerFailed",
+                    $"the Git worker stopped on an error ({retry.Message}); starting it again at {retry.RetryAt.UtcDateTime:HH:mm:ss}Z");
+            }
+
+            if (!TryGet(key, out var capture) || capture.Fingerprint != fingerprint)
+            {
+                await RemoveAsync(key);
+                capture = Create(spec, fingerprint, credentials, recipients.Count > 0 ? new SopsEncryptor(recipients) : null, signer);
+                lock (captures)
                 {
-                    fields.Url = RemoteUrl.Redact(text.Trim());
+                    captures[key] = capture;
                 }
 
-                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, fields));
+                if (takeover.Remove(fingerprint, out var journal))
+                {
+                    await capture.Worker.EnqueueTakeoverAsync(journal, cancellationToken);
+                }
+
+                capture.Start();
+                if (!standby)
+                {
+                    Log.RepositoryStarted(logger, key.ToString(), RemoteUrl.Redact(spec.Url), spec.Branch);
+                }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+            if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
             {
-                // Not this object's spec (the API server could not be asked, say): a running capture goes on, and
-                // the condition says why the object was not reconciled; the next reconcile tries again.
-                Log.ReconcileObjectFailed(logger, key.ToString(), exception);
-                statuses.Add(new ObjectStatus(key, SpecReader.GenerationOf(obj), false, "ReconcileFailed",
-                    $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again", new GitRepoConfigStatus()));
+                failures.TryRemove(key, out _);
             }
-        }
 
-        foreach (var gone in All.Select(capture => capture.Spec.Id).Where(key => !seen.Contains(key)).ToList())
+            return Status(key, SpecReader.GenerationOf(obj), capture);
+        }
+        catch (SpecException exception)
         {
-            await RemoveAsync(gone);
-        }
+            await RemoveAsync(key);
+            Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
+            var fields = new GitRepoConfigStatus();
+            if (obj["spec"]?["url"] is JsonValue url && url.TryGetValue<string>(out var text))
+            {
+                fields.Url = RemoteUrl.Redact(text.Trim());
+            }
 
-        return statuses;
+            return new ObjectStatus(key, SpecReader.GenerationOf(obj), false, exception.Reason, exception.Message, fields);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not this object's spec (the API server could not be asked, say): a running capture goes on, and
+            // the condition says why the object was not reconciled; the next reconcile tries again.
+            Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+            return new ObjectStatus(key, SpecReader.GenerationOf(obj), false, "ReconcileFailed",
+                $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again", new GitRepoConfigStatus());
+        }
     }
 
     /// <summary>A standby's: what each capture's journal kept, by capture fingerprint (a leader's new capture of the same spec takes it).</summary>
@@ -219,19 +214,19 @@ internal sealed partial class GitRepoConfigReconciler(
                     Log.Resynced(logger, spec.Id.ToString(), changes);
                 }
 
-                changed();
+                changed(spec.Id);
             },
             exception =>
             {
                 // The next reconcile replaces the capture (see RecordFailure): a new worker reopens the
                 // clone, and a resync commits what the failed one had queued.
                 Log.WorkerFailed(logger, spec.Id.ToString(), exception);
-                changed();
+                changed(spec.Id);
             },
             attribution,
             encryptor,
             stalled: () => Log.CaptureStalled(logger, spec.Id.ToString(), RepoCapture.StallTimeout.TotalSeconds),
-            resyncRequested: changed)
+            resyncRequested: () => changed(spec.Id))
         {
             SigningKey = signer?.PublicKey,
             ColdStartCommitLimit = options.ColdStartCommitLimit,

@@ -15,7 +15,7 @@ internal sealed partial class RuleController
         var resyncing = new List<(RepoCapture Capture, CaptureScope Scope, SyncScope Sync)>();
         foreach (var capture in captures.All)
         {
-            var scope = CaptureScope.Of(activeRules.Where(active => active.Capture == capture), SelectedNamespaces);
+            var scope = CaptureScope.Of(Active().Where(active => active.Capture == capture), SelectedNamespaces);
             var known = captured.GetValueOrDefault(capture);
             var sync = known is null || capture.NeedsResync ? scope.Everything() : scope.Since(known);
             if (known is null || sync.Resources.Count > 0)
@@ -29,7 +29,7 @@ internal sealed partial class RuleController
             }
         }
 
-        var routes = activeRules
+        var routes = Active()
             .SelectMany(active => active.Resources.Select(resource => new ActiveRule(active.Rule, active.Capture, resource, active.Wildcards.Contains(resource))))
             .ToList();
         var needed = routes.Select(route => route.Resource).ToHashSet();
@@ -80,7 +80,7 @@ internal sealed partial class RuleController
         }
 
         // A resource the operator may not list never completes a list: syncs go ahead without it.
-        foreach (var (_, capture, resources, _, _) in activeRules)
+        foreach (var (_, capture, resources, _, _) in Active())
         {
             foreach (var resource in resources.Where(resource => reflectors[resource].Reflector.Status.Forbidden))
             {

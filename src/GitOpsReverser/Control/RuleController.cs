@@ -1,5 +1,6 @@
 using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
+using GitOpsReverser.Control.Queue;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
@@ -12,10 +13,13 @@ namespace GitOpsReverser.Control;
 
 /// <summary>
 /// The operator's control loop. Reflectors follow its own objects (GitRepoConfigs, WatchRules,
-/// ClusterWatchRules), namespaces and CRDs; whenever one changes, the loop reconciles: discovery
-/// resolves the rules' kinds, a <see cref="RepoCapture"/> runs per usable GitRepoConfig, one shared
-/// reflector runs per resource any rule needs (others stop), and a repository whose rules changed
-/// resyncs. Every object's Ready condition says what is wrong, and a bad object never stops the others.
+/// ClusterWatchRules), namespaces and CRDs; a changed object puts its key on its kind's work queue
+/// (<see cref="WorkQueue{TKey}"/>, which coalesces repeated keys and backs off failed ones), and the loop
+/// reconciles those keys only: a GitRepoConfig's reconciler runs its <see cref="RepoCapture"/> (and puts the
+/// rules that name it on theirs), a rule's reconciler resolves its kinds. Then one shared reflector runs per
+/// resource any rule needs (others stop), and a repository whose rules changed resyncs. Namespaces, CRDs and
+/// RBAC concern every rule: their changes queue every rule's key, as does the status interval. Every object's
+/// Ready condition says what is wrong, and a bad object never stops the others.
 /// </summary>
 internal sealed partial class RuleController : BackgroundService
 {
@@ -55,8 +59,10 @@ internal sealed partial class RuleController : BackgroundService
     // What each repository captured as of its last sync: the next reconcile resyncs only what is new to it.
     private readonly Dictionary<RepoCapture, CaptureScope> captured = [];
     private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
-    private readonly List<ObjectStatus> statuses = [];
-    private readonly List<ResolvedRule> activeRules = [];
+    private readonly Dictionary<ResourceKey, ObjectStatus> statuses = [];
+    private readonly Dictionary<ResourceKey, ResolvedRule> activeRules = [];
+    private readonly WorkQueue<ResourceKey> repoQueue;
+    private readonly WorkQueue<ResourceKey> ruleQueue;
     private readonly WatchRuleReconciler ruleReconciler;
     private readonly AttributionRegistration? registration;
     private readonly ControlMetrics? controlMetrics;
@@ -67,10 +73,12 @@ internal sealed partial class RuleController : BackgroundService
     private DateTimeOffset lastDiscovery;
     private volatile bool crdsChanged = true;
     private volatile bool reconciled;
+    private volatile bool everyRule;
+    private volatile bool everything;
 
     public RuleController(
         ApiServerClient api, HttpClient http, IOptions<OperatorOptions> options, Sanitizer sanitizer, GitMetrics gitMetrics, WatchMetrics watchMetrics,
-        TimeProvider time, ILoggerFactory loggers, ReflectorOptions? reflectorOptions = null,
+        TimeProvider time, ILoggerFactory loggers, WatchRuleReconciler ruleReconciler, ReflectorOptions? reflectorOptions = null,
         AttributionRecords? attribution = null, WebhookCertificates? certificates = null, ControlMetrics? controlMetrics = null,
         WebhookCapability? capability = null, RuleControllerRole? role = null)
     {
@@ -85,17 +93,23 @@ internal sealed partial class RuleController : BackgroundService
         logger = loggers.CreateLogger<RuleController>();
         statusWriter = new StatusWriter(http, time, logger);
         this.reflectorOptions = reflectorOptions ?? new ReflectorOptions();
-        repoStore = new ReflectedObjects(Trigger);
-        ruleStore = new ReflectedObjects(Trigger);
-        clusterRuleStore = new ReflectedObjects(Trigger);
-        crdStore = new ReflectedObjects(() =>
+        repoQueue = new WorkQueue<ResourceKey>(time, Trigger);
+        ruleQueue = new WorkQueue<ResourceKey>(time, Trigger);
+        repoStore = new ReflectedObjects(key => Queue(repoQueue, SpecReader.GitRepoConfigKind, key));
+        ruleStore = new ReflectedObjects(key => Queue(ruleQueue, SpecReader.WatchRuleKind, key));
+        clusterRuleStore = new ReflectedObjects(key => Queue(ruleQueue, SpecReader.ClusterWatchRuleKind, key));
+        crdStore = new ReflectedObjects(_ =>
         {
             crdsChanged = true;
             Trigger();
         });
-        namespaces = ReflectedObjects.Namespaces(Trigger);
+        namespaces = ReflectedObjects.Namespaces(_ =>
+        {
+            everyRule = true;
+            Trigger();
+        });
         engine = new RuleEngine(namespaces, watchMetrics, logger);
-        ruleReconciler = new WatchRuleReconciler(OperatorNamespace, logger);
+        this.ruleReconciler = ruleReconciler;
         accessReviews = this.options.TenantAccessChecks ? new AccessReviews(http, time) : null;
         access = new TenantAccess(accessReviews, OperatorNamespace, this.options.DefaultServiceAccount);
         captures = new GitRepoConfigReconciler(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
@@ -104,7 +118,7 @@ internal sealed partial class RuleController : BackgroundService
                 captured.Remove(capture);
                 engine.Remove(capture);
             },
-            Trigger, attribution: attribution, access: access, standby: Role.Standby, takeover: Role.Takeover);
+            repoQueue.Add, attribution: attribution, access: access, standby: Role.Standby, takeover: Role.Takeover);
         if (attribution is not null && certificates is not null && capability is not null && !Role.Standby)
         {
             registration = new AttributionRegistration(http, this.options.ForAttribution(), certificates, capability, attribution, time, logger);
@@ -134,6 +148,7 @@ internal sealed partial class RuleController : BackgroundService
         var changes = new RbacChanges(() =>
         {
             accessReviews?.Forget();
+            everything = true;
             Trigger();
         });
         foreach (var (resource, handler) in new (WatchedResource, IReflectorHandler)[]
@@ -153,7 +168,13 @@ internal sealed partial class RuleController : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.WhenAny(trigger.WaitAsync(stoppingToken), Task.Delay(options.StatusInterval, time, stoppingToken));
+                var triggered = trigger.WaitAsync(stoppingToken);
+                if (await Task.WhenAny(triggered, Task.Delay(options.StatusInterval, time, stoppingToken)) != triggered)
+                {
+                    // Statuses (pending commits, tracked objects) are reported afresh at every interval.
+                    everything = true;
+                }
+
                 stoppingToken.ThrowIfCancellationRequested();
 
                 // Let a burst of changes (kubectl apply -f of a folder) settle into one reconcile.
@@ -169,8 +190,8 @@ internal sealed partial class RuleController : BackgroundService
                     if (!Role.Standby)
                     {
                         // Only the leader reports: a standby watches and keeps what it sees.
-                        controlMetrics?.Publish(statuses);
-                        await statusWriter.WriteAsync(statuses, stoppingToken);
+                        controlMetrics?.Publish(statuses.Values);
+                        await statusWriter.WriteAsync(statuses.Values, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -213,17 +234,37 @@ internal sealed partial class RuleController : BackgroundService
             crdsChanged = false;
             discovered = await discovery.DiscoverAsync(cancellationToken);
             lastDiscovery = time.GetUtcNow();
+            everyRule = true;
         }
 
-        statuses.Clear();
-        statuses.AddRange(await captures.ReconcileAsync(repoStore.Objects, cancellationToken));
-        await ReconcileRulesAsync(cancellationToken);
+        if (everything)
+        {
+            everything = false;
+            everyRule = true;
+            QueueAll(repoQueue, SpecReader.GitRepoConfigKind, repoStore);
+        }
+
+        if (everyRule)
+        {
+            everyRule = false;
+            QueueAll(ruleQueue, SpecReader.WatchRuleKind, ruleStore);
+            QueueAll(ruleQueue, SpecReader.ClusterWatchRuleKind, clusterRuleStore);
+        }
+
+        // GitRepoConfigs first: a rule resolves against its repository's capture as it now is.
+        var reconciledKeys = await repoQueue.DrainAsync(new KeyReconciler(ReconcileRepoAsync), Failed, cancellationToken)
+            + await ruleQueue.DrainAsync(new KeyReconciler(ReconcileRuleAsync), Failed, cancellationToken);
+        if (reconciledKeys == 0 && reconciled)
+        {
+            return;
+        }
+
         if (registration is not null)
         {
             // Before new watches start, so that their changes can be attributed; a failure leaves attribution to field managers.
             try
             {
-                await registration.SyncAsync(activeRules.SelectMany(active => active.Resources), cancellationToken);
+                await registration.SyncAsync(Active().SelectMany(active => active.Resources), cancellationToken);
             }
             catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
             {
@@ -233,21 +274,6 @@ internal sealed partial class RuleController : BackgroundService
 
         await ReconcileReflectorsAsync(cancellationToken);
         reconciled = true;
-    }
-
-    private async Task ReconcileRulesAsync(CancellationToken cancellationToken)
-    {
-        var (rules, ruleStatuses) = await ruleReconciler.ReconcileAsync(new WatchRuleReconciler.Inputs(
-            ruleStore.Objects, clusterRuleStore.Objects, repoStore.Objects,
-            key => captures.TryGet(key, out var capture) ? capture : null,
-            discovered!, SelectedNamespaces,
-            resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden
-                ? running.Reflector.Status.LastError ?? "forbidden"
-                : null)
-        { Access = access }, cancellationToken);
-        activeRules.Clear();
-        activeRules.AddRange(rules);
-        statuses.AddRange(ruleStatuses);
     }
 
     private IEnumerable<string> SelectedNamespaces(LabelMatcher selector) =>

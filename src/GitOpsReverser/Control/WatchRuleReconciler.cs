@@ -22,10 +22,8 @@ internal sealed record ResolvedRule(
 /// </summary>
 internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logger)
 {
-    /// <summary>What the reconcile reads: the rules, the GitRepoConfigs, and the cluster as the controller sees it.</summary>
+    /// <summary>What the reconcile reads besides the rule: the GitRepoConfigs, and the cluster as the controller sees it.</summary>
     public sealed record Inputs(
-        IReadOnlyList<JsonObject> WatchRules,
-        IReadOnlyList<JsonObject> ClusterWatchRules,
         IReadOnlyList<JsonObject> GitRepoConfigs,
         Func<ResourceKey, RepoCapture?> Capture,
         IReadOnlyList<DiscoveredResource> Discovered,
@@ -36,42 +34,32 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
         public TenantAccess Access { get; init; } = new(null, "", "default");
     }
 
-    public async Task<(List<ResolvedRule> Rules, List<ObjectStatus> Statuses)> ReconcileAsync(Inputs inputs, CancellationToken cancellationToken)
+    /// <summary>Reconciles one rule (<paramref name="kind"/> WatchRule or ClusterWatchRule): what it captures, or why it cannot.</summary>
+    public async Task<(ResolvedRule? Rule, ObjectStatus Status)> ReconcileAsync(string kind, JsonObject obj, Inputs inputs, CancellationToken cancellationToken)
     {
-        var rules = new List<ResolvedRule>();
-        var statuses = new List<ObjectStatus>();
-        var objects = inputs.WatchRules.Select(obj => (SpecReader.WatchRuleKind, obj))
-            .Concat(inputs.ClusterWatchRules.Select(obj => (SpecReader.ClusterWatchRuleKind, obj)));
-        foreach (var (kind, obj) in objects)
+        var key = SpecReader.KeyOf(kind, obj);
+        var generation = SpecReader.GenerationOf(obj);
+        try
         {
-            var key = SpecReader.KeyOf(kind, obj);
-            var generation = SpecReader.GenerationOf(obj);
-            try
-            {
-                var (resolved, status) = await ReconcileAsync(kind, obj, key, generation, inputs, cancellationToken);
-                rules.Add(resolved);
-                statuses.Add(status);
-            }
-            catch (SpecException exception)
-            {
-                Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
-                statuses.Add(NotCapturing(key, generation, exception.Reason, exception.Message));
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // One rule that cannot be reconciled (the API server could not be asked) is its own condition, never the others'.
-                Log.ReconcileObjectFailed(logger, key.ToString(), exception);
-                statuses.Add(NotCapturing(key, generation, "ReconcileFailed", $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again"));
-            }
+            return await ReconcileAsync(kind, obj, key, generation, inputs, cancellationToken);
         }
-
-        return (rules, statuses);
+        catch (SpecException exception)
+        {
+            Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
+            return (null, NotCapturing(key, generation, exception.Reason, exception.Message));
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // One rule that cannot be reconciled (the API server could not be asked) is its own condition, never the others'.
+            Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+            return (null, NotCapturing(key, generation, "ReconcileFailed", $"could not be reconciled ({exception.GetType().Name}: {exception.Message}); trying again"));
+        }
     }
 
     private static ObjectStatus NotCapturing(ResourceKey key, long generation, string reason, string message) =>
         new(key, generation, false, reason, message, new RuleStatus { ResolvedResources = [], TrackedObjects = 0 });
 
-    private async Task<(ResolvedRule Rule, ObjectStatus Status)> ReconcileAsync(
+    private async Task<(ResolvedRule? Rule, ObjectStatus Status)> ReconcileAsync(
         string kind, JsonObject obj, ResourceKey key, long generation, Inputs inputs, CancellationToken cancellationToken)
     {
         var rule = SpecReader.ReadRule(kind, obj, operatorNamespace);

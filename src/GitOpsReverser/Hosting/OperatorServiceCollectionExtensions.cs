@@ -4,6 +4,7 @@ using GitOpsReverser.Kube;
 using GitOpsReverser.Sanitizing;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GitOpsReverser.Hosting;
@@ -36,6 +37,10 @@ internal static class OperatorServiceCollectionExtensions
         services.AddSingleton<WatchMetrics>();
         services.AddSingleton<ControlMetrics>();
         services.AddSingleton<IKubernetes>(provider => new Kubernetes(provider.GetRequiredService<KubernetesClientConfiguration>()));
+        // The rules' reconciler holds no state: the leader's control loop and a standby's share it.
+        services.AddSingleton(provider => new WatchRuleReconciler(
+            provider.GetRequiredService<IOptions<OperatorOptions>>().Value.Namespace ?? OperatorOptions.DefaultNamespace(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<WatchRuleReconciler>()));
         services.AddSingleton<Leadership>();
         services.AddHostedService(provider => provider.GetRequiredService<Leadership>());
         return services;

@@ -6,18 +6,18 @@ namespace GitOpsReverser.Kube;
 
 /// <summary>
 /// The objects of one kind the control loop reads (GitRepoConfigs, rules, namespaces, CRDs), kept by a
-/// reflector. <paramref name="changed"/> runs when one appears or goes, or when the part of it that
+/// reflector. <paramref name="changed"/> runs with its key (namespace/name) when one appears or goes, or when the part of it that
 /// <paramref name="relevant"/> picks changes (default: spec, generation and uid, so status writes do
-/// not count).
+/// not count), and with null when the first list is complete.
 /// </summary>
-internal sealed class ReflectedObjects(Action changed, Func<JsonObject, JsonNode?>? relevant = null) : IReflectorHandler
+internal sealed class ReflectedObjects(Action<string?> changed, Func<JsonObject, JsonNode?>? relevant = null) : IReflectorHandler
 {
     private readonly ConcurrentDictionary<string, JsonObject> objects = new(StringComparer.Ordinal);
     private readonly Func<JsonObject, JsonNode?> relevant = relevant ?? (obj => new JsonArray(
         obj["spec"]?.DeepClone(), obj["metadata"]?["generation"]?.DeepClone(), obj["metadata"]?["uid"]?.DeepClone()));
 
     /// <summary>Namespaces by their labels: a namespace selector's input.</summary>
-    public static ReflectedObjects Namespaces(Action changed) => new(changed, obj => obj["metadata"]?["labels"]?.DeepClone());
+    public static ReflectedObjects Namespaces(Action<string?> changed) => new(changed, obj => obj["metadata"]?["labels"]?.DeepClone());
 
     public bool Synced { get; private set; }
 
@@ -36,20 +36,20 @@ internal sealed class ReflectedObjects(Action changed, Func<JsonObject, JsonNode
                 objects[upserted.Key] = current;
                 if (previous is null || !JsonNode.DeepEquals(relevant(previous), relevant(current)))
                 {
-                    changed();
+                    changed(upserted.Key);
                 }
 
                 break;
             case ReflectorEvent.Deleted deleted:
                 if (objects.TryRemove(deleted.Key, out _))
                 {
-                    changed();
+                    changed(deleted.Key);
                 }
 
                 break;
             case ReflectorEvent.Synced:
                 Synced = true;
-                changed();
+                changed(null);
                 break;
         }
 

@@ -23,6 +23,17 @@ internal static partial class SpecReader
     public static ResourceKey KeyOf(string kind, JsonObject obj) =>
         new(kind, (string?)obj["metadata"]?["namespace"], (string?)obj["metadata"]?["name"] ?? "");
 
+    /// <summary>The GitRepoConfig a WatchRule or ClusterWatchRule names, read without checking the rest of it; null when it names none.</summary>
+    public static ResourceKey? RepoOf(string kind, JsonObject obj) =>
+        kind == WatchRuleKind
+            ? obj["spec"]?["gitRepoConfigRef"] is JsonValue name && name.TryGetValue<string>(out var text)
+                ? new ResourceKey(GitRepoConfigKind, (string?)obj["metadata"]?["namespace"], text)
+                : null
+            : obj["spec"]?["gitRepoConfigRef"] is JsonObject reference && reference["name"] is JsonValue refName && refName.TryGetValue<string>(out var n)
+                && reference["namespace"] is JsonValue refNamespace && refNamespace.TryGetValue<string>(out var ns)
+                ? new ResourceKey(GitRepoConfigKind, ns, n)
+                : null;
+
     public static long GenerationOf(JsonObject obj) => (long?)obj["metadata"]?["generation"] ?? 0;
 
     /// <summary>Reads a WatchRule or ClusterWatchRule; <paramref name="operatorNamespace"/> decides whether a WatchRule is a tenant's.</summary>

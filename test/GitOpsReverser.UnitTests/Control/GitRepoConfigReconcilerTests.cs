@@ -30,7 +30,7 @@ public sealed class GitRepoConfigReconcilerTests
         return new GitRepoConfigReconciler(
             new OperatorOptions { DataDirectory = "/nonexistent/data", AllowLocalRepositories = false },
             new SecretReader(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }), TestSanitizer.Create(), new GitMetrics(new TestMeterFactory()), time,
-            NullLoggerFactory.Instance, removed.Add, () => { },
+            NullLoggerFactory.Instance, removed.Add, _ => { },
             options =>
             {
                 var pipeline = new FakeRepoPipeline { Failure = nextFailure, ClonePath = clonePath };
@@ -50,10 +50,28 @@ public sealed class GitRepoConfigReconcilerTests
              "spec": {{{spec}}} }
             """)!.AsObject();
 
+    // What the controller's work queue does for these objects: each one reconciled by its key, and every key gone reconciled as gone.
+    private static async Task<List<ObjectStatus>> ReconcileAllAsync(GitRepoConfigReconciler reconciler, IReadOnlyList<JsonObject> objects, CancellationToken cancellationToken)
+    {
+        var statuses = new List<ObjectStatus>();
+        var keys = objects.ToDictionary(obj => SpecReader.KeyOf(SpecReader.GitRepoConfigKind, obj));
+        foreach (var (key, obj) in keys)
+        {
+            statuses.Add((await reconciler.ReconcileAsync(key, obj, cancellationToken))!);
+        }
+
+        foreach (var gone in reconciler.All.Select(capture => capture.Spec.Id).Where(key => !keys.ContainsKey(key)).ToList())
+        {
+            (await reconciler.ReconcileAsync(gone, null, cancellationToken)).Should().BeNull();
+        }
+
+        return statuses;
+    }
+
     [Test]
     public async Task AGitRepoConfig_GetsAPipelineBuiltFromItsSpec()
     {
-        var statuses = await reconciler.ReconcileAsync(
+        var statuses = await ReconcileAllAsync(reconciler,
             [Config("audit", """{"url": "https://git.example.com/audit.git", "branch": "live", "push": {"maxCommits": 7}}""")], CancellationToken.None);
 
         var (options, pipeline) = pipelines.Should().ContainSingle().Which;
@@ -70,7 +88,7 @@ public sealed class GitRepoConfigReconcilerTests
     [Test]
     public async Task EncryptWithoutRecipients_IsRefused_AndWithThemTheCaptureEncrypts()
     {
-        var refused = await reconciler.ReconcileAsync([Config("plain", """{"url": "https://git.example.com/a.git", "secretPolicy": "Encrypt"}""")], CancellationToken.None);
+        var refused = await ReconcileAllAsync(reconciler, [Config("plain", """{"url": "https://git.example.com/a.git", "secretPolicy": "Encrypt"}""")], CancellationToken.None);
 
         var status = refused.Should().ContainSingle().Which;
         status.Ready.Should().BeFalse();
@@ -78,7 +96,7 @@ public sealed class GitRepoConfigReconcilerTests
         status.Message.Should().Contain("encryption.age.recipients");
         pipelines.Should().BeEmpty();
 
-        var accepted = await reconciler.ReconcileAsync([Config("plain", """
+        var accepted = await ReconcileAllAsync(reconciler, [Config("plain", """
             {"url": "https://git.example.com/a.git", "secretPolicy": "Encrypt",
              "encryption": {"age": {"recipients": ["age1ru2gk8cpdp2mdmv3ezme7men0hc77q5uh26ajjhef624jtv29g6qtkm8qw"]}}}
             """)], CancellationToken.None);
@@ -91,7 +109,7 @@ public sealed class GitRepoConfigReconcilerTests
     [Test]
     public async Task ALocalPath_IsRefusedWithoutTheFlag_AndGetsNoPipeline()
     {
-        var statuses = await reconciler.ReconcileAsync([Config("local", """{"url": "/srv/git/audit.git"}""")], CancellationToken.None);
+        var statuses = await ReconcileAllAsync(reconciler, [Config("local", """{"url": "/srv/git/audit.git"}""")], CancellationToken.None);
 
         pipelines.Should().BeEmpty();
         statuses.Single().Should().Match<ObjectStatus>(status => status.Ready == false && status.Reason == "InvalidSpec"
@@ -101,16 +119,16 @@ public sealed class GitRepoConfigReconcilerTests
     [Test]
     public async Task ANewGeneration_WithTheSameSpec_KeepsThePipeline_AChangedSpecReplacesIt_AndAGoneConfigRemovesIt()
     {
-        await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
-        await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/audit.git"}""", generation: 2)], CancellationToken.None);
+        await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
+        await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/audit.git"}""", generation: 2)], CancellationToken.None);
         pipelines.Should().HaveCount(1, "only the generation changed");
 
-        await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/moved.git"}""", generation: 3)], CancellationToken.None);
+        await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/moved.git"}""", generation: 3)], CancellationToken.None);
         pipelines.Should().HaveCount(2);
         pipelines[0].Pipeline.Disposed.Should().BeTrue();
         removed.Should().ContainSingle();
 
-        await reconciler.ReconcileAsync([], CancellationToken.None);
+        await ReconcileAllAsync(reconciler, [], CancellationToken.None);
         pipelines[1].Pipeline.Disposed.Should().BeTrue();
         reconciler.All.Should().BeEmpty();
     }
@@ -119,19 +137,19 @@ public sealed class GitRepoConfigReconcilerTests
     public async Task AFailedPipeline_IsReplacedAfterABackoff_AndTheStatusSaysWhenItStartsAgain()
     {
         nextFailure = new IOException("the clone is damaged");
-        await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
+        await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
         reconciler.TryGet(new ResourceKey("GitRepoConfig", "team-a", "audit"), out var failing).Should().BeTrue();
         await WaitUntilAsync(() => failing.Failure is not null);
         nextFailure = null;
 
-        var statuses = await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
+        var statuses = await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
 
         statuses.Single().Should().Match<ObjectStatus>(status => status.Ready == false && status.Reason == "WorkerFailed"
             && status.Message.Contains("the clone is damaged") && status.Message.Contains("starting it again at 10:00:05Z"));
         pipelines.Should().HaveCount(1, "no new pipeline before the backoff has passed");
 
         time.Advance(TimeSpan.FromSeconds(6));
-        statuses = await reconciler.ReconcileAsync([Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
+        statuses = await ReconcileAllAsync(reconciler, [Config("audit", """{"url": "https://git.example.com/audit.git"}""")], CancellationToken.None);
 
         pipelines.Should().HaveCount(2);
         statuses.Single().Reason.Should().Be("Ready");
@@ -144,7 +162,7 @@ public sealed class GitRepoConfigReconcilerTests
         var rbac = new TestRbac();
         reconciler = Reconciler(rbac);
 
-        var statuses = await reconciler.ReconcileAsync(
+        var statuses = await ReconcileAllAsync(reconciler,
             [Config("audit", """{"url": "https://attacker.example.com/r.git", "secretRef": {"name": "admin-git-credentials"}}""")], CancellationToken.None);
 
         var status = statuses.Single();
@@ -162,7 +180,7 @@ public sealed class GitRepoConfigReconcilerTests
         await reconciler.RemoveAllAsync();
         reconciler = Reconciler(new TestRbac());
 
-        var statuses = await reconciler.ReconcileAsync([Config("audit", """
+        var statuses = await ReconcileAllAsync(reconciler, [Config("audit", """
             {"url": "https://git.example.com/r.git", "serviceAccountName": "auditor",
              "encryption": {"age": {"recipientsRef": {"kind": "Secret", "name": "keys", "key": "recipients"}}}}
             """)], CancellationToken.None);
@@ -177,7 +195,7 @@ public sealed class GitRepoConfigReconcilerTests
         await reconciler.RemoveAllAsync();
         reconciler = Reconciler(new TestRbac().Allow("team-a/default", "get", "secrets", "team-a", "creds"));
 
-        var statuses = await reconciler.ReconcileAsync(
+        var statuses = await ReconcileAllAsync(reconciler,
             [Config("a-unreachable-secret", """{"url": "https://git.example.com/a.git", "secretRef": {"name": "creds"}}"""),
              Config("b-bad-branch", """{"url": "https://git.example.com/b.git", "branch": "a..b"}"""),
              Config("c-huge-number", """{"url": "https://git.example.com/c.git", "push": {"maxCommits": 3000000000}}"""),
@@ -200,11 +218,11 @@ public sealed class GitRepoConfigReconcilerTests
             Directory.CreateDirectory(clonePath);
             await File.WriteAllTextAsync(Path.Combine(clonePath, "attempt"), attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
             nextFailure = new IOException($"failure {attempt}");
-            await reconciler.ReconcileAsync([config], CancellationToken.None);
+            await ReconcileAllAsync(reconciler, [config], CancellationToken.None);
             reconciler.TryGet(new ResourceKey("GitRepoConfig", "team-a", "audit"), out var failing).Should().BeTrue();
             await WaitUntilAsync(() => failing.Failure is not null);
             nextFailure = null;
-            var status = (await reconciler.ReconcileAsync([config], CancellationToken.None)).Single();
+            var status = (await ReconcileAllAsync(reconciler, [config], CancellationToken.None)).Single();
             status.Reason.Should().Be("WorkerFailed");
             reconciler.IsFailing(failing.Spec.Id).Should().BeTrue();
             time.Advance(TimeSpan.FromMinutes(5));

@@ -43,16 +43,34 @@ public sealed class WatchRuleReconcilerTests
     private static JsonObject RepoConfig(string ns, string name) =>
         JsonNode.Parse($$"""{"apiVersion": "configbutler.ai/v1alpha1", "kind": "GitRepoConfig", "metadata": {"name": "{{name}}", "namespace": "{{ns}}"} }""")!.AsObject();
 
+    // Each rule is reconciled by its key, one at a time, as the controller's work queue does.
     private (List<ResolvedRule> Rules, List<ObjectStatus> Statuses) Reconcile(
         IReadOnlyList<JsonObject> rules, IReadOnlyList<JsonObject>? clusterRules = null, Func<WatchedResource, string?>? forbidden = null,
-        IReadOnlyList<JsonObject>? repoConfigs = null, Func<ResourceKey, RepoCapture?>? captures = null, TenantAccess? access = null) =>
-        new WatchRuleReconciler(OperatorNamespace, NullLogger.Instance).ReconcileAsync(new WatchRuleReconciler.Inputs(
-            rules, clusterRules ?? [], repoConfigs ?? [RepoConfig("team-a", "audit")],
+        IReadOnlyList<JsonObject>? repoConfigs = null, Func<ResourceKey, RepoCapture?>? captures = null, TenantAccess? access = null)
+    {
+        var reconciler = new WatchRuleReconciler(OperatorNamespace, NullLogger.Instance);
+        var inputs = new WatchRuleReconciler.Inputs(
+            repoConfigs ?? [RepoConfig("team-a", "audit")],
             captures ?? (key => key == Audit ? capture : null),
             Served,
             _ => ["team-a", "team-b"],
             forbidden ?? (_ => null))
-        { Access = access ?? new TenantAccess(null, OperatorNamespace, "default") }, CancellationToken.None).GetAwaiter().GetResult();
+        { Access = access ?? new TenantAccess(null, OperatorNamespace, "default") };
+        var resolved = new List<ResolvedRule>();
+        var statuses = new List<ObjectStatus>();
+        foreach (var (kind, obj) in rules.Select(obj => (SpecReader.WatchRuleKind, obj)).Concat((clusterRules ?? []).Select(obj => (SpecReader.ClusterWatchRuleKind, obj))))
+        {
+            var (rule, status) = reconciler.ReconcileAsync(kind, obj, inputs, CancellationToken.None).GetAwaiter().GetResult();
+            if (rule is not null)
+            {
+                resolved.Add(rule);
+            }
+
+            statuses.Add(status);
+        }
+
+        return (resolved, statuses);
+    }
 
     [Test]
     public void ARule_ResolvesItsResources_AndOwnsOnlyItsOwnNamespace_WhileTheRepositoryHasNotSynced()
