@@ -22,7 +22,7 @@ public sealed class SigningTests
         (await bed.KubectlAsync("label namespace apps capture=yes")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap before-start -n apps --from-literal=a=1")).ShouldSucceed();
         (await bed.ApplyAsync(bed.RepoConfig(extra: "  commit: {signing: {secretRef: {name: signing}}}"))).ShouldSucceed();
-        (await bed.ApplyAsync(bed.RepoConfig("batched", extra: "  baseFolder: batched\n  commit: {mode: Window, window: 1s, signing: {secretRef: {name: signing}}}"))).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig("batched", extra: "  baseFolder: batched\n  commit: {mode: Window, window: 5s, signing: {secretRef: {name: signing}}}"))).ShouldSucceed();
         (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule + "\n---\n" + OperatorTestbed.ConfigMapRule
             .Replace("name: configs", "name: batched", StringComparison.Ordinal).Replace("gitRepoConfigRef: audit", "gitRepoConfigRef: batched", StringComparison.Ordinal))).ShouldSucceed();
         // The ConfigMap made before the start arrives as a [RESYNC] (ColdStartCommitLimit 0), to be signed too.
