@@ -5,7 +5,8 @@ namespace GitOpsReverser.Control;
 
 /// <summary>
 /// The operator's own objects as the last reconcile saw them (meter <c>GitOpsReverser.Control</c>): each
-/// rule's and repository's Ready condition, the objects each rule tracks, and how many rules are not Ready.
+/// rule's and repository's Ready condition, the objects each rule tracks, how many rules are not Ready, and how
+/// many objects were reconciled.
 /// A standby reports none: only the leader reconciles.
 /// </summary>
 internal sealed class ControlMetrics
@@ -13,10 +14,13 @@ internal sealed class ControlMetrics
     public const string MeterName = "GitOpsReverser.Control";
 
     private volatile IReadOnlyList<ObjectStatus> statuses = [];
+    private readonly Counter<long> reconciles;
 
     public ControlMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
+        reconciles = meter.CreateCounter<long>("gitops_reverser_reconciles_total",
+            description: "Reconciles of one object by its key, by kind and result (success, error): one per change to it, and every object once per Operator:StatusInterval");
         meter.CreateObservableGauge("gitops_reverser_rule_ready",
             () => Rules().Select(status => new Measurement<int>(status.Ready == true ? 1 : 0, Tags(status))),
             description: "1 while a WatchRule or ClusterWatchRule is Ready, else 0");
@@ -31,6 +35,10 @@ internal sealed class ControlMetrics
                 .Select(status => new Measurement<int>(status.Ready == true ? 1 : 0, new KeyValuePair<string, object?>("repository", Name(status.Key)))),
             description: "1 while a GitRepoConfig is Ready, else 0");
     }
+
+    /// <summary>One object of <paramref name="kind"/> was reconciled.</summary>
+    public void Reconciled(string kind, bool success) =>
+        reconciles.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("result", success ? "success" : "error"));
 
     /// <summary>What the last reconcile found; replaced as a whole.</summary>
     public void Publish(IEnumerable<ObjectStatus> current) => statuses = [.. current];

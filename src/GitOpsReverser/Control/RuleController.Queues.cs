@@ -49,6 +49,8 @@ internal sealed partial class RuleController
             statuses[key] = status;
         }
 
+        Count(key, success: true);
+
         // The rules that name this GitRepoConfig resolve again: its capture may be new, or gone.
         foreach (var (kind, store) in new[] { (SpecReader.WatchRuleKind, ruleStore), (SpecReader.ClusterWatchRuleKind, clusterRuleStore) })
         {
@@ -68,16 +70,15 @@ internal sealed partial class RuleController
         {
             activeRules.Remove(key);
             statuses.Remove(key);
+            Count(key, success: true);
             return ReconcileResult.Done;
         }
 
         var (rule, status) = await ruleReconciler.ReconcileAsync(key.Kind, obj, new WatchRuleReconciler.Inputs(
             repoStore.Objects,
             repo => captures.TryGet(repo, out var capture) ? capture : null,
-            discovered!, SelectedNamespaces,
-            resource => reflectors.TryGetValue(resource, out var running) && running.Reflector.Status.Forbidden
-                ? running.Reflector.Status.LastError ?? "forbidden"
-                : null)
+            served.Current, SelectedNamespaces,
+            captured.Forbidden)
         { Access = access }, cancellationToken);
         if (rule is null)
         {
@@ -89,10 +90,24 @@ internal sealed partial class RuleController
         }
 
         statuses[key] = status;
+        Count(key, success: true);
         return ReconcileResult.Done;
     }
 
-    private void Failed(ResourceKey key, Exception exception) => Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+    private void Failed(ResourceKey key, Exception exception)
+    {
+        Log.ReconcileObjectFailed(logger, key.ToString(), exception);
+        Count(key, success: false);
+    }
+
+    // Only the leader reports: a standby reconciles what it watches, for itself.
+    private void Count(ResourceKey key, bool success)
+    {
+        if (!Role.Standby)
+        {
+            controlMetrics?.Reconciled(key.Kind, success);
+        }
+    }
 
     private sealed class KeyReconciler(Func<ResourceKey, CancellationToken, Task<ReconcileResult>> reconcile) : IReconciler<ResourceKey>
     {

@@ -39,7 +39,7 @@ internal sealed partial class RuleController : BackgroundService
     ];
 
     private readonly ApiServerClient api;
-    private readonly ApiDiscovery discovery;
+    private readonly ServedResources served;
     private readonly StatusWriter statusWriter;
     private readonly OperatorOptions options;
     private readonly WatchMetrics watchMetrics;
@@ -53,12 +53,9 @@ internal sealed partial class RuleController : BackgroundService
     private readonly ReflectedObjects clusterRuleStore;
     private readonly ReflectedObjects crdStore;
     private readonly ReflectedObjects namespaces;
-    private readonly RuleEngine engine;
     private readonly List<RunningReflector> metaReflectors = [];
     private readonly GitRepoConfigReconciler captures;
-    // What each repository captured as of its last sync: the next reconcile resyncs only what is new to it.
-    private readonly Dictionary<RepoCapture, CaptureScope> captured = [];
-    private readonly Dictionary<WatchedResource, RunningReflector> reflectors = [];
+    private readonly CapturedResources captured;
     private readonly Dictionary<ResourceKey, ObjectStatus> statuses = [];
     private readonly Dictionary<ResourceKey, ResolvedRule> activeRules = [];
     private readonly WorkQueue<ResourceKey> repoQueue;
@@ -68,10 +65,7 @@ internal sealed partial class RuleController : BackgroundService
     private readonly ControlMetrics? controlMetrics;
     private readonly AccessReviews? accessReviews;
     private readonly TenantAccess access;
-    private IReadOnlyList<DiscoveredResource>? discovered;
     private bool ready;
-    private DateTimeOffset lastDiscovery;
-    private volatile bool crdsChanged = true;
     private volatile bool reconciled;
     private volatile bool everyRule;
     private volatile bool everything;
@@ -85,7 +79,7 @@ internal sealed partial class RuleController : BackgroundService
         Role = role ?? RuleControllerRole.Leader;
         this.controlMetrics = controlMetrics;
         this.api = api;
-        discovery = new ApiDiscovery(http);
+        served = new ServedResources(http, time);
         this.options = options.Value;
         this.watchMetrics = watchMetrics;
         this.time = time;
@@ -100,7 +94,7 @@ internal sealed partial class RuleController : BackgroundService
         clusterRuleStore = new ReflectedObjects(key => Queue(ruleQueue, SpecReader.ClusterWatchRuleKind, key));
         crdStore = new ReflectedObjects(_ =>
         {
-            crdsChanged = true;
+            served.Changed();
             Trigger();
         });
         namespaces = ReflectedObjects.Namespaces(_ =>
@@ -108,16 +102,12 @@ internal sealed partial class RuleController : BackgroundService
             everyRule = true;
             Trigger();
         });
-        engine = new RuleEngine(namespaces, watchMetrics, logger);
+        captured = new CapturedResources(api, this.reflectorOptions, namespaces, watchMetrics, time, loggers, logger);
         this.ruleReconciler = ruleReconciler;
         accessReviews = this.options.TenantAccessChecks ? new AccessReviews(http, time) : null;
         access = new TenantAccess(accessReviews, OperatorNamespace, this.options.DefaultServiceAccount);
         captures = new GitRepoConfigReconciler(this.options, new SecretReader(http), sanitizer, gitMetrics, time, loggers,
-            capture =>
-            {
-                captured.Remove(capture);
-                engine.Remove(capture);
-            },
+            captured.Forget,
             repoQueue.Add, attribution: attribution, access: access, standby: Role.Standby, takeover: Role.Takeover);
         if (attribution is not null && certificates is not null && capability is not null && !Role.Standby)
         {
@@ -229,11 +219,8 @@ internal sealed partial class RuleController : BackgroundService
             return;
         }
 
-        if (crdsChanged || discovered is null || time.GetUtcNow() - lastDiscovery > TimeSpan.FromSeconds(60))
+        if (await served.RefreshAsync(cancellationToken))
         {
-            crdsChanged = false;
-            discovered = await discovery.DiscoverAsync(cancellationToken);
-            lastDiscovery = time.GetUtcNow();
             everyRule = true;
         }
 
@@ -272,7 +259,7 @@ internal sealed partial class RuleController : BackgroundService
             }
         }
 
-        await ReconcileReflectorsAsync(cancellationToken);
+        await captured.ReconcileAsync(captures.All, [.. Active()], SelectedNamespaces, cancellationToken);
         reconciled = true;
     }
 
@@ -281,7 +268,8 @@ internal sealed partial class RuleController : BackgroundService
 
     private async Task StopAllAsync()
     {
-        foreach (var running in reflectors.Values.Concat(metaReflectors))
+        await captured.DisposeAsync();
+        foreach (var running in metaReflectors)
         {
             await running.DisposeAsync();
         }

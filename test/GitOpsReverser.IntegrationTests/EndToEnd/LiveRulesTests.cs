@@ -264,6 +264,46 @@ public sealed class LiveRulesTests
         rows.Should().Contain(row => row.Take(4).SequenceEqual(new[] { "elsewhere", "https://***@127.0.0.1:1/audit.git", "audit", "False" }));
     }
 
+    [Test]
+    public async Task EditingOneRule_ReconcilesThatRuleAlone_NotTheRulesOfOtherRepositories()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        await bed.CaptureConfigMapsAsync("apps");
+        (await bed.ApplyAsync(bed.RepoConfig("other", extra: "  baseFolder: other"))).ShouldSucceed();
+        var others = new[] { "secrets", "services", "roles", "jobs", "cronjobs" };
+        foreach (var (name, kind, apiVersion) in others.Zip(["Secret", "Service", "Role", "Job", "CronJob"], ["v1", "v1", "rbac.authorization.k8s.io/v1", "batch/v1", "batch/v1"]))
+        {
+            (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule.Replace("name: configs", $"name: {name}", StringComparison.Ordinal)
+                .Replace("gitRepoConfigRef: audit", "gitRepoConfigRef: other", StringComparison.Ordinal)
+                .Replace("{apiVersion: v1, kind: ConfigMap}", $"{{apiVersion: {apiVersion}, kind: {kind}}}", StringComparison.Ordinal))).ShouldSucceed();
+        }
+
+        // No periodic status round during the test: what is reconciled is what changed.
+        await bed.StartOperatorAsync(settings: new Dictionary<string, string> { ["GITOPS_REVERSER_Operator__StatusInterval"] = "00:10:00" });
+        foreach (var name in others.Prepend("configs"))
+        {
+            await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, name, "True");
+        }
+
+        var before = await ReconcilesAsync(bed, "WatchRule");
+        (await bed.KubectlAsync("patch watchrule configs -n gitops-reverser-system --type merge -p {\"spec\":{\"excludeFieldManagers\":[\"argocd-controller\"]}}"))
+            .ShouldSucceed();
+        await WaitUntilAsync(async () => (await bed.KubectlAsync("get watchrule configs -n gitops-reverser-system -o jsonpath={.status.observedGeneration}"))
+            .Output.Trim() == "2", bed);
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // The edited rule, and once more when its repository's resync (its filter changed) is done; none of the five others.
+        (await ReconcilesAsync(bed, "WatchRule") - before).Should().BeInRange(1, 2, "the edited rule is reconciled, and no rule of another repository");
+    }
+
+    // gitops_reverser_reconciles_total of a kind's successful reconciles, as Prometheus scrapes it.
+    private static async Task<long> ReconcilesAsync(OperatorTestbed bed, string kind) =>
+        (await bed.Operator!.GetAsync(bed.Operator.MetricsPort, "/metrics")).Body.Split('\n')
+            .Where(line => line.StartsWith("gitops_reverser_reconciles_total{", StringComparison.Ordinal)
+                && line.Contains($"kind=\"{kind}\"", StringComparison.Ordinal) && line.Contains("result=\"success\"", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
+
     // kubectl's table as words per line (no cell here contains a space; LAST COMMIT is two words).
     private static List<string[]> Columns(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
