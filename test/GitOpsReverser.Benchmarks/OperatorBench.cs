@@ -55,7 +55,17 @@ internal static partial class OperatorBench
                     $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm-{{{i:D6}}}"},"data":{"payload":"{{{payload}}}","value":"0"}}"""));
             Report($"created {objects:N0} ConfigMaps in {namespaces} namespaces in KubeSim in {created.Elapsed.TotalSeconds:F1} s");
 
-            var remote = GitCli.InitBare(Path.Combine(root, "remote.git"));
+            // --remote http: nginx and git http-backend, a server as users push to (it indexes in its own processes);
+            // default: a local bare repository, which libgit2 writes, and indexes, in the operator's process.
+            using var server = OptionText(args, "--remote") == "http" ? new GitHttpServer("bench", "bench-password") : null;
+            var remote = server?.CreateRepository("remote.git") ?? GitCli.InitBare(Path.Combine(root, "remote.git"));
+            var url = server?.UrlFor("remote.git") ?? remote;
+            if (server is not null)
+            {
+                (await kubectl.RunAsync($"create secret generic git-credentials -n {OperatorNamespace} --from-literal=username=bench --from-literal=password=bench-password"))
+                    .ShouldSucceed();
+            }
+
             var window = OptionText(args, "--window");
             var pushInterval = OptionText(args, "--push-interval") ?? "250ms";
             var commitMode = window is null ? "" : $"  commit: {{mode: Window, window: {window}}}";
@@ -66,7 +76,8 @@ internal static partial class OperatorBench
                   name: audit
                   namespace: {OperatorNamespace}
                 spec:
-                  url: {remote}
+                  url: {url}
+                {(server is null ? "" : "  secretRef: {name: git-credentials}")}
                   push:
                     interval: {pushInterval}
                     maxCommits: 500
@@ -124,7 +135,11 @@ internal static partial class OperatorBench
                 + $"({RssMegabytes(operatorProcess.Id) * 1024 * 1024 / objects:F0} B per tracked object, everything included)");
 
             using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
-            await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, sim.Id, data, remote);
+            Func<double> remoteCpu = server is null
+                ? () => CpuSeconds(operatorProcess.Id, children: true)
+                : () => server.ProcessIds.Sum(TreeCpuSeconds);
+            Report($"remote: {(server is null ? "a local bare repository, written in the operator's process" : $"nginx and git http-backend at {url}")}");
+            await SustainedAsync(http, metrics, objects, seconds, operatorProcess.Id, sim.Id, data, remote, remoteCpu);
             if (window is null)
             {
                 await LatencyAsync(http, data, remote, objects, rate, seconds);
@@ -152,13 +167,14 @@ internal static partial class OperatorBench
     }
 
     // As many changes as 16 writers can make for the given time; then how long until the operator has committed them all.
-    private static async Task SustainedAsync(HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, int simPid, string data, string remote)
+    private static async Task SustainedAsync(
+        HttpClient http, HttpClient metrics, int objects, int seconds, int operatorPid, int simPid, string data, string remote, Func<double> remoteCpu)
     {
         var before = await MetricAsync(metrics, "gitops_reverser_events_received_total", "kind=\"ConfigMap\"");
         await RemoteCaughtUpAsync(data, remote);
         var commitsBefore = CommitCount(remote);
         var cpuBefore = CpuSeconds(operatorPid);
-        var othersBefore = (Children: CpuSeconds(operatorPid, children: true), Sim: CpuSeconds(simPid), Bench: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+        var othersBefore = (Children: remoteCpu(), Sim: CpuSeconds(simPid), Bench: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         var writes = 0;
         var clock = Stopwatch.StartNew();
         await Parallel.ForAsync(0, 16, async (writer, _) =>
@@ -182,7 +198,7 @@ internal static partial class OperatorBench
         await RemoteCaughtUpAsync(data, remote);
         var pushed = clock.Elapsed;
         var operatorUntilPushed = CpuSeconds(operatorPid) - cpuBefore;
-        var children = CpuSeconds(operatorPid, children: true) - othersBefore.Children;
+        var children = remoteCpu() - othersBefore.Children;
         var simulator = CpuSeconds(simPid) - othersBefore.Sim;
         var bench = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - othersBefore.Bench;
         var commits = CommitCount(remote) - commitsBefore;
@@ -192,9 +208,14 @@ internal static partial class OperatorBench
             + $"received, sanitized and committed by {done.TotalSeconds:F1} s: {writes / done.TotalSeconds:F0} changes/s end to end; "
             + $"the operator used {cpu:F1} CPU-seconds, {cpu * 1000 / writes:F2} ms per change ({writes / cpu:F0} changes per CPU-second); "
             + $"all pushed by {pushed.TotalSeconds:F1} s ({writes / pushed.TotalSeconds:F0} changes/s to the remote); "
-            + $"CPU per change until then: the operator {operatorUntilPushed * 1000 / writes:F2} ms, its git children (the remote's receive-pack) {children * 1000 / writes:F2} ms, "
-            + $"KubeSim {simulator * 1000 / writes:F2} ms, the 16 writers (this process) {bench * 1000 / writes:F2} ms");
+            + $"CPU per change until then: the operator {operatorUntilPushed * 1000 / writes:F2} ms, the remote's server (git children of the operator for a local remote; nginx and git for http) {children * 1000 / writes:F2} ms, "
+            + $"KubeSim {simulator * 1000 / writes:F2} ms, the 16 writers (this process) {bench * 1000 / writes:F2} ms; "
+            + $"the remote's objects now take {ObjectBytes(remote) / 1e6:F1} MB");
     }
+
+    // Loose objects and packs of a bare repository: what the pushes left on the server.
+    private static long ObjectBytes(string repository) =>
+        new DirectoryInfo(Path.Combine(repository, "objects")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(file => file.Length);
 
     private static int CommitCount(string remote) =>
         int.Parse(GitCli.Run(remote, "rev-list", "--count", "main").Trim(), CultureInfo.InvariantCulture);
@@ -378,6 +399,22 @@ internal static partial class OperatorBench
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var first = children ? 13 : 11;
         return (long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[first + 1], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    // A process and its descendants, live or reaped by them: fcgiwrap's workers reap the git processes they fork.
+    private static double TreeCpuSeconds(int pid)
+    {
+        try
+        {
+            var children = Directory.GetDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(child => int.Parse(child, CultureInfo.InvariantCulture));
+            return CpuSeconds(pid) + CpuSeconds(pid, children: true) + children.Sum(TreeCpuSeconds);
+        }
+        catch (IOException)
+        {
+            return 0; // exited meanwhile
+        }
     }
 
     private static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;

@@ -100,6 +100,9 @@ public sealed class GitHttpServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's processes (nginx, and fcgiwrap, whose children run git http-backend and receive-pack): what it costs in CPU.</summary>
+    public IReadOnlyList<int> ProcessIds => [nginx.Id, fcgiwrap.Id];
+
     public int TlsPort { get; }
 
     /// <summary>The PEM of the CA that signed the HTTPS certificate (a GitRepoConfig's <c>caFile</c>).</summary>

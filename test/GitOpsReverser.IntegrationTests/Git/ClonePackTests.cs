@@ -35,6 +35,7 @@ public sealed class ClonePackTests
         Directory.GetFiles(Path.Combine(path, "objects", "pack"), "*.pack").Should().ContainSingle();
         GitCli.Run(path, "fsck", "--strict", "--no-dangling");
         GitCli.Run(path, "rev-list", "--count", "main").Trim().Should().Be($"{next}");
+        GitCli.Run(path, "config", "pack.windowMemory").Trim().Should().Be(LocalClone.PackWindowMemory, "pushes and packings bound their delta search");
         GitCli.Show(path, "main", $"namespaces/ns-{(next - 1) % 3}/ConfigMap/cm-{(next - 1) % 5}.yaml").Should().Be($"{next - 1}\n");
         GitCli.Show(path, $"main~{next - 6}", "namespaces/ns-2/ConfigMap/cm-0.yaml").Should().Be("5\n", "commit 5, packed, reads as written");
     }

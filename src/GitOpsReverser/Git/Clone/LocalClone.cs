@@ -50,6 +50,14 @@ internal sealed class LocalClone : IDisposable
         return true;
     });
 
+    /// <summary>
+    /// The clone's <c>pack.windowMemory</c>, which libgit2's pack builder reads for every push and packing: its delta
+    /// search keeps at most this many bytes of candidates in its window of 10. At 100,000 objects a push of 500 commits
+    /// searched among 45 KB folder trees for most of its CPU; this bound cut the operator's CPU per change until on the
+    /// remote from 15.0 to 9.1 ms, for a remote 14 % bigger (README, Benchmarks).
+    /// </summary>
+    public const string PackWindowMemory = "256k";
+
     /// <summary>Opens the clone at <paramref name="path"/>, creating a bare repository with an <c>origin</c> remote when there is none.</summary>
     public static LocalClone Open(string path, string url, string branch)
     {
@@ -64,6 +72,11 @@ internal sealed class LocalClone : IDisposable
         // HEAD names the branch even before it exists (an unborn branch in a new clone).
         File.WriteAllText(Path.Combine(path, "HEAD"), $"ref: refs/heads/{branch}\n");
         var repository = new Repository(path);
+        if (repository.Config.Get<string>("pack.windowMemory")?.Value != PackWindowMemory)
+        {
+            repository.Config.Set("pack.windowMemory", PackWindowMemory);
+        }
+
         if (repository.Network.Remotes[GitRemote.RemoteName] is null)
         {
             repository.Network.Remotes.Add(GitRemote.RemoteName, url);
