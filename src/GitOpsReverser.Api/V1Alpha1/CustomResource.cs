@@ -14,6 +14,12 @@ public static class ApiGroup
 
     public const string ApiVersion = Group + "/" + Version;
 
+    /// <summary>The printer-column path of the Ready condition's status, which every kind shows.</summary>
+    public const string ReadyStatusPath = ".status.conditions[?(@.type==\"Ready\")].status";
+
+    /// <summary>The printer-column path of the Ready condition's reason.</summary>
+    public const string ReadyReasonPath = ".status.conditions[?(@.type==\"Ready\")].reason";
+
     /// <summary>
     /// How the custom resources are read and written: camelCase names, enums by name (exactly as the schema
     /// lists them), absent fields left out.

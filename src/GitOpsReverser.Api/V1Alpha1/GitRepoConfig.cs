@@ -8,11 +8,11 @@ namespace GitOpsReverser.Api.V1Alpha1;
 [Description("A Git repository GitOps Reverser commits to, and how.")]
 [PrinterColumn(1, "URL", "string", ".status.url")]
 [PrinterColumn(2, "Branch", "string", ".spec.branch")]
-[PrinterColumn(3, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(3, "Ready", "string", ApiGroup.ReadyStatusPath)]
 [PrinterColumn(4, "Last Commit", "string", ".status.lastCommitShort")]
 [PrinterColumn(5, "Pending", "integer", ".status.pendingCommits")]
 [PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
-[PrinterColumn(7, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason", Priority = 1)]
+[PrinterColumn(7, "Reason", "string", ApiGroup.ReadyReasonPath, Priority = 1)]
 [PrinterColumn(8, "Last Push", "date", ".status.lastPushTime", Priority = 1)]
 [PrinterColumn(9, "Coalesced", "integer", ".status.coalescedChanges", Priority = 1)]
 public sealed class GitRepoConfig : CustomResource<GitRepoConfigSpec, GitRepoConfigStatus>;

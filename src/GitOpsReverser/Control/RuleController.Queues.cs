@@ -63,7 +63,19 @@ internal sealed partial class RuleController
         return ReconcileResult.Done;
     }
 
-    private async Task<ReconcileResult> ReconcileRuleAsync(ResourceKey key, CancellationToken cancellationToken)
+    // What every rule of one drain resolves against (the GitRepoConfigs are listed once, not per rule).
+    private KeyReconciler RuleReconciler()
+    {
+        var inputs = new WatchRuleReconciler.Inputs(
+            repoStore.Objects,
+            repo => captures.TryGet(repo, out var capture) ? capture : null,
+            served.Current, SelectedNamespaces,
+            captured.Forbidden)
+        { Access = access };
+        return new KeyReconciler((key, cancellationToken) => ReconcileRuleAsync(key, inputs, cancellationToken));
+    }
+
+    private async Task<ReconcileResult> ReconcileRuleAsync(ResourceKey key, WatchRuleReconciler.Inputs inputs, CancellationToken cancellationToken)
     {
         var store = key.Kind == SpecReader.WatchRuleKind ? ruleStore : clusterRuleStore;
         if (!store.TryGet(StoreKey(key), out var obj))
@@ -74,12 +86,7 @@ internal sealed partial class RuleController
             return ReconcileResult.Done;
         }
 
-        var (rule, status) = await ruleReconciler.ReconcileAsync(key.Kind, obj, new WatchRuleReconciler.Inputs(
-            repoStore.Objects,
-            repo => captures.TryGet(repo, out var capture) ? capture : null,
-            served.Current, SelectedNamespaces,
-            captured.Forbidden)
-        { Access = access }, cancellationToken);
+        var (rule, status) = await ruleReconciler.ReconcileAsync(key.Kind, obj, inputs, cancellationToken);
         if (rule is null)
         {
             activeRules.Remove(key);

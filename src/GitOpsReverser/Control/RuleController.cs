@@ -240,7 +240,7 @@ internal sealed partial class RuleController : BackgroundService
 
         // GitRepoConfigs first: a rule resolves against its repository's capture as it now is.
         var reconciledKeys = await repoQueue.DrainAsync(new KeyReconciler(ReconcileRepoAsync), Failed, cancellationToken)
-            + await ruleQueue.DrainAsync(new KeyReconciler(ReconcileRuleAsync), Failed, cancellationToken);
+            + await ruleQueue.DrainAsync(RuleReconciler(), Failed, cancellationToken);
         if (reconciledKeys == 0 && reconciled)
         {
             return;

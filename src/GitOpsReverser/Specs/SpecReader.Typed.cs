@@ -7,7 +7,8 @@ namespace GitOpsReverser.Specs;
 
 /// <summary>
 /// Objects into their types. A value of the wrong type is this object's InvalidSpec, named by its field, never a
-/// failure of the reconcile of every other object; only an enum's value is repeated (it cannot be a secret).
+/// failure of the reconcile of every other object; only an enum's value is repeated (it cannot be a secret), when short;
+/// the console log escapes any control character in it.
 /// </summary>
 internal static partial class SpecReader
 {
