@@ -27,6 +27,9 @@ internal sealed partial class RepoCapture
         return asWebhookSees.IsSkipped ? 0 : ContentHash.Of(Encoding.UTF8.GetBytes(CanonicalYaml.Write(asWebhookSees.Manifest!)));
     }
 
+    private static ChangeDescription Credited(ChangeDescription description, AttributionRecord? writer) =>
+        writer is null ? description : description with { User = writer.User, Groups = writer.Groups };
+
     private static bool Excludes(CaptureRule rule, AttributionRecord? credited) =>
         credited is not null && (rule.ExcludeUsers.Contains(credited.User) || credited.Groups.Any(rule.ExcludeGroups.Contains));
 

@@ -220,7 +220,7 @@ internal sealed partial class RepoCapture
             var headers = encrypted.Count == 0
                 ? []
                 : (await Worker.ReadContentsAsync(encrypted, linked.Token)).ToDictionary(pair => pair.Key, pair => SopsFile.Read(pair.Value), StringComparer.Ordinal);
-            var changes = ResyncPlan.Changes(done.Desired, files, headers, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow());
+            var changes = ResyncPlan.Changes(done.Desired, files, headers, path => done.Owned(path), done.Skipped, BaseFolder, time.GetUtcNow(), done.DeletedBy);
             // After a gap, a few changes are each their own commit; a kind or namespace newly captured, many
             // changes, or a re-encryption (no change of the cluster's) are one [RESYNC].
             if ((done.Scope is null || done.Scope.Whole) && changes.Count > 0 && changes.Count <= ColdStartCommitLimit && changes.All(change => change.Description.Note is null))
@@ -286,6 +286,9 @@ internal sealed partial class RepoCapture
         public bool Finishing { get; set; }
 
         public Dictionary<string, (CapturedFile File, ChangeDescription Description)> Desired { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Who the attribution webhook saw delete an object while the sync ran, by path.</summary>
+        public Dictionary<string, (string User, IReadOnlyList<string> Groups)> DeletedBy { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Kind folders of resources the sync went ahead without (403): their files are left alone.</summary>
         public HashSet<string> Skipped { get; } = new(StringComparer.Ordinal);

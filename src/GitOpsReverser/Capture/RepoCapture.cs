@@ -182,7 +182,10 @@ internal sealed partial class RepoCapture : IAsyncDisposable
             var description = new ChangeDescription(operation, result.Identity, manager, managedAt ?? time.GetUtcNow(), version);
             if (sync is not null && (sync.Scope?.Covers(result.Identity) ?? true))
             {
-                sync.Desired[path] = (file, description);
+                // A write made while the capture syncs (a start, a takeover) is still its writer's, should the
+                // resync commit it object by object.
+                var writer = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml));
+                sync.Desired[path] = (file, Credited(description, writer));
                 return CaptureOutcome.Resync;
             }
 
@@ -197,8 +200,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
                 return CaptureOutcome.Excluded;
             }
 
-            description = credited is null ? description : description with { User = credited.User, Groups = credited.Groups };
-            return await EnqueueAsync(new GitChange(path, file.Content(), description), linked.Token, cancellationToken);
+            return await EnqueueAsync(new GitChange(path, file.Content(), Credited(description, credited)), linked.Token, cancellationToken);
         }
         finally
         {
@@ -206,10 +208,10 @@ internal sealed partial class RepoCapture : IAsyncDisposable
         }
     }
 
-    /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
     /// <summary>The secret policy an object of <paramref name="rule"/> is written with: the rule's, else the GitRepoConfig's (null: the operator's).</summary>
     public SecretPolicy? PolicyFor(CaptureRule rule) => rule.SecretPolicy ?? Spec.SecretPolicy;
 
+    /// <summary>An object is gone, or no longer captured: its file goes, if this capture wrote one.</summary>
     public async Task<string> RemoveAsync(ObjectIdentity identity, string? version, CaptureRule rule, CancellationToken cancellationToken)
     {
         var path = Layout.PathFor(identity);
@@ -225,6 +227,11 @@ internal sealed partial class RepoCapture : IAsyncDisposable
             {
                 sync.Desired.Remove(path);
                 Cache.Remove(path);
+                if (attribution?.CreditDelete(this, AttributionKey(identity)) is { } deleter)
+                {
+                    sync.DeletedBy[path] = (deleter.User, deleter.Groups);
+                }
+
                 return CaptureOutcome.Resync;
             }
 
@@ -240,9 +247,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
             }
 
             var description = new ChangeDescription(ChangeOperation.Delete, identity, null, time.GetUtcNow(), version);
-            return await EnqueueAsync(
-                new GitChange(path, null, credited is null ? description : description with { User = credited.User, Groups = credited.Groups }),
-                linked.Token, cancellationToken);
+            return await EnqueueAsync(new GitChange(path, null, Credited(description, credited)), linked.Token, cancellationToken);
         }
         finally
         {

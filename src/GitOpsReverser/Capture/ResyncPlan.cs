@@ -9,7 +9,8 @@ namespace GitOpsReverser.Capture;
 /// The changes of a <c>[RESYNC]</c> commit: every collected object whose file is missing or differs (by
 /// blob id, without reading the file; an encrypted Secret by the stamp and recipients its file names, read
 /// beforehand), and every file under the owned paths that no collected object has, unless its
-/// kind's folder was skipped (a resource the operator may not list), in path order. An encrypted Secret whose
+/// kind's folder was skipped (a resource the operator may not list), in path order; a deletion the attribution
+/// webhook saw during the sync names its user. An encrypted Secret whose
 /// content is unchanged but whose recipients changed is encrypted again, and its line in the message says so.
 /// </summary>
 internal static class ResyncPlan
@@ -24,7 +25,8 @@ internal static class ResyncPlan
         Func<string, bool> owned,
         IReadOnlySet<string> skippedKindFolders,
         string baseFolder,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, (string User, IReadOnlyList<string> Groups)>? deletedBy = null)
     {
         var changes = new List<GitChange>();
         foreach (var (path, (file, description)) in desired.OrderBy(pair => pair.Key, StringComparer.Ordinal))
@@ -53,7 +55,10 @@ internal static class ResyncPlan
             var parts = (baseFolder.Length == 0 ? path : path[(baseFolder.Length + 1)..]).Split('/');
             if (IdentityOf(parts) is { } identity && !skippedKindFolders.Contains(parts[^2]))
             {
-                changes.Add(new GitChange(path, null, new ChangeDescription(ChangeOperation.Delete, identity, null, now, null)));
+                var description = new ChangeDescription(ChangeOperation.Delete, identity, null, now, null);
+                changes.Add(new GitChange(path, null, deletedBy?.GetValueOrDefault(path) is ({ } user, var groups)
+                    ? description with { User = user, Groups = groups }
+                    : description));
             }
         }
 

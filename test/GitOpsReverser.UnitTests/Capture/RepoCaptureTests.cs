@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using GitOpsReverser.Attribution;
 using GitOpsReverser.Capture;
 using GitOpsReverser.Git;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Manifests;
+using GitOpsReverser.Sanitizing;
 using GitOpsReverser.Specs;
 using GitOpsReverser.UnitTests.TestSupport;
 
@@ -207,6 +209,40 @@ public sealed class RepoCaptureTests
         pipeline.Changes.Should().ContainSingle("a ConfigMap is outside the new kind's resync: it is its own commit at once");
         await capture.ListedAsync(secrets, 1, CancellationToken.None);
         await capture.Finishing;
+        await capture.DisposeAsync();
+    }
+
+    [Test]
+    public async Task WritesTheWebhookSawDuringASync_AreCommittedInTheirWritersNames()
+    {
+        // A takeover: the new leader's webhook records bob's create and carol's delete while its capture still lists.
+        using var records = new AttributionRecords(TimeProvider.System);
+        var pipeline = new FakeRepoPipeline();
+        var capture = new RepoCapture(Spec(), "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System, attribution: records)
+        {
+            ColdStartCommitLimit = 10,
+        };
+        capture.Start();
+        pipeline.Files["namespaces/team-a/ConfigMap/gone.yaml"] = BlobId.Of("gone\n"u8.ToArray());
+        var two = ConfigMap("two", "2", manager: "kubectl-create");
+        var sanitized = TestSanitizer.Create().Sanitize((MappingNode)two.DeepClone()).Manifest!;
+        records.Add(new AttributionRecord(AttributionRecords.KeyOf("", "ConfigMap", "team-a", "two"), "CREATE",
+            ContentHash.Of(Encoding.UTF8.GetBytes(CanonicalYaml.Write(sanitized))), "bob@company.com", ["developers"], "uid-1", DateTimeOffset.UtcNow));
+        records.Add(new AttributionRecord(AttributionRecords.KeyOf("", "ConfigMap", "team-a", "gone"), "DELETE", 0, "carol@company.com", ["ops"],
+            "uid-2", DateTimeOffset.UtcNow));
+
+        await capture.BeginSyncAsync(new Dictionary<WatchedResource, long> { [ConfigMaps] = 1 }, _ => true, CancellationToken.None,
+            SyncScope.All(new Dictionary<WatchedResource, IReadOnlySet<string>?> { [ConfigMaps] = null }));
+        await capture.UpsertAsync(ConfigMap("one", "1"), Rule(), CancellationToken.None);
+        await capture.UpsertAsync(two, Rule(), CancellationToken.None);
+        (await capture.RemoveAsync(new ObjectIdentity("", "ConfigMap", "team-a", "gone"), "12", Rule(), CancellationToken.None))
+            .Should().Be(CaptureOutcome.Resync);
+        await capture.ListedAsync(ConfigMaps, 1, CancellationToken.None);
+        await capture.Finishing;
+
+        pipeline.Changes.Select(change => $"{change.Description.Operation} {change.Description.Object.Name} {change.Description.Manager} {change.Description.User}")
+            .Should().Equal("Create one kubectl-edit ", "Create two kubectl-create bob@company.com", "Delete gone  carol@company.com");
+        pipeline.Changes[1].Description.Groups.Should().Equal("developers");
         await capture.DisposeAsync();
     }
 
