@@ -6,6 +6,7 @@ var root = new RootCommand("GitOps Reverser captures live Kubernetes changes and
     RunCommand.Create(),
     SanitizeCommand.Create(),
     PreviewCommand.Create(),
+    VersionCommand.Create(),
 };
 
 // The operator's host handles SIGTERM itself and stops gracefully; System.CommandLine would end the process after 2 s.

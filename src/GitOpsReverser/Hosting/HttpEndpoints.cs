@@ -22,11 +22,6 @@ internal static class HttpEndpoints
 {
     private const string ReadinessTag = "ready";
 
-    /// <summary>The operator's version, as <c>gitops-reverser --version</c> prints it.</summary>
-    public static string BuildVersion { get; } =
-        typeof(HttpEndpoints).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown";
-
     /// <summary>Kestrel's listeners, the readiness check and the Prometheus exporter.</summary>
     public static void AddHttpEndpoints(this WebApplicationBuilder builder, OperatorOptions settings)
     {
@@ -51,7 +46,7 @@ internal static class HttpEndpoints
         if (settings.MetricsPort != 0)
         {
             builder.Services.AddOpenTelemetry()
-                .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildVersion))
+                .ConfigureResource(resource => resource.AddService("gitops-reverser", serviceVersion: BuildInfo.Version))
                 .WithMetrics(metrics => metrics
                     .AddMeter(Kube.WatchMetrics.MeterName, Git.GitMetrics.MeterName, ControlMetrics.MeterName, AttributionMetrics.MeterName, OperatorMetrics.MeterName)
                     .AddRuntimeInstrumentation()

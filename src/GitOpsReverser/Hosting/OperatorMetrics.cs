@@ -15,8 +15,8 @@ internal sealed class OperatorMetrics
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("gitops_reverser_build_info",
-            () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", HttpEndpoints.BuildVersion)),
-            description: "Always 1; the version label names the running build");
+            () => new Measurement<int>(1, new KeyValuePair<string, object?>("version", BuildInfo.Version), new KeyValuePair<string, object?>("commit", BuildInfo.Commit)),
+            description: "Always 1; the version and commit labels name the running build");
         meter.CreateObservableGauge("gitops_reverser_leader", () => leadership.Leading ? 1 : 0,
             description: "1 while this process leads (watches and commits), else 0");
     }
