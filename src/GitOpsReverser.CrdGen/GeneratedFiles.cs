@@ -5,7 +5,8 @@ namespace GitOpsReverser.CrdGen;
 /// <summary>Every file the typed API generates, by path relative to the repository root, with its content.</summary>
 internal static class GeneratedFiles
 {
-    public const string Readme = "README.md";
+    /// <summary>The manual's reference pages, one per custom resource.</summary>
+    public const string SpecFolder = "docs/spec/v1alpha1";
 
     private const string Header = "# Generated from src/GitOpsReverser.Api by ./build.sh --target=Crds: edit the types, not this file.\n";
 
@@ -19,27 +20,33 @@ internal static class GeneratedFiles
             files[Path.Combine("deploy", "charts", "gitops-reverser", "crds", CrdBuilder.FileName(kind))] = yaml;
         }
 
-        var readme = File.ReadAllText(Path.Combine(repositoryRoot, Readme));
-        foreach (var (name, part) in Tables)
+        foreach (var tables in Tables.GroupBy(table => table.Page))
         {
-            readme = Splice(readme, name, ReferenceTables.Of(part, withDefaults: !part.Name.EndsWith("Status", StringComparison.Ordinal)));
+            var path = Path.Combine(SpecFolder, tables.Key);
+            var text = File.ReadAllText(Path.Combine(repositoryRoot, path));
+            foreach (var table in tables)
+            {
+                text = Splice(path, text, table.Name, ReferenceTables.Of(table.Part, withDefaults: !table.Part.Name.EndsWith("Status", StringComparison.Ordinal)));
+            }
+
+            files[path] = text;
         }
 
-        files[Readme] = readme;
         return files;
     }
 
-    /// <summary>README's generated tables, each between <c>&lt;!-- generated: NAME --&gt;</c> and <c>&lt;!-- end generated --&gt;</c>.</summary>
-    private static readonly (string Name, Type Part)[] Tables =
+    /// <summary>The reference pages' generated tables, each between <c>&lt;!-- generated: NAME --&gt;</c> and <c>&lt;!-- end generated --&gt;</c>.</summary>
+    private static readonly (string Page, string Name, Type Part)[] Tables =
     [
-        ("GitRepoConfig spec", typeof(GitRepoConfigSpec)),
-        ("GitRepoConfig status", typeof(GitRepoConfigStatus)),
-        ("WatchRule spec", typeof(WatchRuleSpec)),
-        ("ClusterWatchRule spec", typeof(ClusterWatchRuleSpec)),
-        ("rule status", typeof(RuleStatus)),
+        ("gitrepoconfig.md", "GitRepoConfig spec", typeof(GitRepoConfigSpec)),
+        ("gitrepoconfig.md", "GitRepoConfig status", typeof(GitRepoConfigStatus)),
+        ("watchrule.md", "WatchRule spec", typeof(WatchRuleSpec)),
+        ("watchrule.md", "rule status", typeof(RuleStatus)),
+        ("clusterwatchrule.md", "ClusterWatchRule spec", typeof(ClusterWatchRuleSpec)),
+        ("clusterwatchrule.md", "rule status", typeof(RuleStatus)),
     ];
 
-    private static string Splice(string text, string name, string table)
+    private static string Splice(string path, string text, string name, string table)
     {
         var start = $"<!-- generated: {name} -->\n";
         const string end = "<!-- end generated -->";
@@ -47,7 +54,7 @@ internal static class GeneratedFiles
         var to = from < 0 ? -1 : text.IndexOf(end, from, StringComparison.Ordinal);
         if (to < 0)
         {
-            throw new InvalidOperationException($"{Readme} has no \"{start.Trim()}\" … \"{end}\" section");
+            throw new InvalidOperationException($"{path} has no \"{start.Trim()}\" … \"{end}\" section");
         }
 
         return text[..(from + start.Length)] + "\n" + table + "\n" + text[to..];

@@ -1,6 +1,6 @@
 using GitOpsReverser.CrdGen;
 
-// gitops-reverser-crdgen [REPOSITORY_ROOT]: writes the CRDs and README's field tables the typed API generates.
+// gitops-reverser-crdgen [REPOSITORY_ROOT]: writes the CRDs and the reference pages' field tables (docs/spec/v1alpha1/) the typed API generates.
 var root = Path.GetFullPath(args.Length > 0 ? args[0] : ".");
 var changed = 0;
 foreach (var (path, content) in GeneratedFiles.For(root))

@@ -9,7 +9,7 @@ using GitOpsReverser.Api.V1Alpha1;
 namespace GitOpsReverser.CrdGen;
 
 /// <summary>
-/// README's field tables of a kind's spec and status: one row per described field, its default and its validation
+/// The reference pages' field tables of a kind's spec and status: one row per described field, its default and its validation
 /// read from the same schema the CRD holds, its meaning from the same description.
 /// </summary>
 internal static class ReferenceTables
@@ -110,7 +110,7 @@ internal static class ReferenceTables
 
         foreach (var rule in node["x-kubernetes-validations"] as JsonArray ?? [])
         {
-            parts.Add($"{each}rule: {rule!["message"]}");
+            parts.Add($"{each}rule: `{rule!["message"]}`");
         }
     }
 

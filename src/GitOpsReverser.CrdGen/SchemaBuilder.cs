@@ -191,6 +191,6 @@ internal static partial class SchemaBuilder
     /// <summary>A description as <c>kubectl explain</c> shows it: Markdown links become their text.</summary>
     public static string Plain(string markdown) => MarkdownLink().Replace(markdown, "$1");
 
-    [GeneratedRegex(@"\[([^\]]+)\]\(#[^)]+\)")]
+    [GeneratedRegex(@"\[([^\]]+)\]\([^)]+\)")]
     private static partial Regex MarkdownLink();
 }

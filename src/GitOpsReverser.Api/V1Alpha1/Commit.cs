@@ -13,11 +13,11 @@ public sealed class CommitSpec
     public Committer? Committer { get; set; }
 
     [DocumentedDefault("none (unsigned)")]
-    [Description("Sign every commit with an SSH key (git's `gpg.format ssh`), so that a rewritten or injected commit is detectable: see [signed commits](#signed-commits).")]
+    [Description("Sign every commit with an SSH key (git's `gpg.format ssh`), so that a rewritten or injected commit is detectable: see [signed commits](../../operator/signed-commits.md).")]
     public SigningSpec? Signing { get; set; }
 
     [MaxLength(4096)]
-    [DocumentedDefault("the [default message](#commit-messages)")]
+    [DocumentedDefault("the [default message](../../operator/commit-messages.md)")]
     [Description("Placeholders `{operation}` `{kind}` `{name}` `{namespace}` `{user}` `{manager}` `{groups}` `{timestamp}` `{resourceVersion}` `{apiVersion}`.")]
     public string? MessageTemplate { get; set; }
 
@@ -102,9 +102,9 @@ public sealed class GitRepoConfigStatus : IReportedStatus
     public string? SigningKey { get; set; }
 
     [Format("int64")]
-    [Description("Changes folded into an earlier change to the same object since the operator started, because the queue was past `Operator:QueueBytes` (see [the guarantee](#the-audit-trails-guarantee)).")]
+    [Description("Changes folded into an earlier change to the same object since the operator started, because the queue was past `Operator:QueueBytes` (see [the guarantee](../../design/audit-trail.md#the-audit-trails-guarantee)).")]
     public long? CoalescedChanges { get; set; }
 
-    [Description("`Ready`, with the reasons [below](#ready-reasons).")]
+    [Description("`Ready`, with the reasons [below](conditions.md#ready-reasons).")]
     public List<Condition>? Conditions { get; set; }
 }

@@ -42,20 +42,20 @@ public sealed class GitRepoConfigSpec
     [MaxLength(253)]
     [RegularExpression(NamePatterns.Subdomain)]
     [DocumentedDefault("`--default-service-account` (`default`)")]
-    [Description("Outside the operator's namespace: the service account of this namespace whose RBAC decides what the operator reads for this repository: its `secretRef`, its `recipientsRef`, and every kind its rules capture, in every namespace they capture ([Security](#security)). Ignored in the operator's namespace.")]
+    [Description("Outside the operator's namespace: the service account of this namespace whose RBAC decides what the operator reads for this repository: its `secretRef`, its `recipientsRef`, and every kind its rules capture, in every namespace they capture ([Security](../../operator/security.md)). Ignored in the operator's namespace.")]
     public string? ServiceAccountName { get; set; }
 
-    [Description("A Secret in the same namespace with `username` + `password` or `bearerToken`, `caFile`, `ssh-privatekey` (or `identity`) + `known_hosts` (the key names Flux and Argo CD use). A changed Secret takes effect at the next reconcile (at most 10 s). A tenant's GitRepoConfig: only when its service account may `get` it ([Security](#security)).")]
+    [Description("A Secret in the same namespace with `username` + `password` or `bearerToken`, `caFile`, `ssh-privatekey` (or `identity`) + `known_hosts` (the key names Flux and Argo CD use). A changed Secret takes effect at the next reconcile (at most 10 s). A tenant's GitRepoConfig: only when its service account may `get` it ([Security](../../operator/security.md)).")]
     public LocalObjectReference? SecretRef { get; set; }
 
     [MaxLength(1024)]
     [RegularExpression("^/?([A-Za-z0-9._-]+/?)*$")]
     [DocumentedDefault("repository root")]
-    [Description("Where the [layout](#repository-layout) starts, for example `clusters/prod` (several clusters in one repository): folder names of `[A-Za-z0-9._-]`, none starting with `.git` in any case, ending in `.`, or a Windows device name, each at most 255 characters.")]
+    [Description("Where the [layout](../../design/repository-layout.md) starts, for example `clusters/prod` (several clusters in one repository): folder names of `[A-Za-z0-9._-]`, none starting with `.git` in any case, ending in `.`, or a Windows device name, each at most 255 characters.")]
     public string? BaseFolder { get; set; }
 
     [DocumentedDefault("the operator's `Sanitizer:SecretPolicy` (`Fingerprint`)")]
-    [Description("The [Secret policy](#secrets) of rules that set none: `Fingerprint`, `Redact`, `Skip` or `Encrypt` (needs `encryption.age`).")]
+    [Description("The [Secret policy](../../design/sanitizer.md#secrets) of rules that set none: `Fingerprint`, `Redact`, `Skip` or `Encrypt` (needs `encryption.age`).")]
     public SecretPolicy? SecretPolicy { get; set; }
 
     [Description("How Secrets are encrypted under `secretPolicy: Encrypt`, as SOPS files that Flux and `sops -d` read back.")]
@@ -86,7 +86,7 @@ public sealed class AgeSpec
     [ItemMaxLength(128)]
     [ValidationRule(1, "self.matches('^age1[02-9ac-hj-np-z]{58}$')",
         "an age recipient looks like age1 and 58 more characters (age-keygen -y prints it); never a private key", OnItems = true)]
-    [Description("age public keys (`age1…`, from `age-keygen`) that Secrets are [encrypted](#encrypted-secrets-sops-and-age) for under `Encrypt`, each `age1` and 58 characters of its alphabet (the operator also checks the checksum); the operator holds no private key.")]
+    [Description("age public keys (`age1…`, from `age-keygen`) that Secrets are [encrypted](../../operator/encrypted-secrets.md) for under `Encrypt`, each `age1` and 58 characters of its alphabet (the operator also checks the checksum); the operator holds no private key.")]
     public List<string>? Recipients { get; set; }
 
     [Description("A ConfigMap or Secret key in this namespace holding more recipients, one per line, `#` comments allowed. Read at every reconcile; a change re-encrypts every Secret in one `[RESYNC]` commit. The operator's RBAC reads ConfigMaps everywhere and Secrets in its own namespace (`rbac.readSecrets` for others); a tenant's GitRepoConfig, only when its service account may `get` it.")]

@@ -81,7 +81,7 @@ public abstract class RuleSpec
     public List<Operation>? Operations { get; set; }
 
     [DocumentedDefault("the GitRepoConfig's `secretPolicy`, else the operator's `Sanitizer:SecretPolicy` (`Fingerprint`)")]
-    [Description("`Fingerprint` (`hmac-sha256:…`, keyed per installation), `Redact`, `Skip` or `Encrypt` ([SOPS and age](#encrypted-secrets-sops-and-age), needs the GitRepoConfig's recipients), for Secrets and other [sensitive kinds](#secrets). No readable Secret value ever reaches Git or the logs.")]
+    [Description("`Fingerprint` (`hmac-sha256:…`, keyed per installation), `Redact`, `Skip` or `Encrypt` ([SOPS and age](../../operator/encrypted-secrets.md), needs the GitRepoConfig's recipients), for Secrets and other [sensitive kinds](../../design/sanitizer.md#secrets). No readable Secret value ever reaches Git or the logs.")]
     public SecretPolicy? SecretPolicy { get; set; }
 
     [DocumentedDefault("none")]
@@ -89,11 +89,11 @@ public abstract class RuleSpec
     public List<string>? ExcludeFieldManagers { get; set; }
 
     [DocumentedDefault("none")]
-    [Description("Changes made by these users (Kubernetes usernames, such as `system:serviceaccount:flux-system:kustomize-controller`) are not committed; needs [attribution](#who-changed-it-attribution) (without it no user is known and nothing is excluded this way).")]
+    [Description("Changes made by these users (Kubernetes usernames, such as `system:serviceaccount:flux-system:kustomize-controller`) are not committed; needs [attribution](../../operator/attribution.md) (without it no user is known and nothing is excluded this way).")]
     public List<string>? ExcludeUsers { get; set; }
 
     [DocumentedDefault("none")]
-    [Description("Changes made by members of these groups are not committed; needs [attribution](#who-changed-it-attribution).")]
+    [Description("Changes made by members of these groups are not committed; needs [attribution](../../operator/attribution.md).")]
     public List<string>? ExcludeGroups { get; set; }
 
     [DocumentedDefault("`false`")]
@@ -102,7 +102,7 @@ public abstract class RuleSpec
 
     [ListType("set")]
     [DocumentedDefault("none")]
-    [Description("What the cluster makes for itself, which every rule leaves out by default ([below](#what-the-cluster-makes-for-itself-stays-out)), to capture anyway: any of `clusterDefaults`, `bootstrapRbac`, `flowControlDefaults`, `helmReleases`, `serviceAccountTokens`.")]
+    [Description("What the cluster makes for itself, which every rule leaves out by default ([below](../../design/capture.md#what-the-cluster-makes-for-itself-stays-out)), to capture anyway: any of `clusterDefaults`, `bootstrapRbac`, `flowControlDefaults`, `helmReleases`, `serviceAccountTokens`.")]
     public List<NoiseCategory>? Include { get; set; }
 }
 
@@ -189,6 +189,6 @@ public sealed class RuleStatus : IReportedStatus
     [Description("Objects of this rule's kinds and namespaces in the repository.")]
     public int? TrackedObjects { get; set; }
 
-    [Description("`Ready`, with the reasons [below](#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
+    [Description("`Ready`, with the reasons [below](conditions.md#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
     public List<Condition>? Conditions { get; set; }
 }

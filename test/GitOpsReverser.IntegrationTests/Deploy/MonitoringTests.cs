@@ -82,12 +82,12 @@ public sealed partial class MonitoringTests
             .Children.Cast<YamlMappingNode>().ToDictionary(alert => Scalar(alert, "alert")!);
         alerts.Keys.Should().BeEquivalentTo(["GitOpsReverserPushesFailing", "GitOpsReverserCommitsNotPushed", "GitOpsReverserRuleNotReady",
             "GitOpsReverserReflectorUnhealthy", "GitOpsReverserNoLeader", "GitOpsReverserDown"]);
-        var readme = await File.ReadAllTextAsync(Path.Combine(Kubectl.RepositoryRoot, "README.md"));
+        var page = await File.ReadAllTextAsync(Path.Combine(Kubectl.RepositoryRoot, "docs", "operator", "monitoring.md"));
         foreach (var alert in alerts.Values)
         {
-            readme.Should().Contain($"#### Alert: {Scalar(alert, "alert")}\n", "each runbook_url leads to a section of README.md");
+            page.Should().Contain($"#### Alert: {Scalar(alert, "alert")}\n", "each runbook_url leads to a section of docs/operator/monitoring.md");
             var annotations = (YamlMappingNode)alert.Children[new YamlScalarNode("annotations")];
-            Scalar(annotations, "runbook_url").Should().StartWith("https://").And.Contain("README.md#alert-" + Scalar(alert, "alert")!.ToLowerInvariant());
+            Scalar(annotations, "runbook_url").Should().StartWith("https://").And.Contain("docs/operator/monitoring.md#alert-" + Scalar(alert, "alert")!.ToLowerInvariant());
             Scalar(annotations, "summary").Should().NotBeNullOrEmpty();
             Scalar(annotations, "description").Should().NotBeNullOrEmpty();
         }

@@ -5,7 +5,7 @@ using GitOpsReverser.CrdGen;
 
 namespace GitOpsReverser.UnitTests.Api;
 
-/// <summary>The typed API is the one source of the CRDs and of README's field tables, and depends on nothing of ours.</summary>
+/// <summary>The typed API is the one source of the CRDs and of the reference pages' field tables, and depends on nothing of ours.</summary>
 public sealed class GeneratedFilesTests
 {
     [Test]
@@ -13,7 +13,8 @@ public sealed class GeneratedFilesTests
     {
         var generated = GeneratedFiles.For(Kubectl.RepositoryRoot);
 
-        generated.Keys.Should().Contain([Path.Combine("deploy", "crds", "configbutler.ai_gitrepoconfigs.yaml"), "README.md"]);
+        generated.Keys.Should().Contain([Path.Combine("deploy", "crds", "configbutler.ai_gitrepoconfigs.yaml"),
+            Path.Combine("docs", "spec", "v1alpha1", "gitrepoconfig.md"), Path.Combine("docs", "spec", "v1alpha1", "clusterwatchrule.md")]);
         foreach (var (path, content) in generated)
         {
             File.ReadAllText(Path.Combine(Kubectl.RepositoryRoot, path)).Should().Be(content, $"{path} is generated from src/GitOpsReverser.Api: run ./build.sh --target=Crds");
