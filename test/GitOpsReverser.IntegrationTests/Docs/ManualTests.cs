@@ -47,6 +47,57 @@ public sealed partial class ManualTests
     }
 
     [Test]
+    public void EveryLinkToAnotherPagesSection_LeadsToAHeadingThere()
+    {
+        // mkdocs 1.4 checks pages, markdownlint a page's own fragments; this checks the fragments across pages.
+        var root = Kubectl.RepositoryRoot;
+        var pages = Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Append(Path.Combine(root, "README.md")).ToList();
+        var anchors = pages.ToDictionary(page => page, page => Headings(File.ReadAllText(page)));
+        var broken = new List<string>();
+        foreach (var page in pages)
+        {
+            foreach (Match link in CrossPageLink().Matches(File.ReadAllText(page)))
+            {
+                var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(page)!, link.Groups["page"].Value));
+                if (!anchors.TryGetValue(target, out var headings) || !headings.Contains(link.Groups["anchor"].Value))
+                {
+                    broken.Add($"{Path.GetRelativePath(root, page)}: {link.Value}");
+                }
+            }
+        }
+
+        broken.Should().BeEmpty();
+        Headings("## What the `preview` says: a *good* start\n").Should().Contain("what-the-preview-says-a-good-start");
+    }
+
+    // GitHub's anchors of a page's headings (outside code blocks): lower case, punctuation dropped, spaces as hyphens.
+    private static HashSet<string> Headings(string markdown)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var fenced = false;
+        foreach (var line in markdown.Split('\n'))
+        {
+            fenced ^= line.StartsWith("```", StringComparison.Ordinal);
+            if (!fenced && Heading().Match(line) is { Success: true } heading)
+            {
+                var text = heading.Groups[1].Value.ToLowerInvariant().Replace("`", "", StringComparison.Ordinal);
+                result.Add(NotInAnchor().Replace(text, "").Replace(' ', '-'));
+            }
+        }
+
+        return result;
+    }
+
+    [GeneratedRegex(@"\]\((?<page>[^)#:\s]+\.md)#(?<anchor>[^)\s]+)\)")]
+    private static partial Regex CrossPageLink();
+
+    [GeneratedRegex(@"^#{1,6} (.+)$")]
+    private static partial Regex Heading();
+
+    [GeneratedRegex(@"[^\p{L}\p{N}_\- ]")]
+    private static partial Regex NotInAnchor();
+
+    [Test]
     public async Task TheChartValuesPage_IsWhatValuesYamlGenerates()
     {
         var page = Path.Combine(directory, "values.md");
