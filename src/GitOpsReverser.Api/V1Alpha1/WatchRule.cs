@@ -102,7 +102,7 @@ public abstract class RuleSpec
 
     [ListType("set")]
     [DocumentedDefault("none")]
-    [Description("What the cluster makes for itself, which every rule leaves out by default ([below](../../design/capture.md#what-the-cluster-makes-for-itself-stays-out)), to capture anyway: any of `clusterDefaults`, `bootstrapRbac`, `flowControlDefaults`, `helmReleases`, `serviceAccountTokens`.")]
+    [Description("What the cluster makes for itself, which every rule leaves out by default ([Capture](../../design/capture.md#what-the-cluster-makes-for-itself-stays-out)), to capture anyway: any of `clusterDefaults`, `bootstrapRbac`, `flowControlDefaults`, `helmReleases`, `serviceAccountTokens`.")]
     public List<NoiseCategory>? Include { get; set; }
 }
 
@@ -189,6 +189,6 @@ public sealed class RuleStatus : IReportedStatus
     [Description("Objects of this rule's kinds and namespaces in the repository.")]
     public int? TrackedObjects { get; set; }
 
-    [Description("`Ready`, with the reasons [below](conditions.md#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
+    [Description("`Ready`, with the reasons in [Conditions](conditions.md#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
     public List<Condition>? Conditions { get; set; }
 }

@@ -22,6 +22,11 @@ internal static class ClusterNoise
         ("", "ConfigMap", "kube-public", "cluster-info"),
     ];
 
+    // The namespaces the API server makes for itself; while only it has written them, they are noise too.
+    private static readonly HashSet<string> SystemNamespaces = new(["default", "kube-system", "kube-public", "kube-node-lease"], StringComparer.Ordinal);
+
+    private const string ApiServerManager = "kube-apiserver";
+
     /// <summary>The category <paramref name="obj"/> of <paramref name="resource"/> belongs to, or null for an object people made.</summary>
     public static NoiseCategory? Classify(WatchedResource resource, MappingNode obj)
     {
@@ -34,6 +39,11 @@ internal static class ClusterNoise
             {
                 return NoiseCategory.ClusterDefaults;
             }
+        }
+
+        if (resource.Group == "" && resource.Kind == "Namespace" && SystemNamespaces.Contains(name) && OnlyTheApiServerWrote(metadata))
+        {
+            return NoiseCategory.ClusterDefaults;
         }
 
         var labels = metadata?.GetMapping("labels");
@@ -60,4 +70,9 @@ internal static class ClusterNoise
                 return null;
         }
     }
+
+    // Every managedFields entry is the API server's: nobody has labelled, annotated or otherwise written it since.
+    private static bool OnlyTheApiServerWrote(MappingNode? metadata) =>
+        metadata?.GetSequence("managedFields")?.Items.OfType<MappingNode>().ToList() is { Count: > 0 } entries
+        && entries.All(entry => entry.GetString("manager") == ApiServerManager);
 }

@@ -15,6 +15,7 @@ public sealed class CaptureFilterTests
     private static readonly WatchedResource ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount", true);
     private static readonly WatchedResource Services = new("", "v1", "services", "Service", true);
     private static readonly WatchedResource ClusterRoles = new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false);
+    private static readonly WatchedResource Namespaces = new("", "v1", "namespaces", "Namespace", false);
     private static readonly WatchedResource FlowSchemas = new("flowcontrol.apiserver.k8s.io", "v1", "flowschemas", "FlowSchema", false);
 
     private static CaptureRule Rule(params NoiseCategory[] include) =>
@@ -24,7 +25,7 @@ public sealed class CaptureFilterTests
             Include = include.ToHashSet(),
         };
 
-    private static readonly Dictionary<string, WatchedResource> Resources = new[] { ConfigMaps, Secrets, ServiceAccounts, Services, ClusterRoles, FlowSchemas }
+    private static readonly Dictionary<string, WatchedResource> Resources = new[] { ConfigMaps, Secrets, ServiceAccounts, Services, ClusterRoles, FlowSchemas, Namespaces }
         .ToDictionary(resource => resource.Kind);
 
     public static IEnumerable<TestCaseData> Noise()
@@ -33,6 +34,11 @@ public sealed class CaptureFilterTests
         yield return new TestCaseData("ServiceAccount", "metadata: {name: default, namespace: shop}", "clusterDefaults");
         yield return new TestCaseData("Service", "metadata: {name: kubernetes, namespace: default}", "clusterDefaults");
         yield return new TestCaseData("ConfigMap", "metadata: {name: extension-apiserver-authentication, namespace: kube-system}", "clusterDefaults");
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            yield return new TestCaseData("Namespace", $"metadata: {{name: {ns}, managedFields: [{{manager: kube-apiserver, operation: Update}}]}}", "clusterDefaults");
+        }
+
         yield return new TestCaseData("ClusterRole", "metadata: {name: admin, labels: {kubernetes.io/bootstrapping: rbac-defaults}}", "bootstrapRbac");
         yield return new TestCaseData("ClusterRole", "metadata: {name: edit, annotations: {rbac.authorization.kubernetes.io/autoupdate: \"true\"}}", "bootstrapRbac");
         yield return new TestCaseData("FlowSchema", "metadata: {name: exempt, annotations: {apf.kubernetes.io/autoupdate-spec: \"true\"}}", "flowControlDefaults");
@@ -58,6 +64,12 @@ public sealed class CaptureFilterTests
     [TestCase("metadata: {name: extension-apiserver-authentication, namespace: shop}")]
     public void ConfigMapsPeopleMake_AreCaptured(string yaml) =>
         CaptureFilter.LeftOutBecause(Rule(), false, ConfigMaps, Manifest.Yaml(yaml)).Should().BeNull();
+
+    [TestCase("metadata: {name: default, managedFields: [{manager: kube-apiserver, operation: Update}, {manager: kubectl-label, operation: Update}]}")]
+    [TestCase("metadata: {name: default}")]
+    [TestCase("metadata: {name: shop, managedFields: [{manager: kube-apiserver, operation: Update}]}")]
+    public void ANamespaceSomeoneWroteOrMade_IsCaptured(string yaml) =>
+        CaptureFilter.LeftOutBecause(Rule(), false, Namespaces, Manifest.Yaml(yaml)).Should().BeNull();
 
     [Test]
     public void OwnedObjects_AreLeftOutThroughAWildcardOnly_AndExcludeLabelsAlways()
