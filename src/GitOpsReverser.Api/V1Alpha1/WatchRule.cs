@@ -71,6 +71,10 @@ public abstract class RuleSpec
     [Description("A label selector on namespaces: their objects are captured. Refused on a tenant's WatchRule (outside the operator's namespace), which captures its own namespace only.")]
     public LabelSelector? NamespaceSelector { get; set; }
 
+    [DocumentedDefault("every object")]
+    [Description("A label selector on the objects themselves: only objects it matches are captured (an object that stops matching is treated as deleted: its file goes). Beside `namespaceSelector`, which picks namespaces.")]
+    public LabelSelector? ObjectSelector { get; set; }
+
     [DocumentedDefault("nothing excluded")]
     [Description("A label selector: objects it matches are not captured (and their file goes, if one was written).")]
     public LabelSelector? ExcludeLabels { get; set; }

@@ -5,8 +5,8 @@ using GitOpsReverser.Specs;
 namespace GitOpsReverser.Capture;
 
 /// <summary>
-/// Whether a rule that covers an object's namespace captures it: not when its labels match the rule's
-/// <c>excludeLabels</c>, not when a controller owns it and the rule reached its kind through <c>*</c>
+/// Whether a rule that covers an object's namespace captures it: not when its labels do not match the rule's
+/// <c>objectSelector</c> or match its <c>excludeLabels</c>, not when a controller owns it and the rule reached its kind through <c>*</c>
 /// without <c>includeOwned</c>, and not when the cluster made it for itself (<see cref="ClusterNoise"/>)
 /// unless the rule's <c>include</c> names its category. The operator and <c>preview</c> both decide here.
 /// </summary>
@@ -16,6 +16,11 @@ internal static class CaptureFilter
     public static string? LeftOutBecause(CaptureRule rule, bool throughWildcard, WatchedResource resource, MappingNode obj)
     {
         var metadata = obj.GetMapping("metadata");
+        if (rule.ObjectSelector is { IsEmpty: false } only && !only.Matches(metadata?.GetMapping("labels")))
+        {
+            return "its labels do not match objectSelector";
+        }
+
         if (rule.ExcludeLabels is { IsEmpty: false } exclude && exclude.Matches(metadata?.GetMapping("labels")))
         {
             return "its labels match excludeLabels";

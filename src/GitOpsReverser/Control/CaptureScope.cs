@@ -72,7 +72,7 @@ internal sealed class CaptureScope
     private static string Settings(ResolvedRule active, WatchedResource resource)
     {
         var rule = active.Rule;
-        return string.Join('|', rule.Id, rule.ExcludeLabels, rule.Operations, active.Capture.PolicyFor(rule),
+        return string.Join('|', rule.Id, rule.ExcludeLabels, rule.ObjectSelector, rule.Operations, active.Capture.PolicyFor(rule),
             string.Join(',', rule.ExcludeFieldManagers.Order(StringComparer.Ordinal)), rule.IncludeOwned,
             string.Join(',', rule.Include.Order()), active.Wildcards.Contains(resource));
     }

@@ -29,6 +29,9 @@ internal sealed record CaptureRule(
     /// <summary>Groups whose members' changes are not committed (known only through the attribution webhook).</summary>
     public IReadOnlySet<string> ExcludeGroups { get; init; } = new HashSet<string>();
 
+    /// <summary>Only objects whose labels it matches are captured (<c>objectSelector</c>); empty: every object.</summary>
+    public LabelMatcher ObjectSelector { get; init; } = LabelMatcher.From(null, "objectSelector");
+
     /// <summary>What the cluster makes for itself that this rule captures anyway (its <c>include</c>).</summary>
     public IReadOnlySet<NoiseCategory> Include { get; init; } = new HashSet<NoiseCategory>();
 

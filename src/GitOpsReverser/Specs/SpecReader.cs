@@ -92,6 +92,7 @@ internal static partial class SpecReader
             kind == ClusterWatchRuleKind)
         {
             Include = (spec.Include ?? []).ToHashSet(),
+            ObjectSelector = Selector(spec.ObjectSelector, "objectSelector"),
             ExcludeUsers = Names(spec.ExcludeUsers),
             ExcludeGroups = Names(spec.ExcludeGroups),
         };

@@ -83,4 +83,16 @@ public sealed class CaptureFilterTests
         CaptureFilter.LeftOutBecause(rule with { IncludeOwned = true }, true, ConfigMaps, owned).Should().BeNull();
         CaptureFilter.LeftOutBecause(rule, false, ConfigMaps, labelled).Should().Be("its labels match excludeLabels");
     }
+
+    [Test]
+    public void AnObjectSelector_CapturesOnlyTheObjectsItMatches()
+    {
+        var selecting = Rule() with { ObjectSelector = LabelMatcher.From(new() { MatchLabels = new() { ["audit"] = "on" } }, "objectSelector") };
+
+        CaptureFilter.LeftOutBecause(selecting, false, ConfigMaps, Manifest.Yaml("metadata: {name: a, namespace: shop, labels: {audit: \"on\"}}")).Should().BeNull();
+        CaptureFilter.LeftOutBecause(selecting, false, ConfigMaps, Manifest.Yaml("metadata: {name: b, namespace: shop, labels: {audit: \"off\"}}"))
+            .Should().Be("its labels do not match objectSelector");
+        CaptureFilter.LeftOutBecause(selecting, false, ConfigMaps, Manifest.Yaml("metadata: {name: c, namespace: shop}")).Should().Be("its labels do not match objectSelector");
+        CaptureFilter.LeftOutBecause(Rule(), false, ConfigMaps, Manifest.Yaml("metadata: {name: c, namespace: shop}")).Should().BeNull("no objectSelector: every object");
+    }
 }
