@@ -58,6 +58,11 @@ public sealed class GitRepoConfigSpec
     [Description("The [Secret policy](../../design/sanitizer.md#secrets) of rules that set none: `Fingerprint`, `Redact`, `Skip` or `Encrypt` (needs `encryption.age`).")]
     public SecretPolicy? SecretPolicy { get; set; }
 
+    [MaxLength(64)]
+    [DocumentedDefault("none")]
+    [Description("The `ignoreFields` of rules that set none. " + IgnoreFieldsEntry.Meaning)]
+    public List<IgnoreFieldsEntry>? IgnoreFields { get; set; }
+
     [Description("How Secrets are encrypted under `secretPolicy: Encrypt`, as SOPS files that Flux and `sops -d` read back.")]
     public EncryptionSpec? Encryption { get; set; }
 

@@ -104,10 +104,47 @@ public abstract class RuleSpec
     [Description("With `kind: \"*\"`, also capture objects a controller owns (`ownerReferences[].controller: true`), such as the ConfigMaps an operator generates. Named kinds always include them.")]
     public bool? IncludeOwned { get; set; }
 
+    [MaxLength(64)]
+    [DocumentedDefault("the GitRepoConfig's `ignoreFields`")]
+    [Description(IgnoreFieldsEntry.Meaning)]
+    public List<IgnoreFieldsEntry>? IgnoreFields { get; set; }
+
     [ListType("set")]
     [DocumentedDefault("none")]
     [Description("What the cluster makes for itself, which every rule leaves out by default ([Capture](../../design/capture.md#what-the-cluster-makes-for-itself-stays-out)), to capture anyway: any of `clusterDefaults`, `bootstrapRbac`, `flowControlDefaults`, `helmReleases`, `serviceAccountTokens`.")]
     public List<NoiseCategory>? Include { get; set; }
+}
+
+/// <summary>Fields of one group and kind that are not changes: not written, and no commit when only they change.</summary>
+[ValidationRule(1, "(has(self.jsonPointers) && size(self.jsonPointers) > 0) || (has(self.managers) && size(self.managers) > 0)",
+    "an ignoreFields entry needs jsonPointers or managers")]
+public sealed class IgnoreFieldsEntry
+{
+    public const string Meaning = "Fields that are not changes, per `group` and `kind`: those at the `jsonPointers` (RFC 6901, such as `/spec/replicas`) and those the `managers` own in the object's `managedFields` (an HPA's `kube-controller-manager`, cert-manager's `cainjector`) are not written, and a change to them alone makes no commit, as Argo CD's `ignoreDifferences` with `managedFieldsManagers` does. An entry that matches no object is named in the rule's status (`ignoreFieldsUnmatched`).";
+
+    [MaxLength(253)]
+    [DocumentedDefault("`\"\"` (the core group)")]
+    [Description("The API group (`apps`), `\"\"` for the core group, `*` for any.")]
+    public string? Group { get; set; }
+
+    [Required]
+    [MinLength(1)]
+    [MaxLength(63)]
+    [Description("The kind (`Deployment`), `*` for any.")]
+    public string? Kind { get; set; }
+
+    [MaxLength(32)]
+    [ItemMaxLength(1024)]
+    [ValidationRule(1, "self.startsWith('/')", "a JSON pointer starts with / (such as /spec/replicas)", OnItems = true)]
+    [DocumentedDefault("none")]
+    [Description("JSON pointers (RFC 6901; `~1` for `/`, `~0` for `~`) of fields left out; a number indexes a list.")]
+    public List<string>? JsonPointers { get; set; }
+
+    [MaxLength(16)]
+    [ItemMaxLength(128)]
+    [DocumentedDefault("none")]
+    [Description("Field managers whose fields (by the object's `managedFields`) are left out.")]
+    public List<string>? Managers { get; set; }
 }
 
 public sealed class ResourceSelector
@@ -192,6 +229,9 @@ public sealed class RuleStatus : IReportedStatus
 
     [Description("Objects of this rule's kinds and namespaces in the repository.")]
     public int? TrackedObjects { get; set; }
+
+    [Description("The `ignoreFields` entries (the rule's, else its GitRepoConfig's) that matched no object since the rule's last resync, as `group/kind: what`.")]
+    public List<string>? IgnoreFieldsUnmatched { get; set; }
 
     [Description("`Ready`, with the reasons in [Conditions](conditions.md#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
     public List<Condition>? Conditions { get; set; }

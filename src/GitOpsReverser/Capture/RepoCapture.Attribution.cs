@@ -14,11 +14,11 @@ internal sealed partial class RepoCapture
     private static string AttributionKey(ObjectIdentity identity) =>
         AttributionRecords.KeyOf(identity.Group, identity.Kind, identity.Namespace, identity.Name);
 
-    // The webhook hashes objects sanitized with the operator's secret policy; a rule with its own policy
-    // hashes its event that way too (only Secrets differ).
-    private ulong AttributionHash(MappingNode obj, CaptureRule rule, byte[] yaml)
+    // The webhook hashes objects sanitized with the operator's secret policy and nothing ignored; a rule with its
+    // own policy, or whose ignoreFields removed something, hashes its event that way too.
+    private ulong AttributionHash(MappingNode obj, CaptureRule rule, byte[] yaml, bool ignored)
     {
-        if (attribution is null || PolicyFor(rule) is null)
+        if (attribution is null || (PolicyFor(rule) is null && !ignored))
         {
             return ContentHash.Of(yaml);
         }

@@ -60,6 +60,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
         Worker = worker;
         this.sanitizer = sanitizer;
         this.time = time;
+        DefaultIgnoreFields = spec.IgnoreFields;
         Layout = new RepositoryLayout(spec.BaseFolder);
         BaseFolder = spec.BaseFolder.Trim().Trim('/');
     }
@@ -144,9 +145,12 @@ internal sealed partial class RepoCapture : IAsyncDisposable
         var version = metadata?.GetString("resourceVersion");
         var uid = Guid.TryParse(metadata?.GetString("uid"), out var parsed) ? parsed : Guid.Empty;
         SanitizeResult result;
+        bool ignored;
         try
         {
-            result = sanitizer.Sanitize((MappingNode)obj.DeepClone(), PolicyFor(rule));
+            var copy = (MappingNode)obj.DeepClone();
+            ignored = Ignore(copy, rule);
+            result = sanitizer.Sanitize(copy, PolicyFor(rule));
         }
         catch (ManifestFormatException)
         {
@@ -184,7 +188,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
             {
                 // A write made while the capture syncs (a start, a takeover) is still its writer's, should the
                 // resync commit it object by object.
-                var writer = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml));
+                var writer = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml, ignored));
                 sync.Desired[path] = (file, Credited(description, writer));
                 return CaptureOutcome.Resync;
             }
@@ -194,7 +198,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
                 return CaptureOutcome.Unchanged;
             }
 
-            var credited = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml));
+            var credited = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml, ignored));
             if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || Excludes(rule, credited) || !Allows(rule, operation))
             {
                 return CaptureOutcome.Excluded;

@@ -47,6 +47,9 @@ internal static partial class PreviewCommand
             var leftOut = new List<string>();
             var counts = new List<(string Resource, string Count)>();
             var secrets = 0;
+            var ignores = rule.IgnoreFields ?? [];
+            var ignored = new long[ignores.Count];
+            var examples = new string?[ignores.Count];
             foreach (var group in resolved.GroupBy(item => item.Resource).OrderBy(group => group.Key.ToString(), StringComparer.Ordinal))
             {
                 var resource = group.Key;
@@ -82,6 +85,13 @@ internal static partial class PreviewCommand
 
                     captured++;
                     secrets += resource is { Group: "", Kind: "Secret" } ? 1 : 0;
+                    var before = ignored.ToArray();
+                    FieldIgnoring.Apply((MappingNode)obj.DeepClone(), ignores, ignored);
+                    for (var i = 0; i < ignores.Count; i++)
+                    {
+                        examples[i] ??= ignored[i] > before[i] ? $"{resource.Kind} {(ns is null ? name : $"{ns}/{name}")}" : null;
+                    }
+
                     paths.Add(layout.PathFor(new ObjectIdentity(resource.ApiVersion, resource.Kind, ns, name)));
                 }
 
@@ -113,6 +123,18 @@ internal static partial class PreviewCommand
                 foreach (var line in leftOut.Order(StringComparer.Ordinal))
                 {
                     await output.WriteLineAsync($"  {line}");
+                }
+            }
+
+            if (ignores.Count > 0)
+            {
+                await output.WriteLineAsync();
+                await output.WriteLineAsync($"Ignored fields ({ignores.Count} entries; not written, and a change to them alone makes no commit):");
+                for (var i = 0; i < ignores.Count; i++)
+                {
+                    await output.WriteLineAsync(ignored[i] == 0
+                        ? $"  {ignores[i]}: matches no object (the rule's status would name it)"
+                        : $"  {ignores[i]}: removes fields from {ignored[i]} object(s), such as {examples[i]}");
                 }
             }
 

@@ -104,12 +104,14 @@ internal static partial class PreviewCommand
 
             RepositoryLayout layout;
             SecretPolicy? repoPolicy;
+            IReadOnlyList<IgnoredFields> repoIgnores;
             string? tenant;
             try
             {
                 var repo = repoObject is null ? null : SpecReader.ReadRepo(repoObject);
                 layout = new RepositoryLayout(repo?.BaseFolder ?? "");
                 repoPolicy = repo?.SecretPolicy;
+                repoIgnores = repo?.IgnoreFields ?? [];
                 tenant = rule.Repo.Namespace == operatorNamespace ? null
                     : $"{rule.Repo.Namespace}/{repo?.ServiceAccountName ?? "default (or the operator's --default-service-account)"}";
             }
@@ -119,7 +121,8 @@ internal static partial class PreviewCommand
                 return InvalidRuleExitCode;
             }
 
-            await new Preview(new ApiServerClient(http), new ApiDiscovery(http), rule, layout, repoSource, all, stdout, rule.SecretPolicy ?? repoPolicy)
+            await new Preview(new ApiServerClient(http), new ApiDiscovery(http), rule with { IgnoreFields = rule.IgnoreFields ?? repoIgnores }, layout, repoSource, all,
+                    stdout, rule.SecretPolicy ?? repoPolicy)
                 .WriteAsync(cancellationToken);
             if (tenant is not null)
             {

@@ -74,6 +74,6 @@ internal sealed class CaptureScope
         var rule = active.Rule;
         return string.Join('|', rule.Id, rule.ExcludeLabels, rule.ObjectSelector, rule.Operations, active.Capture.PolicyFor(rule),
             string.Join(',', rule.ExcludeFieldManagers.Order(StringComparer.Ordinal)), rule.IncludeOwned,
-            string.Join(',', rule.Include.Order()), active.Wildcards.Contains(resource));
+            string.Join(',', rule.Include.Order()), active.Wildcards.Contains(resource), string.Join(';', active.Capture.IgnoreFieldsFor(rule)));
     }
 }

@@ -138,6 +138,8 @@ internal sealed partial class GitRepoConfigReconciler(
                 }
             }
 
+            // A changed default for the rules' ignoreFields takes effect without a new capture; the rules' settings resync it.
+            capture.DefaultIgnoreFields = spec.IgnoreFields;
             if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
             {
                 failures.TryRemove(key, out _);

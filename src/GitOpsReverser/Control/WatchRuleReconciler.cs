@@ -107,12 +107,23 @@ internal sealed class WatchRuleReconciler(string operatorNamespace, ILogger logg
             ResolvedResources = [.. resources.Select(resource => $"{resource}/{resource.Version}")],
             TrackedObjects = capture.Cache.CountWhere(owned.Contains),
         };
+        var unmatched = capture.Synced ? capture.UnmatchedIgnoreFields(rule) : [];
+        if (unmatched.Count > 0)
+        {
+            fields.IgnoreFieldsUnmatched = [.. unmatched];
+        }
+
         var reason = forbidden.Count > 0 ? "Forbidden" : denied.Count > 0 ? "AccessDenied" : problems.Count > 0 ? "UnknownKind" : capture.Synced ? "Capturing" : "Syncing";
         var message = problems.Count > 0
             ? string.Join("; ", problems)
             : capture.Synced
                 ? $"capturing {resources.Count} resource type(s) into GitRepoConfig {rule.Repo.Namespace}/{rule.Repo.Name}"
                 : "waiting for the first list of every resource before the resync commit";
+        if (unmatched.Count > 0)
+        {
+            message += $"; ignoreFields that matched no object: {string.Join("; ", unmatched)}";
+        }
+
         if (leftOut.Count > 0)
         {
             message += $"; left out of the wildcard, as {inputs.Access.IdentityOf(capture.Spec)} may not read them: " +

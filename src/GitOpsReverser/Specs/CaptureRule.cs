@@ -32,6 +32,9 @@ internal sealed record CaptureRule(
     /// <summary>Only objects whose labels it matches are captured (<c>objectSelector</c>); empty: every object.</summary>
     public LabelMatcher ObjectSelector { get; init; } = LabelMatcher.From(null, "objectSelector");
 
+    /// <summary>The rule's <c>ignoreFields</c>; null when it sets none (its GitRepoConfig's apply).</summary>
+    public IReadOnlyList<IgnoredFields>? IgnoreFields { get; init; }
+
     /// <summary>What the cluster makes for itself that this rule captures anyway (its <c>include</c>).</summary>
     public IReadOnlySet<NoiseCategory> Include { get; init; } = new HashSet<NoiseCategory>();
 

@@ -24,6 +24,9 @@ internal sealed record RepoSpec(
     /// <summary><c>secretPolicy</c>: what rules without their own policy write for Secret values; null: the operator's setting.</summary>
     public SecretPolicy? SecretPolicy { get; init; }
 
+    /// <summary><c>ignoreFields</c>: what rules that set none leave out of every object.</summary>
+    public IReadOnlyList<IgnoredFields> IgnoreFields { get; init; } = Array.Empty<IgnoredFields>();
+
     /// <summary><c>encryption.age.recipients</c>: the age public keys Secrets are encrypted for.</summary>
     public IReadOnlyList<AgeRecipient> AgeRecipients { get; init; } = Array.Empty<AgeRecipient>();
 

@@ -93,9 +93,36 @@ internal static partial class SpecReader
         {
             Include = (spec.Include ?? []).ToHashSet(),
             ObjectSelector = Selector(spec.ObjectSelector, "objectSelector"),
+            IgnoreFields = spec.IgnoreFields is { } ignore ? IgnoreFields(ignore) : null,
             ExcludeUsers = Names(spec.ExcludeUsers),
             ExcludeGroups = Names(spec.ExcludeGroups),
         };
+    }
+
+    // The fields that name an object: an ignoreFields pointer may not remove them.
+    private static readonly string[] Identity = ["/apiVersion", "/kind", "/metadata", "/metadata/name", "/metadata/namespace"];
+
+    private static List<IgnoredFields> IgnoreFields(IEnumerable<Api.V1Alpha1.IgnoreFieldsEntry?> entries)
+    {
+        var result = new List<IgnoredFields>();
+        foreach (var (entry, index) in entries.Select((entry, index) => (entry, index)))
+        {
+            var pointers = (entry?.JsonPointers ?? []).ToList();
+            var managers = (entry?.Managers ?? []).Where(manager => manager.Length > 0).ToList();
+            if (entry is null || string.IsNullOrEmpty(entry.Kind) || (pointers.Count == 0 && managers.Count == 0))
+            {
+                throw Invalid($"ignoreFields[{index}] needs a kind, and jsonPointers or managers");
+            }
+
+            if (pointers.FirstOrDefault(pointer => !pointer.StartsWith('/') || Identity.Contains(pointer, StringComparer.Ordinal)) is { } bad)
+            {
+                throw Invalid($"ignoreFields[{index}].jsonPointers: {bad} is not a JSON pointer to a field other than apiVersion, kind, metadata.name or metadata.namespace");
+            }
+
+            result.Add(new IgnoredFields(entry.Group ?? "", entry.Kind, pointers, managers));
+        }
+
+        return result;
     }
 
     /// <summary>The most commits one push may carry (<c>push.maxCommits</c>): enough for any backlog, small enough for any server.</summary>
@@ -169,6 +196,7 @@ internal static partial class SpecReader
         {
             UserEmailDomain = UserEmailDomain(commit?.UserEmailDomain),
             SecretPolicy = PolicyOf(spec.SecretPolicy),
+            IgnoreFields = spec.IgnoreFields is { Count: > 0 } ignoreFields ? IgnoreFields(ignoreFields) : Array.Empty<IgnoredFields>(),
             AgeRecipients = AgeRecipients(spec.Encryption?.Age?.Recipients),
             RecipientsRef = RecipientsRef(spec.Encryption?.Age?.RecipientsRef),
             ServiceAccountName = ServiceAccountName(spec.ServiceAccountName),

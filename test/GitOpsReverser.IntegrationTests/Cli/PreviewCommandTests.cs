@@ -67,6 +67,26 @@ public sealed class PreviewCommandTests
     }
 
     [Test]
+    public async Task IgnoreFields_ShowWhatEachEntryRemoves_AndWhichMatchNothing()
+    {
+        var (exitCode, stdout, stderr) = await PreviewAsync(OperatorTestbed.ConfigMapRule + """
+
+              ignoreFields:
+                - {kind: ConfigMap, jsonPointers: [/data/mode]}
+                - {kind: ConfigMap, managers: [kubectl-create]}
+                - {group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}
+            """);
+
+        exitCode.Should().Be(0, stderr);
+        var lines = stdout.Split('\n').Select(line => line.TrimEnd()).ToList();
+        lines.Should().Contain("Ignored fields (3 entries; not written, and a change to them alone makes no commit):");
+        lines.Should().Contain("  core/ConfigMap: /data/mode: removes fields from 1 object(s), such as ConfigMap shop/app-settings");
+        // Entries apply in order: app-settings had only data.mode, which the first entry took already.
+        lines.Should().Contain("  core/ConfigMap: managers kubectl-create: removes fields from 25 object(s), such as ConfigMap shop/many-00", stdout);
+        lines.Should().Contain("  apps/Deployment: /spec/replicas: matches no object (the rule's status would name it)");
+    }
+
+    [Test]
     public async Task All_ListsEveryPath_AndTheGitRepoConfigInTheFileSetsTheBaseFolder()
     {
         var (exitCode, stdout, stderr) = await PreviewAsync(OperatorTestbed.WildcardRule + """

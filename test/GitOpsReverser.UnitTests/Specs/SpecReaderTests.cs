@@ -52,6 +52,23 @@ public sealed class SpecReaderTests
     }
 
     [Test]
+    public void ReadRule_IgnoreFields_AreRead_UnsetMeansTheGitRepoConfigs_AndAnObjectsIdentityIsRefused()
+    {
+        var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, """
+            {"gitRepoConfigRef":"a","resources":[{"apiVersion":"apps/v1","kind":"Deployment"}],
+             "ignoreFields":[{"group":"apps","kind":"Deployment","jsonPointers":["/spec/replicas"],"managers":["kube-controller-manager"]},{"kind":"ConfigMap","jsonPointers":["/data/x"]}]}
+            """), OperatorNamespace);
+        rule.IgnoreFields!.Select(entry => entry.ToString()).Should().Equal("apps/Deployment: /spec/replicas, managers kube-controller-manager", "core/ConfigMap: /data/x");
+        SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, """{"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}]}"""), OperatorNamespace)
+            .IgnoreFields.Should().BeNull("a rule without ignoreFields takes its GitRepoConfig's");
+
+        var read = () => SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace, """
+            {"gitRepoConfigRef":"a","resources":[{"apiVersion":"v1","kind":"Secret"}],"ignoreFields":[{"kind":"Secret","jsonPointers":["/metadata/name"]}]}
+            """), OperatorNamespace);
+        read.Should().Throw<SpecException>().WithMessage("*ignoreFields[0].jsonPointers: /metadata/name is not a JSON pointer to a field other than apiVersion, kind, metadata.name or metadata.namespace*");
+    }
+
+    [Test]
     public void ReadRule_ExcludeUsersAndGroups_AreRead()
     {
         var rule = SpecReader.ReadRule(SpecReader.WatchRuleKind, Rule(OperatorNamespace,
