@@ -6,6 +6,7 @@ var root = new RootCommand("GitOps Reverser captures live Kubernetes changes and
     RunCommand.Create(),
     SanitizeCommand.Create(),
     PreviewCommand.Create(),
+    HistoryCommand.Create(),
     VersionCommand.Create(),
 };
 

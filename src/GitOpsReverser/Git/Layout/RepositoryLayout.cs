@@ -56,7 +56,7 @@ internal sealed class RepositoryLayout
     /// starting with <c>.git</c> in any case (<c>.GIT</c>, <c>.gitmodules</c>), none ending in <c>.</c> (Windows
     /// drops it), no <c>.</c> or <c>..</c>, no Windows device name, and no part over 255 bytes.
     /// </summary>
-    private static string NormalizeBaseFolder(string baseFolder)
+    public static string NormalizeBaseFolder(string baseFolder)
     {
         var trimmed = baseFolder.Trim().Trim('/');
         if (trimmed.Length == 0)
