@@ -66,6 +66,19 @@ public sealed partial class ManualTests
             }
         }
 
+        // And every relative link to a file leads to one (mkdocs checks docs/, nothing checks README.md's links otherwise).
+        foreach (var page in pages)
+        {
+            foreach (Match link in RelativeLink().Matches(InlineCode().Replace(File.ReadAllText(page), "")))
+            {
+                var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(page)!, link.Groups["target"].Value));
+                if (!File.Exists(target) && !Directory.Exists(target))
+                {
+                    broken.Add($"{Path.GetRelativePath(root, page)}: {link.Value}");
+                }
+            }
+        }
+
         broken.Should().BeEmpty();
         Headings("## What the `preview` says: a *good* start\n").Should().Contain("what-the-preview-says-a-good-start");
     }
@@ -90,6 +103,12 @@ public sealed partial class ManualTests
 
     [GeneratedRegex(@"\]\((?<page>[^)#:\s]+\.md)#(?<anchor>[^)\s]+)\)")]
     private static partial Regex CrossPageLink();
+
+    [GeneratedRegex(@"\]\((?<target>(?![a-z]+:|#)[^)#\s]+)(#[^)\s]*)?\)")]
+    private static partial Regex RelativeLink();
+
+    [GeneratedRegex("`[^`\n]*`")]
+    private static partial Regex InlineCode();
 
     [GeneratedRegex(@"^#{1,6} (.+)$")]
     private static partial Regex Heading();
