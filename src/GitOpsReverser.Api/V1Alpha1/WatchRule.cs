@@ -230,7 +230,7 @@ public sealed class RuleStatus : IReportedStatus
     [Description("Objects of this rule's kinds and namespaces in the repository.")]
     public int? TrackedObjects { get; set; }
 
-    [Description("The `ignoreFields` entries (the rule's, else its GitRepoConfig's) that matched no object since the rule's last resync, as `group/kind: what`.")]
+    [Description("The `ignoreFields` entries (the rule's, else its GitRepoConfig's) that matched no object since the operator began applying that list (its start, or the list's last change), once the first sync is done, as `group/kind: what`.")]
     public List<string>? IgnoreFieldsUnmatched { get; set; }
 
     [Description("`Ready`, with the reasons in [Conditions](conditions.md#ready-reasons); a reason of letters, digits, `_`, `,` and `:`, a message of at most 32 KiB.")]
