@@ -135,6 +135,23 @@ internal sealed class AttributionRecords : IDisposable
     public AttributionRecord? Credit(object capture, string key, ulong contentHash) =>
         Credit(capture, key, record => record.Operation != "DELETE" && record.ContentHash == contentHash);
 
+    /// <summary>
+    /// As <see cref="Credit(object, string, ulong)"/>, computing the content hash only when a record names the object:
+    /// most events (every object of a first list) have none, and the hash may mean sanitizing the object again.
+    /// </summary>
+    public AttributionRecord? Credit(object capture, string key, Func<ulong> contentHash)
+    {
+        lock (gate)
+        {
+            if (!byKey.ContainsKey(key))
+            {
+                return null;
+            }
+        }
+
+        return Credit(capture, key, contentHash());
+    }
+
     /// <summary>The record that deleted <paramref name="key"/>, for <paramref name="capture"/>; null when none did.</summary>
     public AttributionRecord? CreditDelete(object capture, string key) =>
         Credit(capture, key, record => record.Operation == "DELETE");

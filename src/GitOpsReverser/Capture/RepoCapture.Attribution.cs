@@ -14,6 +14,10 @@ internal sealed partial class RepoCapture
     private static string AttributionKey(ObjectIdentity identity) =>
         AttributionRecords.KeyOf(identity.Group, identity.Kind, identity.Namespace, identity.Name);
 
+    // The attribution webhook's record of who wrote this content of the object, if it saw the write.
+    private AttributionRecord? Writer(ObjectIdentity identity, MappingNode obj, CaptureRule rule, byte[] yaml, bool ignored) =>
+        attribution?.Credit(this, AttributionKey(identity), () => AttributionHash(obj, rule, yaml, ignored));
+
     // The webhook hashes objects sanitized with the operator's secret policy and nothing ignored; a rule with its
     // own policy, or whose ignoreFields removed something, hashes its event that way too.
     private ulong AttributionHash(MappingNode obj, CaptureRule rule, byte[] yaml, bool ignored)

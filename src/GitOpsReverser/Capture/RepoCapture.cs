@@ -188,7 +188,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
             {
                 // A write made while the capture syncs (a start, a takeover) is still its writer's, should the
                 // resync commit it object by object.
-                var writer = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml, ignored));
+                var writer = Writer(result.Identity, obj, rule, yaml, ignored);
                 sync.Desired[path] = (file, Credited(description, writer));
                 return CaptureOutcome.Resync;
             }
@@ -198,7 +198,7 @@ internal sealed partial class RepoCapture : IAsyncDisposable
                 return CaptureOutcome.Unchanged;
             }
 
-            var credited = attribution?.Credit(this, AttributionKey(result.Identity), AttributionHash(obj, rule, yaml, ignored));
+            var credited = Writer(result.Identity, obj, rule, yaml, ignored);
             if ((manager is not null && rule.ExcludeFieldManagers.Contains(manager)) || Excludes(rule, credited) || !Allows(rule, operation))
             {
                 return CaptureOutcome.Excluded;

@@ -37,6 +37,9 @@ public sealed class HistoryCommandTests
         lines[3].Should().Contain("  manager/kubectl-create  ");
         stdout.Should().NotContain("ConfigMap/other");
 
+        // Its defaults: the clone is the current folder.
+        (await CliProcess.RunInAsync(clone, "history configmap/app-config -n shop")).Stdout.Should().Be(stdout);
+
         var (patchExit, patched, _) = await CliProcess.RunAsync($"history ConfigMap/app-config --namespace shop --repo {clone} -p");
         patchExit.Should().Be(0);
         patched.Should().Contain("-  mode: slow\n+  mode: fast\n");

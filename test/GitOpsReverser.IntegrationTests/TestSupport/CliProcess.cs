@@ -5,10 +5,16 @@ namespace GitOpsReverser.IntegrationTests.TestSupport;
 /// <summary>The real <c>gitops-reverser</c> binary of the test's build, run once as a process.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments, string stdin = "", params (string Name, string Value)[] environment)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string arguments, string stdin = "", params (string Name, string Value)[] environment) =>
+        RunInAsync(null, arguments, stdin, environment);
+
+    /// <summary>As <see cref="RunAsync"/>, in <paramref name="workingDirectory"/> (null: the test's).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(
+        string? workingDirectory, string arguments, string stdin = "", params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("dotnet", $"\"{Path.Combine(TestContext.CurrentContext.TestDirectory, "gitops-reverser.dll")}\" {arguments}")
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -100,6 +100,25 @@ public sealed class RepoCaptureTests
     }
 
     [Test]
+    public async Task TheGitRepoConfigsIgnoreFields_ApplyToARuleThatSetsNone_AndARulesOwnReplaceThem()
+    {
+        var pipeline = new FakeRepoPipeline();
+        var spec = Spec() with { IgnoreFields = [new IgnoredFields("", "ConfigMap", ["/data/key"], [])] };
+        var capture = new RepoCapture(spec, "fingerprint", pipeline, TestSanitizer.Create(), TimeProvider.System);
+        var own = Rule("""
+            "resources": [{"apiVersion": "v1", "kind": "ConfigMap"}], "ignoreFields": [{"kind": "ConfigMap", "jsonPointers": ["/metadata/labels"]}]
+            """);
+
+        await capture.UpsertAsync(ConfigMap("defaulted", "secret-ish"), Rule(), CancellationToken.None);
+        await capture.UpsertAsync(ConfigMap("own", "kept"), own, CancellationToken.None);
+
+        Encoding.UTF8.GetString(pipeline.Changes[0].Content!).Should().NotContain("secret-ish").And.NotContain("key:");
+        Encoding.UTF8.GetString(pipeline.Changes[1].Content!).Should().Contain("key: kept");
+        capture.UnmatchedIgnoreFields(own).Should().Equal("core/ConfigMap: /metadata/labels");
+        capture.UnmatchedIgnoreFields(Rule()).Should().BeEmpty();
+    }
+
+    [Test]
     public async Task ADeletion_RemovesTheFileOnce()
     {
         var (capture, pipeline) = Create(baseFolder: "clusters/prod");
