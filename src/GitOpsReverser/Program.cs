@@ -7,6 +7,7 @@ var root = new RootCommand("GitOps Reverser captures live Kubernetes changes and
     SanitizeCommand.Create(),
     PreviewCommand.Create(),
     HistoryCommand.Create(),
+    RestoreCommand.Create(),
     VersionCommand.Create(),
 };
 

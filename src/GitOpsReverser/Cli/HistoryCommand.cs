@@ -5,7 +5,7 @@ using GitOpsReverser.Git.History;
 namespace GitOpsReverser.Cli;
 
 /// <summary>
-/// <c>gitops-reverser history KIND/NAME [-n NAMESPACE] [--repo PATH] [-p]</c>: the commits that changed one object in a
+/// <c>gitops-reverser history KIND/NAME [-n NAMESPACE] [--repo PATH_OR_URL] [-p]</c>: the commits that changed one object in a
 /// repository the operator writes, newest first: when, the operation, who (the user the attribution webhook saw,
 /// else the field manager), the commit and its subject; with <c>-p</c> each change as a diff. Secrets are in the
 /// repository only as the operator wrote them (fingerprinted, redacted or encrypted), so no value can show.
@@ -21,7 +21,7 @@ internal static class HistoryCommand
         var ns = new Option<string?>("--namespace", "-n") { Description = "The object's namespace; none for a cluster-scoped object." };
         var repo = new Option<string>("--repo")
         {
-            Description = "A clone of the repository (a path; git clone a remote first).",
+            Description = "The repository: a clone's path, or an http(s) URL (credentials in GIT_USERNAME and GIT_PASSWORD).",
             DefaultValueFactory = _ => ".",
         };
         var branch = new Option<string?>("--branch") { Description = "The branch the operator commits to (default: the clone's HEAD)." };
@@ -49,7 +49,8 @@ internal static class HistoryCommand
         (string? Path, IReadOnlyList<HistoryEntry> Entries) history;
         try
         {
-            history = ObjectHistory.Of(repo, branch, baseFolder, target[..slash], ns, target[(slash + 1)..], withPatch);
+            using var source = RepositorySource.Open(repo);
+            history = ObjectHistory.Of(source.Path, branch, baseFolder, target[..slash], ns, target[(slash + 1)..], withPatch);
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
         {

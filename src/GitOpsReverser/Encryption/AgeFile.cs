@@ -7,7 +7,8 @@ namespace GitOpsReverser.Encryption;
 /// <summary>
 /// Writes a small age v1 file (the format of age-encryption.org/v1) for X25519 recipients, ASCII-armored
 /// as <c>age -a</c> writes it: a random file key wrapped for each recipient, the header's HMAC, and the
-/// payload as one final STREAM chunk. Only encryption: the operator never holds an identity.
+/// payload as one final STREAM chunk. The operator only encrypts (it never holds an identity); <see cref="Decrypt"/>
+/// serves <c>gitops-reverser restore --age-identity</c> on the user's machine.
 /// BouncyCastle does the curve arithmetic; .NET does HKDF, HMAC and ChaCha20-Poly1305.
 /// </summary>
 internal static class AgeFile
@@ -103,5 +104,106 @@ internal static class AgeFile
         }
 
         return armored.Append(ArmorEnd).Append('\n').ToString();
+    }
+
+    /// <summary>
+    /// The plaintext of an age v1 file (armored or binary) for the first of <paramref name="identities"/> that one of
+    /// its X25519 stanzas names; throws <see cref="CryptographicException"/> when none does, or the file was altered.
+    /// </summary>
+    public static byte[] Decrypt(byte[] file, IReadOnlyList<AgeIdentity> identities)
+    {
+        var text = Encoding.ASCII.GetString(file).Trim();
+        var binary = text.StartsWith(ArmorBegin, StringComparison.Ordinal) && text.EndsWith(ArmorEnd, StringComparison.Ordinal)
+            ? Convert.FromBase64String(string.Concat(text[ArmorBegin.Length..^ArmorEnd.Length].Split('\n').Select(line => line.Trim())))
+            : file;
+
+        var position = 0;
+        string Line()
+        {
+            var end = Array.IndexOf(binary, (byte)'\n', position);
+            if (end < 0)
+            {
+                throw new CryptographicException("the age header ends early");
+            }
+
+            var line = Encoding.ASCII.GetString(binary, position, end - position);
+            position = end + 1;
+            return line;
+        }
+
+        if (Line() != "age-encryption.org/v1")
+        {
+            throw new CryptographicException("not an age v1 file");
+        }
+
+        byte[]? fileKey = null;
+        var line = Line();
+        while (line.StartsWith("-> ", StringComparison.Ordinal))
+        {
+            var arguments = line[3..].Split(' ');
+            var body = new StringBuilder();
+            string bodyLine;
+            do
+            {
+                bodyLine = Line();
+                body.Append(bodyLine);
+            }
+            while (bodyLine.Length == 64);
+
+            if (fileKey is null && arguments is ["X25519", var share])
+            {
+                var wrapped = Convert.FromBase64String(AgeIdentity.Padded(body.ToString()));
+                fileKey = identities.Select(identity => identity.Unwrap(share, wrapped)).FirstOrDefault(key => key is not null);
+            }
+
+            line = Line();
+        }
+
+        if (!line.StartsWith("--- ", StringComparison.Ordinal))
+        {
+            throw new CryptographicException("the age header has no MAC line");
+        }
+
+        if (fileKey is null)
+        {
+            throw new CryptographicException("no identity given matches any of the file's recipients");
+        }
+
+        var headerLength = position - line.Length - 1 + 3;
+        var mac = HMACSHA256.HashData(HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32, [], "header"u8.ToArray()), binary.AsSpan(0, headerLength));
+        if (!CryptographicOperations.FixedTimeEquals(mac, Convert.FromBase64String(AgeIdentity.Padded(line[4..]))))
+        {
+            throw new CryptographicException("the age header's MAC does not match: the file was altered");
+        }
+
+        var nonce = binary.AsSpan(position, 16).ToArray();
+        var payloadKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32, nonce, "payload"u8.ToArray());
+        using var aead = new ChaCha20Poly1305(payloadKey);
+        var plaintext = new List<byte>();
+        var offset = position + 16;
+        for (var counter = 0L; ; counter++)
+        {
+            var length = Math.Min(ChunkSize + 16, binary.Length - offset);
+            var last = offset + length == binary.Length;
+            var chunkNonce = new byte[12];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(chunkNonce.AsSpan(3, 8), counter);
+            chunkNonce[11] = last ? (byte)1 : (byte)0;
+            var chunk = new byte[length - 16];
+            try
+            {
+                aead.Decrypt(chunkNonce, binary.AsSpan(offset, length - 16), binary.AsSpan(offset + length - 16, 16), chunk);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                throw new CryptographicException("the age payload does not authenticate: the file was altered or cut short");
+            }
+
+            plaintext.AddRange(chunk);
+            offset += length;
+            if (last)
+            {
+                return [.. plaintext];
+            }
+        }
     }
 }

@@ -116,7 +116,7 @@ internal sealed partial class SopsEncryptor
     private static string AdditionalData(string[] path) => string.Join(':', path) + ":";
 
     // How sops turns a value into bytes for its MAC: booleans as Python wrote them, null as nothing.
-    private static string MacText(ScalarNode value) => value.Kind switch
+    internal static string MacText(ScalarNode value) => value.Kind switch
     {
         ScalarKind.Boolean => value.Text == "true" ? "True" : "False",
         ScalarKind.Null => "",

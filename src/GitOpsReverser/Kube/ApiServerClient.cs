@@ -207,7 +207,7 @@ internal sealed class ApiServerClient(HttpClient http)
         }
     }
 
-    private static async Task<ApiServerException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<ApiServerException> ErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var code = (int)response.StatusCode;
         var retryAfter = response.Headers.RetryAfter?.Delta;

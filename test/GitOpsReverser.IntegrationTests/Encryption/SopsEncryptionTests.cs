@@ -4,6 +4,7 @@ using GitOpsReverser.Capture;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
+using AgeIdentity = GitOpsReverser.TestServers.AgeIdentity;
 
 namespace GitOpsReverser.IntegrationTests.Encryption;
 
