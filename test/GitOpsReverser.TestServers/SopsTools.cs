@@ -51,6 +51,25 @@ public static class SopsTools
         }
     }
 
+    /// <summary><c>age --encrypt -r RECIPIENT [-a]</c> of <paramref name="plaintext"/>: the file the real age CLI writes.</summary>
+    public static async Task<byte[]> AgeEncryptAsync(byte[] plaintext, string recipient, bool armor)
+    {
+        var input = Path.GetTempFileName();
+        var output = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(input, plaintext);
+            File.Delete(output);
+            var result = await RunAsync("age", null, [.. armor ? new[] { "-a" } : [], "-r", recipient, "-o", output, input]);
+            return result.ExitCode == 0 ? await File.ReadAllBytesAsync(output) : throw new InvalidOperationException($"age: {result.Error.Trim()}");
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+        }
+    }
+
     /// <summary>Reads a SOPS file with <paramref name="identity"/>; throws with the readers' message when they refuse it (a bad MAC, say).</summary>
     public static async Task<SopsReading> ReadAsync(string sopsFile, AgeIdentity identity)
     {

@@ -90,7 +90,7 @@ internal static partial class RestoreCommand
         int Count(RestoreAction action) => outcomes.Count(outcome => outcome.Action == action);
         var done = request.Apply ? "" : " Nothing was changed: --apply makes these changes.";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{outcomes.Count} objects: {Count(RestoreAction.Create)} {(request.Apply ? "created" : "to create")}, {Count(RestoreAction.Change)} {(request.Apply ? "changed" : "to change")}, " +
+            $"{outcomes.Count} object{(outcomes.Count == 1 ? "" : "s")}: {Count(RestoreAction.Create)} {(request.Apply ? "created" : "to create")}, {Count(RestoreAction.Change)} {(request.Apply ? "changed" : "to change")}, " +
             $"{Count(RestoreAction.Unchanged)} unchanged, {Count(RestoreAction.Conflict)} conflict, {Count(RestoreAction.Refused)} refused, {Count(RestoreAction.Skipped)} skipped (owned), " +
             $"{Count(RestoreAction.Prune)} {(request.Apply ? "deleted" : "to delete")}, {Count(RestoreAction.Kept)} kept; {elapsed.TotalSeconds:0.0} s.{done}");
     }

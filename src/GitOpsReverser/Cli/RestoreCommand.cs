@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git.History;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Hosting;
 using GitOpsReverser.Kube;
 using GitOpsReverser.Restore;
@@ -80,7 +81,8 @@ internal static partial class RestoreCommand
             return FailedExitCode;
         }
 
-        var recorded = state.Files.Select(file => RecordedObject.Read(file, identities)).OfType<RecordedObject>().ToList();
+        var layout = new RepositoryLayout(source.BaseFolder);
+        var recorded = state.Files.Select(file => RecordedObject.Read(file, identities, layout)).OfType<RecordedObject>().ToList();
         k8s.KubernetesClientConfiguration configuration;
         try
         {

@@ -54,7 +54,7 @@ internal static partial class SopsDecryptor
             }
 
             var lastModified = sops.GetString("lastmodified") ?? "";
-            var expected = Decrypt(sops.GetString("mac") ?? "", lastModified, dataKey);
+            var expected = Decrypt(sops.GetString("mac") ?? "", lastModified, dataKey, "the MAC");
             if (!string.Equals(expected.Text, Convert.ToHexString(mac.GetHashAndReset()), StringComparison.OrdinalIgnoreCase))
             {
                 throw new CryptographicException("the file's MAC does not match its values: it was altered");
@@ -75,7 +75,7 @@ internal static partial class SopsDecryptor
                 {
                     if (value is ScalarNode { Kind: ScalarKind.String } scalar && scalar.Text.StartsWith("ENC[", StringComparison.Ordinal))
                     {
-                        mapping[key] = Decrypt(scalar.Text, string.Join(':', [.. path, key]) + ":", dataKey);
+                        mapping[key] = Decrypt(scalar.Text, string.Join(':', [.. path, key]) + ":", dataKey, $"the value at {string.Join(':', [.. path, key])}");
                     }
                     else
                     {
@@ -89,7 +89,7 @@ internal static partial class SopsDecryptor
                 {
                     if (sequence.Items[i] is ScalarNode { Kind: ScalarKind.String } scalar && scalar.Text.StartsWith("ENC[", StringComparison.Ordinal))
                     {
-                        sequence.Items[i] = Decrypt(scalar.Text, string.Join(':', path) + ":", dataKey);
+                        sequence.Items[i] = Decrypt(scalar.Text, string.Join(':', path) + ":", dataKey, $"a value in {string.Join(':', path)}");
                     }
                     else
                     {
@@ -101,12 +101,12 @@ internal static partial class SopsDecryptor
         }
     }
 
-    private static ScalarNode Decrypt(string value, string additionalData, byte[] dataKey)
+    private static ScalarNode Decrypt(string value, string additionalData, byte[] dataKey, string what)
     {
         var match = EncryptedValue().Match(value);
         if (!match.Success)
         {
-            throw new CryptographicException($"a value at {additionalData.TrimEnd(':')} is not a SOPS AES256_GCM value");
+            throw new CryptographicException($"{what} is not a SOPS AES256_GCM value");
         }
 
         var data = Convert.FromBase64String(match.Groups["data"].Value);
@@ -131,7 +131,7 @@ internal static partial class SopsDecryptor
         }
         catch (InvalidCipherTextException)
         {
-            throw new CryptographicException($"the value at {(additionalData.Length > 1 ? additionalData.TrimEnd(':') : "the MAC")} does not authenticate: the file was altered");
+            throw new CryptographicException($"{what} does not authenticate: the file was altered");
         }
     }
 

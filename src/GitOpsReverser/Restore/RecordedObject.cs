@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using GitOpsReverser.Encryption;
 using GitOpsReverser.Git.History;
+using GitOpsReverser.Git.Layout;
 using GitOpsReverser.Manifests;
 using GitOpsReverser.Sanitizing;
 
@@ -12,15 +13,13 @@ namespace GitOpsReverser.Restore;
 /// One object of the repository as a restore sees it: what it was at the commit restored to (<see cref="Desired"/>,
 /// null when the repository did not hold it then) and what the repository holds now (<see cref="Tip"/>), both
 /// decrypted when SOPS-encrypted; the values Git holds only as fingerprints or <c>&lt;redacted&gt;</c>, which
-/// cannot be restored; the owner that makes it again; or why it cannot be read at all.
+/// cannot be restored; or why it cannot be read at all. Git holds no owner references (the sanitizer keeps only
+/// name, namespace, labels and annotations of metadata): who owns an object is read from the live one.
 /// </summary>
 internal sealed record RecordedObject(string Path, ObjectIdentity Identity, JsonObject? Desired, JsonObject? Tip)
 {
     /// <summary>Pointers of values Git holds only as fingerprints or redacted: left as the cluster has them.</summary>
     public IReadOnlySet<string> Unrestorable { get; init; } = new HashSet<string>();
-
-    /// <summary>The controller that owns the object (<c>ReplicaSet/web-5d4f</c>), which makes it again: it is not restored.</summary>
-    public string? Owner { get; init; }
 
     /// <summary>Why the object cannot be restored before any server is asked (unreadable, encrypted without an identity).</summary>
     public string? Problem { get; init; }
@@ -28,8 +27,12 @@ internal sealed record RecordedObject(string Path, ObjectIdentity Identity, Json
     /// <summary>Whether values are secret: a Secret, or a file that held fingerprints or was encrypted. They are never printed.</summary>
     public bool Sensitive { get; init; }
 
-    /// <summary>Reads a file of <see cref="RecordedState"/>; <paramref name="identities"/> decrypt SOPS files (none: such files are refused).</summary>
-    public static RecordedObject? Read(RecordedFile file, IReadOnlyList<AgeIdentity> identities)
+    /// <summary>
+    /// Reads a file of <see cref="RecordedState"/>; <paramref name="identities"/> decrypt SOPS files (none: such files are
+    /// refused). With <paramref name="layout"/>, an object whose file is not where the operator writes it (someone put a
+    /// ClusterRoleBinding into a ConfigMap's file) is refused: the operator never writes one there.
+    /// </summary>
+    public static RecordedObject? Read(RecordedFile file, IReadOnlyList<AgeIdentity> identities, RepositoryLayout? layout = null)
     {
         var point = Parse(file.AtPoint, identities);
         var tip = Parse(file.AtTip, identities);
@@ -37,6 +40,15 @@ internal sealed record RecordedObject(string Path, ObjectIdentity Identity, Json
         {
             var problem = point.Problem ?? tip.Problem;
             return problem is null ? null : new RecordedObject(file.Path, new ObjectIdentity("v1", "Unknown", null, file.Path), null, null) { Problem = problem };
+        }
+
+        if (layout is not null && layout.PathFor(identity) != file.Path)
+        {
+            return new RecordedObject(file.Path, identity, null, null)
+            {
+                Problem = $"the file {file.Path} holds {identity.Kind}/{identity.Name}{(identity.Namespace is null ? "" : $" in {identity.Namespace}")}, " +
+                    "which the operator writes elsewhere: the repository was edited by hand, and this object is not restored",
+            };
         }
 
         var desired = point.Manifest is null ? null : ManifestJson.ToJsonNode(point.Manifest) as JsonObject;
@@ -49,18 +61,18 @@ internal sealed record RecordedObject(string Path, ObjectIdentity Identity, Json
                 if (JsonLeaves.Parent(desired!, pointer) is ({ } parent, { } key))
                 {
                     parent.Remove(key);
+                    if (parent.Count == 0 && parent.Parent is JsonObject holder && parent.GetPropertyName() is var emptied)
+                    {
+                        // A Secret none of whose values Git holds is applied without data, not with an empty one.
+                        holder.Remove(emptied);
+                    }
                 }
             }
         }
 
-        var owner = (desired ?? (tip.Manifest is null ? null : ManifestJson.ToJsonNode(tip.Manifest)) as JsonObject)?["metadata"]?["ownerReferences"] is JsonArray owners
-            ? owners.OfType<JsonObject>().OrderByDescending(reference => reference["controller"]?.GetValue<bool>() == true)
-                .Select(reference => $"{reference["kind"]}/{reference["name"]}").FirstOrDefault()
-            : null;
         return new RecordedObject(file.Path, identity, desired, tip.Manifest is null ? null : ManifestJson.ToJsonNode(tip.Manifest) as JsonObject)
         {
             Unrestorable = unrestorable,
-            Owner = owner,
             Problem = point.Problem,
             Sensitive = identity is { Kind: "Secret", Group: "" } || unrestorable.Count > 0 || point.Encrypted || tip.Encrypted,
         };

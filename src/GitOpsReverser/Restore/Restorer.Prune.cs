@@ -10,17 +10,23 @@ internal sealed partial class Restorer
     private async Task<ObjectOutcome?> PruneAsync(RecordedObject recorded, RestoreRequest request, CancellationToken cancellationToken)
     {
         var identity = recorded.Identity;
-        if (recorded.Owner is not null || !served.TryGetValue((identity.ApiVersion, identity.Kind), out var resource))
+        if (!served.TryGetValue((identity.ApiVersion, identity.Kind), out var resource))
         {
-            // Its owner's deletion takes it; an unserved kind has no live object.
+            // An unserved kind has no live object.
             return null;
         }
 
         try
         {
-            if (await client.GetAsync(resource.ToWatched(), identity.Namespace, identity.Name, cancellationToken) is null)
+            var live = await client.GetAsync(resource.ToWatched(), identity.Namespace, identity.Name, cancellationToken);
+            if (live is null)
             {
                 return null;
+            }
+
+            if (Controller(live) is { } owner)
+            {
+                return new ObjectOutcome(recorded, RestoreAction.Skipped, $"owned by {owner}, which deletes it when it no longer needs it", []);
             }
 
             if (!request.Prune)

@@ -73,11 +73,6 @@ internal sealed partial class Restorer(ObjectClient client, ApiDiscovery discove
             return Outcome(RestoreAction.Refused, problem);
         }
 
-        if (recorded.Owner is { } owner)
-        {
-            return Outcome(RestoreAction.Skipped, $"owned by {owner}, which makes it again");
-        }
-
         if (!served.TryGetValue((identity.ApiVersion, identity.Kind), out var resource))
         {
             return pendingKinds.Contains((identity.Group, identity.Kind))
@@ -94,6 +89,11 @@ internal sealed partial class Restorer(ObjectClient client, ApiDiscovery discove
         try
         {
             var live = await client.GetAsync(watched, identity.Namespace, identity.Name, cancellationToken);
+            if (Controller(live) is { } owner)
+            {
+                return Outcome(RestoreAction.Skipped, $"owned by {owner}, which makes it again");
+            }
+
             var (action, changes) = await PlanAsync(recorded, watched, live, request.ForceConflicts, cancellationToken);
             if (action == RestoreAction.Create && !request.Apply)
             {
@@ -158,6 +158,12 @@ internal sealed partial class Restorer(ObjectClient client, ApiDiscovery discove
             pendingKinds.Add(((string?)spec["group"] ?? "", (string?)spec["names"]?["kind"] ?? ""));
         }
     }
+
+    /// <summary>The controller that owns a live object (<c>Deployment/web</c>): it keeps the object as it wants it, so a restore leaves it alone.</summary>
+    internal static string? Controller(JsonObject? live) =>
+        (live?["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .Where(reference => reference["controller"] is JsonValue flag && flag.TryGetValue<bool>(out var controller) && controller)
+            .Select(reference => $"{reference["kind"]}/{reference["name"]}").FirstOrDefault();
 
     private async Task DiscoverAsync(CancellationToken cancellationToken) =>
         served = (await discovery.DiscoverAsync(cancellationToken)).GroupBy(resource => (resource.ApiVersion, resource.Kind))

@@ -52,6 +52,8 @@ public sealed class RestoreCommandTests
         var between = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         await Task.Delay(1100);
 
+        var beforeDamage = GitCli.Log(bed.Remote).Count;
+
         // The damage: a namespace and a CRD deleted with their objects, values edited, a label added, an image
         // rolled, a Secret rotated, and an object made since.
         (await bed.KubectlAsync("delete namespace shop")).ShouldSucceed();
@@ -62,7 +64,7 @@ public sealed class RestoreCommandTests
         (await bed.KubectlAsync("""patch secret argocd-secret -n argocd --type=merge -p '{"stringData":{"server.secretkey":"rotated-by-someone"}}'""")).ShouldSucceed();
         (await bed.KubectlAsync("""patch prometheusrule shop-alerts -n monitoring --type=json -p '[{"op":"replace","path":"/spec/groups/0/rules/0/for","value":"1h"}]'""")).ShouldSucceed();
         (await bed.KubectlAsync("create configmap added-since -n argocd --from-literal=k=v")).ShouldSucceed();
-        await SettledAsync(bed, GitCli.Log(bed.Remote).Count + 1);
+        await SettledAsync(bed, beforeDamage + 1);
         var clone = bed.Temp.Combine("clone");
         GitCli.Run(bed.Temp.Path, "clone", "--quiet", bed.Remote, clone);
 
@@ -119,8 +121,9 @@ public sealed class RestoreCommandTests
         await SettledAsync(bed);
         var restoreCommits = GitCli.Log(bed.Remote);
         restoreCommits.Should().Contain("[CREATE] Namespace/shop by manager/gitops-reverser-restore")
-            .And.Contain("[UPDATE] Deployment/argocd-server in ns/argocd by manager/gitops-reverser-restore")
-            .And.Contain("[CREATE] Secret/db in ns/shop by manager/gitops-reverser-restore");
+            .And.Contain("[UPDATE] Deployment/argocd-server in ns/argocd by manager/gitops-reverser-restore");
+        // What the restored namespace holds may come in the resync its selector starts, each change named in the body.
+        GitCli.Run(bed.Remote, "log", "--format=%B", "main").Should().Contain("Secret/db in ns/shop by manager/gitops-reverser-restore");
 
         // A second run finds nothing to do.
         var (againExit, again, _) = await CliProcess.RunAsync(
@@ -129,10 +132,88 @@ public sealed class RestoreCommandTests
         again.Should().MatchRegex($@"\n{recorded.Count} objects: 0 created, 0 changed, {recorded.Count} unchanged, 0 conflict, 0 refused, 0 skipped \(owned\), 0 deleted, 0 kept;");
         await SettledAsync(bed);
         GitCli.Log(bed.Remote).Should().HaveCount(restoreCommits.Count, "a restore that changes nothing makes no commit");
-        TestContext.Out.WriteLine($"restore --apply of {recorded.Count} objects: {applyTime.TotalSeconds:0.0} s\n{applied}");
+        TestContext.Out.WriteLine($"restore --apply of {recorded.Count} objects ({string.Join(", ", recorded)}): {applyTime.TotalSeconds:0.0} s\n{applied}");
     }
 
-    // Waits until the remote has at least `count` commits and no new one for three seconds.
+    [Test]
+    public async Task Restore_WithItsDefaults_IsANoOpAtTheTip_AndAtACommit_LeavesWhatGitCannotHold_ToTheCluster()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        await bed.CaptureEverythingAsync("shop");
+        (await bed.KubectlAsync("create namespace other")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace other capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.WildcardRule + "\n  includeOwned: true\n  ignoreFields: [{group: apps, kind: Deployment, jsonPointers: [/spec/replicas]}]\n")).ShouldSucceed();
+        (await bed.KubectlAsync("create secret generic db -n shop --from-literal=password=p4ssw0rd-value --from-literal=user=app")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap settings -n shop --from-literal=mode=slow")).ShouldSucceed();
+        (await bed.KubectlAsync("create deployment web -n shop --image=nginx:1.27 --replicas=2")).ShouldSucceed();
+        (await bed.KubectlAsync("create configmap keep -n other --from-literal=k=v")).ShouldSucceed();
+        var uid = (await bed.KubectlAsync("get deployment web -n shop -o jsonpath={.metadata.uid}")).ShouldSucceed().Output;
+        (await bed.ApplyAsync($$"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: web-generated
+              namespace: shop
+              ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: {{uid}}, controller: true}]
+            data: {made: by-the-controller}
+            """)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "everything", "True");
+        await SettledAsync(bed);
+        var point = GitCli.Run(bed.Remote, "rev-parse", "main").Trim();
+        bed.Show("namespaces/shop/Deployment/web.yaml").Should().NotContain("replicas:", "the rule ignores it");
+
+        var beforeDamage = GitCli.Log(bed.Remote).Count;
+        (await bed.KubectlAsync("delete secret db -n shop")).ShouldSucceed();
+        (await bed.KubectlAsync("""patch configmap settings -n shop --type=merge -p '{"data":{"mode":"fast"}}'""")).ShouldSucceed();
+        (await bed.KubectlAsync("""patch configmap web-generated -n shop --type=merge -p '{"data":{"made":"again"}}'""")).ShouldSucceed();
+        (await bed.KubectlAsync("""patch configmap keep -n other --type=merge -p '{"data":{"k":"changed"}}'""")).ShouldSucceed();
+        (await bed.KubectlAsync("scale deployment web -n shop --replicas=7")).ShouldSucceed();
+        await SettledAsync(bed, beforeDamage + 1);
+        var clone = bed.Temp.Combine("clone");
+        GitCli.Run(bed.Temp.Path, "clone", "--quiet", bed.Remote, clone);
+
+        // Its defaults: the clone in the current folder, its tip, the kubeconfig of KUBECONFIG, a dry run.
+        var (tipExit, tip, tipError) = await CliProcess.RunInAsync(clone, "restore", "", ("KUBECONFIG", bed.KubeconfigPath));
+        tipExit.Should().Be(0, tip + tipError);
+        tip.Should().MatchRegex(@"^Restoring to [0-9a-f]{12} \(.*\) \(the tip\)\nDry run: nothing changes without --apply\.\n")
+            .And.Contain("\nskipped    shop ConfigMap/web-generated: owned by Deployment/web, which makes it again\n" +
+                "4 objects: 0 to create, 0 to change, 3 unchanged, 0 conflict, 0 refused, 1 skipped (owned), 0 to delete, 0 kept;",
+                "the operator keeps the repository's tip equal to the cluster");
+
+        // One namespace at a commit, from a URL: a fingerprinted value is reported per key and left to the cluster, an
+        // ignored field keeps the cluster's value, an owned object is left to its owner, another namespace is untouched.
+        var (exit, output, error) = await CliProcess.RunAsync($"restore --repo file://{bed.Remote} --at {point} -n shop --apply --force-conflicts", "",
+            ("KUBECONFIG", bed.KubeconfigPath));
+        exit.Should().Be(0, output + error);
+        output.Should().Contain("""
+            create     shop Secret/db
+                         data.password: not restorable (Git holds only its fingerprint); the cluster's value is kept
+                         data.user: not restorable (Git holds only its fingerprint); the cluster's value is kept
+
+            """.ReplaceLineEndings("\n"))
+            .And.Contain("change     shop ConfigMap/settings\n             data.mode: \"fast\" → \"slow\"\n")
+            .And.Contain("skipped    shop ConfigMap/web-generated: owned by Deployment/web, which makes it again\n")
+            .And.NotContain("Deployment/web\n").And.NotContain("other ConfigMap/keep").And.NotContain("p4ssw0rd-value");
+        (await bed.KubectlAsync("get secret db -n shop -o jsonpath={.data}")).ShouldSucceed().Output.Should().BeEmpty("Git holds no value of it");
+        (await bed.KubectlAsync("get configmap settings -n shop -o jsonpath={.data.mode}")).Output.Should().Be("slow");
+        (await bed.KubectlAsync("get configmap web-generated -n shop -o jsonpath={.data.made}")).Output.Should().Be("again", "its owner keeps it");
+        (await bed.KubectlAsync("get deployment web -n shop -o jsonpath={.spec.replicas}")).Output.Should().Be("7", "the repository never recorded replicas");
+        (await bed.KubectlAsync("get configmap keep -n other -o jsonpath={.data.k}")).Output.Should().Be("changed");
+
+        // One object by name.
+        var (oneExit, one, _) = await CliProcess.RunAsync($"restore --repo {clone} --at {point} -n other ConfigMap/keep --apply --force-conflicts", "",
+            ("KUBECONFIG", bed.KubeconfigPath));
+        oneExit.Should().Be(0, one);
+        one.Should().Contain("change     other ConfigMap/keep\n             data.k: \"changed\" → \"v\"\n").And.Contain("\n1 object: 0 created, 1 changed,");
+        (await bed.KubectlAsync("get configmap keep -n other -o jsonpath={.data.k}")).Output.Should().Be("v");
+
+        var (badExit, _, bad) = await CliProcess.RunAsync($"restore --repo {clone} --at not-a-commit", "", ("KUBECONFIG", bed.KubeconfigPath));
+        badExit.Should().Be(1);
+        bad.Should().Contain("--at not-a-commit is neither a commit of this repository nor a time");
+    }
+
+    // Waits until the remote has at least `count` commits and then no new one for three seconds.
     private static async Task SettledAsync(OperatorTestbed bed, int count = 2)
     {
         await bed.CommitsAsync(count);
