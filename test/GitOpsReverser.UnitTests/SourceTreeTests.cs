@@ -79,10 +79,11 @@ public sealed partial class SourceTreeTests
         edges["Kube"].Should().BeEmpty("the Kubernetes client stage depends on no other stage");
         edges["Git"].Should().NotContain(["Capture", "Control", "Specs", "Hosting"], "the Git pipeline knows nothing of rules or custom resources");
         edges["Attribution"].Should().NotContain(["Capture", "Control", "Hosting", "Cli"], "attribution is one slice the capture and the control loop use");
+        edges["Notifications"].Should().NotContain(["Capture", "Control", "Hosting", "Cli", "Specs", "Restore"], "notifications read pushed commits and post them, knowing nothing of rules");
         edges["Restore"].Should().NotContain(["Capture", "Control", "Hosting", "Cli", "Attribution"], "a restore reads Git and writes through the API server, apart from the operator");
     }
 
     // "using GitOpsReverser.X;" and qualified uses such as "Kube.TlsTrust" inside the operator's namespaces.
-    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Specs|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing|Encryption|Attribution|Restore)\.[A-Z]")]
+    [GeneratedRegex(@"(?:GitOpsReverser\.|\b)(Kube|Specs|Control|Capture|Git|Hosting|Cli|Manifests|Sanitizing|Encryption|Attribution|Restore|Notifications)\.[A-Z]")]
     private static partial Regex Reference();
 }

@@ -105,6 +105,9 @@ public sealed class GitRepoConfigStatus : IReportedStatus
     [Description("Changes folded into an earlier change to the same object since the operator started, because the queue was past `Operator:QueueBytes` (see [the guarantee](../../design/audit-trail.md#the-audit-trails-guarantee)).")]
     public long? CoalescedChanges { get; set; }
 
+    [Description("Each notification endpoint's deliveries since the operator started.")]
+    public List<NotificationStatus>? Notifications { get; set; }
+
     [Description("`Ready`, with the reasons in [Conditions](conditions.md#ready-reasons).")]
     public List<Condition>? Conditions { get; set; }
 }

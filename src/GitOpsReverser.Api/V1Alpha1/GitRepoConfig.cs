@@ -69,6 +69,10 @@ public sealed class GitRepoConfigSpec
     public CommitSpec? Commit { get; set; }
 
     public PushSpec? Push { get; set; }
+
+    [DocumentedDefault("none")]
+    [Description("Tell people when something changes: a message per batch of pushed commits to Slack, Microsoft Teams, a generic JSON webhook or a CloudEvents receiver ([notifications](../../operator/notifications.md)). Delivery never holds commits back.")]
+    public NotificationsSpec? Notifications { get; set; }
 }
 
 public enum SecretPolicy

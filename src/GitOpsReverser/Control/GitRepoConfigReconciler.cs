@@ -74,6 +74,7 @@ internal sealed partial class GitRepoConfigReconciler(
         if (obj is null)
         {
             await RemoveAsync(key);
+            await RemoveNotifierAsync(key);
             return null;
         }
 
@@ -140,16 +141,18 @@ internal sealed partial class GitRepoConfigReconciler(
 
             // A changed default for the rules' ignoreFields takes effect without a new capture; the rules' settings resync it.
             capture.DefaultIgnoreFields = spec.IgnoreFields;
+            await ReconcileNotifierAsync(spec, capture, cancellationToken);
             if (capture.Synced && failures.TryGetValue(key, out var past) && time.GetUtcNow() - past.RetryAt >= HealthyAfter)
             {
                 failures.TryRemove(key, out _);
             }
 
-            return Status(key, SpecReader.GenerationOf(obj), capture);
+            return Status(key, SpecReader.GenerationOf(obj), capture, NotifierOf(key));
         }
         catch (SpecException exception)
         {
             await RemoveAsync(key);
+            await RemoveNotifierAsync(key);
             Log.ObjectNotReady(logger, key.ToString(), exception.Reason, exception.Message);
             var fields = new GitRepoConfigStatus();
             if (obj["spec"]?["url"] is JsonValue url && url.TryGetValue<string>(out var text))
@@ -178,6 +181,7 @@ internal sealed partial class GitRepoConfigReconciler(
         foreach (var capture in All)
         {
             await RemoveAsync(capture.Spec.Id);
+            await RemoveNotifierAsync(capture.Spec.Id);
         }
     }
 
@@ -201,6 +205,7 @@ internal sealed partial class GitRepoConfigReconciler(
             PushMaxDelay = spec.PushInterval ?? TimeSpan.FromSeconds(10),
             PushMaxCommits = spec.PushMaxCommits ?? 50,
             QueueBytes = options.QueueBytes,
+            Pushed = (from, to) => NotifierOf(spec.Id)?.Pushed(from, to),
         };
         var worker = standby ? new ChangeJournal(options.QueueBytes)
             : pipelines?.Invoke(workerOptions) ?? new RepoWorker(workerOptions, time, metrics, loggers.CreateLogger<RepoWorker>());
@@ -251,7 +256,7 @@ internal sealed partial class GitRepoConfigReconciler(
         await capture.DisposeAsync();
     }
 
-    private static ObjectStatus Status(ResourceKey key, long generation, RepoCapture capture)
+    private static ObjectStatus Status(ResourceKey key, long generation, RepoCapture capture, Notifications.Notifier? notifier)
     {
         var worker = capture.Worker.Status;
         var fields = new GitRepoConfigStatus
@@ -264,6 +269,7 @@ internal sealed partial class GitRepoConfigReconciler(
             LastCommit = worker.LastCommit,
             LastCommitShort = worker.LastCommit?[..Math.Min(7, worker.LastCommit.Length)],
             LastPushTime = worker.LastPushTime?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            Notifications = notifier?.Status(),
         };
 
         return worker switch

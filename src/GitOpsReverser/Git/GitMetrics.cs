@@ -14,6 +14,9 @@ internal sealed class GitMetrics
     private readonly Counter<long> commits;
     private readonly Counter<long> conflicts;
 
+    private readonly Counter<long> notifications;
+    private readonly Counter<long> notificationDrops;
+
     public GitMetrics(IMeterFactory meterFactory, TimeProvider? time = null)
     {
         timeProvider = time ?? TimeProvider.System;
@@ -24,6 +27,10 @@ internal sealed class GitMetrics
         events = meter.CreateCounter<long>("gitops_reverser_git_changes_total", description: "Changes the Git pipeline processed, by outcome");
         commits = meter.CreateCounter<long>("gitops_reverser_git_commits_total", description: "Commits made");
         conflicts = meter.CreateCounter<long>("gitops_reverser_git_conflicts_total", description: "Pending changes met by newer remote commits, by resolution");
+        notifications = meter.CreateCounter<long>("gitops_reverser_notifications_total",
+            description: "Notification messages about pushed commits, by repository, endpoint and result (sent, failed)");
+        notificationDrops = meter.CreateCounter<long>("gitops_reverser_notification_commits_dropped_total",
+            description: "Pushed commits left out of every message, by repository and endpoint: their message failed after its retries, or the batch was over its bound");
         coalesced = meter.CreateCounter<long>("gitops_reverser_git_changes_coalesced_total",
             description: "Changes folded into an earlier change to the same object because the queue was past its bound");
         meter.CreateObservableGauge("gitops_reverser_git_commit_queue_size",
@@ -74,6 +81,14 @@ internal sealed class GitMetrics
 
     public void Event(string repository, string outcome) =>
         events.Add(1, new TagList { { "repository", repository }, { "outcome", outcome } });
+
+    /// <summary>A notification message to <paramref name="endpoint"/> was sent, or failed after its retries.</summary>
+    public void Notified(string repository, string endpoint, bool sent) =>
+        notifications.Add(1, new TagList { { "repository", repository }, { "endpoint", endpoint }, { "result", sent ? "sent" : "failed" } });
+
+    /// <summary><paramref name="commits"/> pushed commits reached no message of <paramref name="endpoint"/>.</summary>
+    public void NotificationDropped(string repository, string endpoint, int commits) =>
+        notificationDrops.Add(commits, new TagList { { "repository", repository }, { "endpoint", endpoint } });
 
     public void Committed(string repository) => commits.Add(1, new TagList { { "repository", repository } });
 

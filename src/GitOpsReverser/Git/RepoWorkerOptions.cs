@@ -73,4 +73,10 @@ internal sealed record RepoWorkerOptions
 
     /// <summary>How long to wait before pushing again after an authentication, trust or configuration error. Default 60 s.</summary>
     public TimeSpan PermanentFailureRetry { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Told after each successful push: the remote's branch head before it (null: the branch was new) and after it.
+    /// Called on the worker's loop: it must only take note, never wait.
+    /// </summary>
+    public Action<string?, string>? Pushed { get; init; }
 }

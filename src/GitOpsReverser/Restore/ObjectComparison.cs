@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GitOpsReverser.Manifests;
 
 namespace GitOpsReverser.Restore;
 

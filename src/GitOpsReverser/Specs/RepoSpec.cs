@@ -39,6 +39,9 @@ internal sealed record RepoSpec(
     /// </summary>
     public string? ServiceAccountName { get; init; }
 
+    /// <summary><c>notifications</c>: who is told of pushed commits, and how; null: nobody.</summary>
+    public Notifications.NotificationSettings? Notifications { get; init; }
+
     /// <summary><c>commit.signing.secretRef.name</c>: a Secret of this namespace whose <c>ssh-privatekey</c> signs every commit; null: unsigned.</summary>
     public string? SigningSecretName { get; init; }
 }

@@ -200,6 +200,7 @@ internal static partial class SpecReader
             AgeRecipients = AgeRecipients(spec.Encryption?.Age?.Recipients),
             RecipientsRef = RecipientsRef(spec.Encryption?.Age?.RecipientsRef),
             ServiceAccountName = ServiceAccountName(spec.ServiceAccountName),
+            Notifications = Notifications(spec.Notifications),
             SigningSecretName = commit?.Signing is { } signing
                 ? signing.SecretRef?.Name is { Length: > 0 } signingSecret
                     ? signingSecret

@@ -98,6 +98,14 @@ public sealed class OperatorCrdTests
     [TestCase(Repo + "{url: /r, push: {maxCommits: 0}}",
         "spec.push.maxCommits: Invalid value: 0: spec.push.maxCommits in body should be greater than or equal to 1")]
     [TestCase(Repo + "{url: /r, push: {interval: often}}", "spec.push.interval: Invalid value: \"often\": spec.push.interval in body should match")]
+    [TestCase(Repo + "{url: /r, notifications: {endpoints: [{name: a, type: Slack, secretRef: {name: s}}, {name: a, type: Teams, secretRef: {name: t}}]}}",
+        "spec.notifications.endpoints: Invalid value: \"array\": endpoints must have different names")]
+    [TestCase(Repo + "{url: /r, notifications: {commitUrl: \"https://git.example.com/c/\", endpoints: [{name: a, type: Slack, secretRef: {name: s}}]}}",
+        "spec.notifications.commitUrl: Invalid value: \"string\": commitUrl must hold {sha}, where each commit's id goes")]
+    [TestCase(Repo + "{url: /r, notifications: {endpoints: [{name: a, type: Pager, secretRef: {name: s}}]}}",
+        "spec.notifications.endpoints[0].type: Unsupported value: \"Pager\": supported values: \"Slack\", \"Teams\", \"Webhook\", \"CloudEvents\"")]
+    [TestCase(Repo + "{url: /r, notifications: {endpoints: []}}",
+        "spec.notifications.endpoints: Invalid value: 0: spec.notifications.endpoints in body should have at least 1 items")]
     [TestCase(Rule + "{gitRepoConfigRef: \"\", resources: [{apiVersion: v1, kind: ConfigMap}]}",
         "spec.gitRepoConfigRef: Invalid value: \"\": spec.gitRepoConfigRef in body should be at least 1 chars long")]
     [TestCase(Rule + "{gitRepoConfigRef: a, resources: []}", "spec.resources: Invalid value: 0: spec.resources in body should have at least 1 items")]

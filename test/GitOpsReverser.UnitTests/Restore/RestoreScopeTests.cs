@@ -1,5 +1,6 @@
 using System.Text;
 using GitOpsReverser.Git.History;
+using GitOpsReverser.Manifests;
 using GitOpsReverser.Restore;
 
 namespace GitOpsReverser.UnitTests.Restore;

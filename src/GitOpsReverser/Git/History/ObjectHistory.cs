@@ -94,7 +94,7 @@ internal static class ObjectHistory
     }
 
     // A person the webhook saw authors the commit; otherwise the operator does and the subject may name a field manager.
-    private static string Who(Commit commit)
+    internal static string Who(Commit commit)
     {
         if (commit.Author.Name != commit.Committer.Name || commit.Author.Email != commit.Committer.Email)
         {

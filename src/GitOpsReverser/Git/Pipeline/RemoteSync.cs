@@ -18,6 +18,8 @@ internal sealed class RemoteSync(
 {
     public BackgroundPush Push { get; } = new(clonePath, remote, options.Branch, pipeline);
 
+    private string? pushBase;
+
     /// <summary>When the last push succeeded.</summary>
     public DateTimeOffset? LastPushTime { get; private set; }
 
@@ -30,6 +32,8 @@ internal sealed class RemoteSync(
     /// </summary>
     public void StartPush(CancellationToken cancellationToken)
     {
+        // The remote's head as this push starts from it (libgit2 moves the remote-tracking ref when the push succeeds).
+        pushBase = clone.RemoteHead?.Sha;
         var commits = schedule.Start();
         var commit = clone.FirstParentAncestor(schedule.Unpushed - commits);
         Push.Start(commit, commits, cancellationToken);
@@ -43,6 +47,7 @@ internal sealed class RemoteSync(
         {
             case null:
                 clone.MarkPushed(outcome.Commit);
+                options.Pushed?.Invoke(pushBase, outcome.Commit.Sha);
                 metrics.Operation(options.MetricsLabel, "push", "success");
                 metrics.Pushed(options.MetricsLabel, outcome.Duration);
                 Log.Pushed(logger, options.Id, outcome.Commits, (long)outcome.Duration.TotalMilliseconds);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace GitOpsReverser.Restore;
+namespace GitOpsReverser.Manifests;
 
 /// <summary>
 /// An object as its leaves: every path to a value that is not a non-empty mapping. Lists are leaves as a whole
