@@ -51,20 +51,31 @@ internal static class NotificationPayload
         static string Escape(string value) => value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
     }
 
-    // A Workflows webhook takes a message whose attachment is an Adaptive Card; TextBlocks are plain text, links excepted.
+    // A Workflows webhook takes a message whose attachment is an Adaptive Card. What others wrote (subjects, user
+    // names) goes in TextRuns, which Teams never reads as Markdown, so no name can make a link; the commit's link is a
+    // TextRun's action.
     private static JsonObject Teams(string repository, IReadOnlyList<NotifiedCommit> commits, int more)
     {
         var body = new JsonArray { new JsonObject { ["type"] = "TextBlock", ["text"] = Title(repository, commits, more), ["weight"] = "Bolder", ["wrap"] = true } };
         foreach (var commit in commits)
         {
-            var id = commit.Link is { } link ? $"[{commit.Id[..7]}]({link})" : commit.Id[..7];
-            var lines = new StringBuilder($"{id} {commit.Subject} ({commit.Who}, {Time(commit.When)})");
-            foreach (var file in commit.Files.Where(file => file.Fields.Count > 0))
+            var id = new JsonObject { ["type"] = "TextRun", ["text"] = commit.Id[..7], ["fontType"] = "Monospace" };
+            if (commit.Link is { } link)
             {
-                lines.Append($"\n\n{file}{Fields(file)}");
+                id["selectAction"] = new JsonObject { ["type"] = "Action.OpenUrl", ["url"] = link };
             }
 
-            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = lines.ToString(), ["wrap"] = true });
+            var lines = new StringBuilder($" {commit.Subject} ({commit.Who}, {Time(commit.When)})");
+            foreach (var file in commit.Files.Where(file => file.Fields.Count > 0))
+            {
+                lines.Append($"\n{file}{Fields(file)}");
+            }
+
+            body.Add(new JsonObject
+            {
+                ["type"] = "RichTextBlock",
+                ["inlines"] = new JsonArray { id, new JsonObject { ["type"] = "TextRun", ["text"] = lines.ToString() } },
+            });
         }
 
         if (more > 0)

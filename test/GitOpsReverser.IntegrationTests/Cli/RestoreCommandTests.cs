@@ -208,6 +208,19 @@ public sealed class RestoreCommandTests
         one.Should().Contain("change     other ConfigMap/keep\n             data.k: \"changed\" → \"v\"\n").And.Contain("\n1 object: 0 created, 1 changed,");
         (await bed.KubectlAsync("get configmap keep -n other -o jsonpath={.data.k}")).Output.Should().Be("v");
 
+        // From a smart-HTTP remote, with the credentials in the environment, never in the URL.
+        using var server = new GitHttpServer("auditor", "s3cret-http-token");
+        var url = bed.ServeRemote(server, System.Net.IPAddress.Loopback);
+        var (urlExit, fromUrl, urlError) = await CliProcess.RunAsync($"restore --repo {url} --at {point} -n other", "",
+            ("KUBECONFIG", bed.KubeconfigPath), ("GIT_USERNAME", "auditor"), ("GIT_PASSWORD", "s3cret-http-token"));
+        urlExit.Should().Be(0, fromUrl + urlError);
+        fromUrl.Should().Contain("\n1 object: 0 to create, 0 to change, 1 unchanged,", "the ConfigMap of other is as at the commit");
+        var (deniedExit, denied, deniedError) = await CliProcess.RunAsync($"restore --repo {url}", "",
+            ("KUBECONFIG", bed.KubeconfigPath), ("GIT_USERNAME", "auditor"), ("GIT_PASSWORD", "wrong-password"));
+        deniedExit.Should().Be(1);
+        deniedError.Should().StartWith($"error: {url}: cannot clone {url}:").And.NotContain("wrong-password");
+        denied.Should().BeEmpty();
+
         var (badExit, _, bad) = await CliProcess.RunAsync($"restore --repo {clone} --at not-a-commit", "", ("KUBECONFIG", bed.KubeconfigPath));
         badExit.Should().Be(1);
         bad.Should().Contain("--at not-a-commit is neither a commit of this repository nor a time");

@@ -58,7 +58,11 @@ public sealed class NotificationPayloadTests
         teams["type"]!.GetValue<string>().Should().Be("message");
         var card = teams["attachments"]![0]!;
         card["contentType"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
-        card["content"]!["body"]![1]!["text"]!.GetValue<string>().Should().StartWith($"[0123456](https://git.example.com/org/repo/commit/{Id}) [UPDATE] ConfigMap/app");
+        var inlines = card["content"]!["body"]![1]!["inlines"]!.AsArray();
+        inlines[0]!["text"]!.GetValue<string>().Should().Be("0123456");
+        inlines[0]!["selectAction"]!["url"]!.GetValue<string>().Should().Be($"https://git.example.com/org/repo/commit/{Id}");
+        inlines[1]!["type"]!.GetValue<string>().Should().Be("TextRun", "a TextRun is never read as Markdown: no name can make a link");
+        inlines[1]!["text"]!.GetValue<string>().Should().StartWith(" [UPDATE] ConfigMap/app");
 
         var (events, contentType) = NotificationPayload.For(EndpointType.CloudEvents, "ops/audit", [commit], 0);
         contentType.Should().Be("application/cloudevents-batch+json");
