@@ -21,11 +21,15 @@ internal sealed partial class ObjectWriter
         {
             case "secrets":
                 ObjectRules.FoldStringData(obj);
+                OmitEmptyMaps(obj, "data");
                 if (obj["type"] is null || (string?)obj["type"] == "")
                 {
                     obj["type"] = "Opaque";
                 }
 
+                break;
+            case "configmaps":
+                OmitEmptyMaps(obj, "data", "binaryData");
                 break;
             case "namespaces" when obj["status"] is null:
                 ObjectRules.InitializeNamespace(obj);
@@ -61,6 +65,21 @@ internal sealed partial class ObjectWriter
         if (!string.IsNullOrEmpty(requested) && requested != current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             throw ApiException.Conflict(type, name);
+        }
+    }
+
+    /// <summary>
+    /// Go's <c>omitempty</c> on a map field (a Secret's or ConfigMap's <c>data</c>): an empty map is not stored, so
+    /// it is not returned either, as a real API server does.
+    /// </summary>
+    private static void OmitEmptyMaps(JsonObject obj, params string[] fields)
+    {
+        foreach (var field in fields)
+        {
+            if (obj[field] is JsonObject { Count: 0 })
+            {
+                obj.Remove(field);
+            }
         }
     }
 }

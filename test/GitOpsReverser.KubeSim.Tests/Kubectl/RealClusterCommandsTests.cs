@@ -96,6 +96,22 @@ public sealed class RealClusterCommandsTests(string which) : KubectlFixture(whic
     }
 
     [Test]
+    public async Task EmptyDataMaps_AreNotStored_AsGosOmitemptyLeavesThemOut()
+    {
+        (await Run("apply -f -", "apiVersion: v1\nkind: Secret\nmetadata: {name: empty}\ndata: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: empty}\ndata: {}\nbinaryData: {}\n"))
+            .ShouldSucceed();
+
+        var secret = await GetAsync("secret empty");
+        secret.ContainsKey("data").Should().BeFalse();
+        ((string?)secret["type"]).Should().Be("Opaque");
+        var configMap = await GetAsync("configmap empty");
+        configMap.ContainsKey("data").Should().BeFalse();
+        configMap.ContainsKey("binaryData").Should().BeFalse();
+        (await Run("create secret generic filled --from-literal=k=v")).ShouldSucceed();
+        ((string?)(await GetAsync("secret filled"))["data"]!["k"]).Should().Be("dg==");
+    }
+
+    [Test]
     public async Task InstallManifests_WithEveryKindServed_ApplyWhole()
     {
         var manifests = InstallManifests.Replace("NAME", Ns, StringComparison.Ordinal);
