@@ -50,14 +50,14 @@ internal sealed partial class GitRepoConfigReconciler
             }
         }
 
-        var fingerprint = $"{JsonSerializer.Serialize(settings)}|{Convert.ToHexString(digest.GetHashAndReset())}|{string.Join(',', endpoints.Select(e => e.Problem))}|{worker.ClonePath}";
+        var fingerprint = $"{JsonSerializer.Serialize(settings)}|{Convert.ToHexString(digest.GetHashAndReset())}|{string.Join(',', endpoints.Select(e => e.Problem))}|{worker.ClonePath}|{spec.Branch}";
         if (NotifierOf(spec.Id)?.Fingerprint == fingerprint)
         {
             return;
         }
 
         await RemoveNotifierAsync(spec.Id);
-        var notifier = new Notifier($"{spec.Id.Namespace}/{spec.Id.Name}", worker.ClonePath, settings, endpoints, fingerprint, metrics, time, logger);
+        var notifier = new Notifier($"{spec.Id.Namespace}/{spec.Id.Name}", worker.ClonePath, spec.Branch, settings, endpoints, fingerprint, metrics, time, logger);
         lock (notifiers)
         {
             notifiers[spec.Id] = notifier;

@@ -16,6 +16,8 @@ namespace GitOpsReverser.Notifications;
 /// message, retried through Polly (a timeout per attempt, 3 retries with jittered exponential backoff). A batch over
 /// <see cref="MaxCommits"/> tells the newest and counts the rest as dropped; a message that fails after its retries
 /// is dropped and counted. A slow or broken receiver holds back only its own endpoint, never a commit or a push.
+/// Where the endpoint got to is kept in the clone (<see cref="NotificationMarks"/>), so that after a restart what was
+/// pushed but not yet told is told.
 /// </summary>
 internal sealed class EndpointDelivery : IAsyncDisposable
 {
@@ -29,6 +31,7 @@ internal sealed class EndpointDelivery : IAsyncDisposable
     private readonly Uri url;
     private readonly string repository;
     private readonly string clonePath;
+    private readonly string branch;
     private readonly NotificationSettings settings;
     private readonly HttpClient http;
     private readonly GitMetrics metrics;
@@ -45,11 +48,11 @@ internal sealed class EndpointDelivery : IAsyncDisposable
     private DateTimeOffset? lastSent;
     private string? lastError;
 
-    public EndpointDelivery(EndpointSettings endpoint, Uri url, string repository, string clonePath, NotificationSettings settings, HttpClient http,
-        GitMetrics metrics, TimeProvider time, ILogger logger)
+    public EndpointDelivery(EndpointSettings endpoint, Uri url, string repository, string clonePath, string branch, NotificationSettings settings,
+        HttpClient http, GitMetrics metrics, TimeProvider time, ILogger logger)
     {
-        (this.endpoint, this.url, this.repository, this.clonePath, this.settings, this.http, this.metrics, this.time, this.logger) =
-            (endpoint, url, repository, clonePath, settings, http, metrics, time, logger);
+        (this.endpoint, this.url, this.repository, this.clonePath, this.branch, this.settings, this.http, this.metrics, this.time, this.logger) =
+            (endpoint, url, repository, clonePath, branch, settings, http, metrics, time, logger);
         pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -108,9 +111,22 @@ internal sealed class EndpointDelivery : IAsyncDisposable
     {
         try
         {
+            // What a previous run pushed and did not tell yet. Without a mark (a first run, or a new clone) the first
+            // push's starting point becomes one, before its batch window: a restart within the window still tells it.
+            var (mark, head) = NotificationMarks.Read(clonePath, endpoint.Name, branch);
+            if (mark is not null && head is not null && mark != head)
+            {
+                Pushed(mark, head);
+            }
+
             while (true)
             {
                 await arrived.WaitAsync(cancellationToken);
+                if (mark is null && PeekFrom() is { } start)
+                {
+                    mark = NotificationMarks.Write(clonePath, endpoint.Name, start) ? start : null;
+                }
+
                 await Task.Delay(settings.BatchWindow, time, cancellationToken);
                 (string? From, string To) range;
                 lock (gate)
@@ -120,10 +136,21 @@ internal sealed class EndpointDelivery : IAsyncDisposable
                 }
 
                 await DeliverAsync(range.From, range.To, cancellationToken);
+
+                // Told, or dropped and counted: either way this endpoint is done with the range.
+                mark = NotificationMarks.Write(clonePath, endpoint.Name, range.To) ? range.To : mark;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private string? PeekFrom()
+    {
+        lock (gate)
+        {
+            return waiting?.From;
         }
     }
 

@@ -19,12 +19,12 @@ internal sealed class Notifier : IAsyncDisposable
     private readonly IReadOnlyList<EndpointDelivery> deliveries;
     private readonly IReadOnlyList<(string Name, string Problem)> problems;
 
-    public Notifier(string repository, string clonePath, NotificationSettings settings, IReadOnlyList<(EndpointSettings Endpoint, Uri? Url, string? Problem)> endpoints,
+    public Notifier(string repository, string clonePath, string branch, NotificationSettings settings, IReadOnlyList<(EndpointSettings Endpoint, Uri? Url, string? Problem)> endpoints,
         string fingerprint, GitMetrics metrics, TimeProvider time, ILogger logger)
     {
         Fingerprint = fingerprint;
         deliveries = [.. endpoints.Where(endpoint => endpoint.Url is not null)
-            .Select(endpoint => new EndpointDelivery(endpoint.Endpoint, endpoint.Url!, repository, clonePath, settings, Http, metrics, time, logger))];
+            .Select(endpoint => new EndpointDelivery(endpoint.Endpoint, endpoint.Url!, repository, clonePath, branch, settings, Http, metrics, time, logger))];
         problems = [.. endpoints.Where(endpoint => endpoint.Problem is not null).Select(endpoint => (endpoint.Endpoint.Name, endpoint.Problem!))];
     }
 

@@ -104,6 +104,41 @@ public sealed class NotificationsTests
         bed.Operator.Output.Should().Contain("notification endpoint failing dropped").And.NotContain(receiver.Url, "an endpoint's URL is a credential");
     }
 
+    [Test]
+    public async Task ACommitPushedButNotYetTold_IsToldAfterTheOperatorIsKilled_OnceAndOnlyOnce()
+    {
+        await using var bed = await OperatorTestbed.StartAsync();
+        await using var receiver = await NotificationReceiver.StartAsync();
+        (await bed.KubectlAsync($"create secret generic hook -n {OperatorTestbed.OperatorNamespace} --from-literal=url={receiver.Url}/ok/webhook")).ShouldSucceed();
+        (await bed.KubectlAsync("create namespace shop")).ShouldSucceed();
+        (await bed.KubectlAsync("label namespace shop capture=yes")).ShouldSucceed();
+        (await bed.ApplyAsync(bed.RepoConfig(extra: """
+              notifications:
+                batchWindow: 15s
+                endpoints: [{name: hook, type: Webhook, secretRef: {name: hook}}]
+            """))).ShouldSucceed();
+        (await bed.ApplyAsync(OperatorTestbed.ConfigMapRule)).ShouldSucceed();
+        await bed.StartOperatorAsync();
+        await bed.WaitForReadyAsync("watchrule", OperatorTestbed.OperatorNamespace, "configs", "True");
+
+        // Pushed, then the operator is killed inside the batch window: nothing was told yet.
+        (await bed.KubectlAsync("create configmap before-the-kill -n shop --from-literal=k=v")).ShouldSucceed();
+        await bed.CommitsAsync(2);
+        var first = GitCli.Log(bed.Remote, "%H")[0];
+        bed.KillOperator();
+        receiver.Received("/ok/webhook").Should().BeEmpty();
+
+        await bed.StartOperatorAsync();
+        var told = await WaitAsync(() => receiver.Received("/ok/webhook"), messages => Ids(messages).Contains(first));
+        Ids(told).Should().Equal(first);
+
+        (await bed.KubectlAsync("create configmap after-the-restart -n shop --from-literal=k=v")).ShouldSucceed();
+        await bed.CommitsAsync(3);
+        var second = GitCli.Log(bed.Remote, "%H")[0];
+        told = await WaitAsync(() => receiver.Received("/ok/webhook"), messages => Ids(messages).Contains(second));
+        Ids(told).Should().Equal([first, second], "each commit is told once");
+    }
+
     private static JsonNode? Endpoint(string gitRepoConfig, string name) =>
         (JsonNode.Parse(gitRepoConfig)?["status"]?["notifications"] as JsonArray)?.FirstOrDefault(endpoint => (string?)endpoint?["name"] == name);
 
