@@ -12,9 +12,9 @@ internal static partial class RestoreCommand
 
     // One line per object that is not unchanged, then its fields: a Secret's values (and any value Git holds
     // fingerprinted) are never printed, only that they change.
-    private static void Write(ObjectOutcome outcome, TextWriter stdout)
+    private static void Write(ObjectOutcome outcome, TextWriter stdout, bool showUnchanged)
     {
-        if (outcome.Action == RestoreAction.Unchanged && outcome.Object.Unrestorable.Count == 0)
+        if (outcome.Action == RestoreAction.Unchanged && outcome.Object.Unrestorable.Count == 0 && !showUnchanged)
         {
             return;
         }

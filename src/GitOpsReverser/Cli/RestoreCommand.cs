@@ -32,12 +32,13 @@ internal static partial class RestoreCommand
         var prune = new Option<bool>("--prune") { Description = "Delete live objects the repository holds now but did not hold at that commit." };
         var apply = new Option<bool>("--apply") { Description = "Change the cluster. Without it every request is a dry run and nothing changes." };
         var force = new Option<bool>("--force-conflicts") { Description = "Take fields that other field managers own, instead of reporting a conflict." };
+        var showUnchanged = new Option<bool>("--show-unchanged") { Description = "List unchanged objects too (by default only counted)." };
         var identity = new Option<string?>("--age-identity") { Description = "An age identity file (age-keygen's output) to decrypt SOPS-encrypted Secrets." };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (default: KUBECONFIG, ~/.kube/config, or in-cluster)." };
         var context = new Option<string?>("--context") { Description = "The kubeconfig context (default: its current context)." };
         var command = new Command("restore", "Show, and with --apply make, the changes that take the cluster back to what the repository recorded at a commit.")
         {
-            objects, repo, at, ns, branch, baseFolder, prune, apply, force, identity, kubeconfig, context,
+            objects, repo, at, ns, branch, baseFolder, prune, apply, force, showUnchanged, identity, kubeconfig, context,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ internal static partial class RestoreCommand
             var source = new Source(parseResult.GetValue(repo)!, parseResult.GetValue(branch), parseResult.GetValue(baseFolder)!, parseResult.GetValue(at),
                 parseResult.GetValue(identity));
             var connection = new Control.OperatorOptions { Kubeconfig = parseResult.GetValue(kubeconfig), Context = parseResult.GetValue(context) };
-            return await RunAsync(source, request, connection, Console.Out, Console.Error, cancellationToken);
+            return await RunAsync(source, request, connection, Console.Out, Console.Error, cancellationToken, parseResult.GetValue(showUnchanged));
         });
         return command;
     }
@@ -55,7 +56,7 @@ internal static partial class RestoreCommand
     public sealed record Source(string Repo, string? Branch, string BaseFolder, string? At, string? AgeIdentityFile);
 
     public static async Task<int> RunAsync(Source source, RestoreRequest request, Control.OperatorOptions connection, TextWriter stdout, TextWriter stderr,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool showUnchanged = false)
     {
         var clock = Stopwatch.StartNew();
         IReadOnlyList<AgeIdentity> identities;
@@ -101,7 +102,7 @@ internal static partial class RestoreCommand
         try
         {
             var restorer = new Restorer(new ObjectClient(http, RestoreRequest.FieldManager), new ApiDiscovery(http));
-            outcomes = await restorer.RunAsync(recorded, request, outcome => Write(outcome, stdout), cancellationToken);
+            outcomes = await restorer.RunAsync(recorded, request, outcome => Write(outcome, stdout, showUnchanged), cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or ApiServerException or TaskCanceledException)
         {

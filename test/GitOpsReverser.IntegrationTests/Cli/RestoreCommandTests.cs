@@ -129,6 +129,9 @@ public sealed class RestoreCommandTests
         var (againExit, again, _) = await CliProcess.RunAsync(
             $"restore --repo {clone} --at {point} --age-identity {identity.File} --force-conflicts --prune --apply", "", ("KUBECONFIG", bed.KubeconfigPath));
         againExit.Should().Be(0, again);
+        again.Should().NotContain("unchanged  ");
+        var (_, listed, _) = await CliProcess.RunAsync($"restore --repo {clone} --at {point} -n monitoring --show-unchanged", "", ("KUBECONFIG", bed.KubeconfigPath));
+        listed.Should().Contain("unchanged  monitoring PrometheusRule/shop-alerts\n").And.Contain("unchanged  Namespace/monitoring\n");
         again.Should().MatchRegex($@"\n{recorded.Count} objects: 0 created, 0 changed, {recorded.Count} unchanged, 0 conflict, 0 refused, 0 skipped \(owned\), 0 deleted, 0 kept;");
         await SettledAsync(bed);
         GitCli.Log(bed.Remote).Should().HaveCount(restoreCommits.Count, "a restore that changes nothing makes no commit");
