@@ -112,6 +112,19 @@ internal static class AgeFile
     /// </summary>
     public static byte[] Decrypt(byte[] file, IReadOnlyList<AgeIdentity> identities)
     {
+        try
+        {
+            return DecryptFile(file, identities);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            // A file someone else wrote is input: a broken one is refused like an altered one, never a crash.
+            throw new CryptographicException($"not a well-formed age file ({exception.Message})", exception);
+        }
+    }
+
+    private static byte[] DecryptFile(byte[] file, IReadOnlyList<AgeIdentity> identities)
+    {
         var text = Encoding.ASCII.GetString(file).Trim();
         var binary = text.StartsWith(ArmorBegin, StringComparison.Ordinal) && text.EndsWith(ArmorEnd, StringComparison.Ordinal)
             ? Convert.FromBase64String(string.Concat(text[ArmorBegin.Length..^ArmorEnd.Length].Split('\n').Select(line => line.Trim())))
@@ -184,6 +197,11 @@ internal static class AgeFile
         for (var counter = 0L; ; counter++)
         {
             var length = Math.Min(ChunkSize + 16, binary.Length - offset);
+            if (length < 16)
+            {
+                throw new CryptographicException("the age payload is cut short");
+            }
+
             var last = offset + length == binary.Length;
             var chunkNonce = new byte[12];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(chunkNonce.AsSpan(3, 8), counter);

@@ -109,15 +109,15 @@ internal static partial class SopsDecryptor
             throw new CryptographicException($"{what} is not a SOPS AES256_GCM value");
         }
 
-        var data = Convert.FromBase64String(match.Groups["data"].Value);
-        var iv = Convert.FromBase64String(match.Groups["iv"].Value);
-        var tag = Convert.FromBase64String(match.Groups["tag"].Value);
-        var cipher = new GcmBlockCipher(new AesEngine());
-        cipher.Init(false, new AeadParameters(new KeyParameter(dataKey), 128, iv, Encoding.UTF8.GetBytes(additionalData)));
-        var input = (byte[])[.. data, .. tag];
-        var output = new byte[cipher.GetOutputSize(input.Length)];
         try
         {
+            var data = Convert.FromBase64String(match.Groups["data"].Value);
+            var iv = Convert.FromBase64String(match.Groups["iv"].Value);
+            var tag = Convert.FromBase64String(match.Groups["tag"].Value);
+            var cipher = new GcmBlockCipher(new AesEngine());
+            cipher.Init(false, new AeadParameters(new KeyParameter(dataKey), 128, iv, Encoding.UTF8.GetBytes(additionalData)));
+            var input = (byte[])[.. data, .. tag];
+            var output = new byte[cipher.GetOutputSize(input.Length)];
             var written = cipher.ProcessBytes(input, 0, input.Length, output, 0);
             written += cipher.DoFinal(output, written);
             var text = Encoding.UTF8.GetString(output, 0, written);
@@ -129,7 +129,7 @@ internal static partial class SopsDecryptor
                 _ => ScalarNode.String(text),
             };
         }
-        catch (InvalidCipherTextException)
+        catch (Exception exception) when (exception is InvalidCipherTextException or FormatException or ArgumentException)
         {
             throw new CryptographicException($"{what} does not authenticate: the file was altered");
         }

@@ -28,8 +28,7 @@ internal sealed record EndpointSettings(string Name, EndpointType Type, string S
     /// <summary>Whether a file of <paramref name="kindFolder"/> (<c>Deployment</c>, <c>Certificate.cert-manager.io</c>) changed by <paramref name="operation"/> is wanted.</summary>
     public bool Wants(string operation, string kindFolder) =>
         (Operations.Count == 0 || Operations.Contains(operation))
-        && (Kinds.Count == 0 || Kinds.Any(kind => string.Equals(kind, kindFolder, StringComparison.OrdinalIgnoreCase)
-            || (!kind.Contains('.', StringComparison.Ordinal) && string.Equals(kind, kindFolder.Split('.', 2)[0], StringComparison.OrdinalIgnoreCase))));
+        && (Kinds.Count == 0 || Kinds.Any(kind => Git.Layout.RepositoryLayout.KindFolderNames(kindFolder, kind)));
 }
 
 /// <summary>A GitRepoConfig's <c>notifications</c>, checked.</summary>

@@ -10,8 +10,9 @@ namespace GitOpsReverser.Notifications;
 /// </summary>
 internal sealed class Notifier : IAsyncDisposable
 {
-    // One client for every endpoint: connections are pooled per host, and re-resolved every few minutes.
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    // One client for every endpoint: connections are pooled per host, and re-resolved every few minutes. Redirects are
+    // not followed: a receiver that answers 3xx cannot send the operator on to another address.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };

@@ -17,14 +17,14 @@ internal static class ObjectComparison
 {
     /// <summary>The fields a restore of <paramref name="recorded"/> looks at: those of the commit and of the tip, minus the unrestorable.</summary>
     public static IReadOnlyList<string> Paths(RecordedObject recorded) =>
-        [.. JsonLeaves.Of(recorded.Desired).Keys.Union(JsonLeaves.Of(recorded.Tip).Keys).Where(pointer => !recorded.Unrestorable.Contains(pointer))
+        [.. recorded.DesiredLeaves.Keys.Union(recorded.TipLeaves.Keys).Where(pointer => !recorded.Unrestorable.Contains(pointer))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>The JSON patch that takes <paramref name="applied"/> (what server-side apply made of the live object) to the commit.</summary>
     public static JsonArray Corrections(RecordedObject recorded, JsonObject live, JsonObject applied)
     {
-        var desired = JsonLeaves.Of(recorded.Desired);
-        var tip = JsonLeaves.Of(recorded.Tip);
+        var desired = recorded.DesiredLeaves;
+        var tip = recorded.TipLeaves;
         var operations = new JsonArray();
         foreach (var pointer in Paths(recorded))
         {

@@ -18,6 +18,15 @@ namespace GitOpsReverser.Restore;
 /// </summary>
 internal sealed record RecordedObject(string Path, ObjectIdentity Identity, JsonObject? Desired, JsonObject? Tip)
 {
+    private Dictionary<string, JsonNode?>? desiredLeaves;
+    private Dictionary<string, JsonNode?>? tipLeaves;
+
+    /// <summary>The leaves of <see cref="Desired"/>, made once (a restore compares them several times).</summary>
+    public IReadOnlyDictionary<string, JsonNode?> DesiredLeaves => desiredLeaves ??= JsonLeaves.Of(Desired);
+
+    /// <summary>The leaves of <see cref="Tip"/>, made once.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> TipLeaves => tipLeaves ??= JsonLeaves.Of(Tip);
+
     /// <summary>Pointers of values Git holds only as fingerprints or redacted: left as the cluster has them.</summary>
     public IReadOnlySet<string> Unrestorable { get; init; } = new HashSet<string>();
 

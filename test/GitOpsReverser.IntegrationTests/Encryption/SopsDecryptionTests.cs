@@ -87,6 +87,31 @@ public sealed class SopsDecryptionTests
         readNoMac.Should().Throw<CryptographicException>().WithMessage("the MAC does not authenticate: the file was altered");
     }
 
+    [Test]
+    public async Task ABrokenAgeFileOrSopsValue_IsRefused_NeverACrash()
+    {
+        var file = await SopsTools.AgeEncryptAsync(Encoding.UTF8.GetBytes("a data key of thirty-two bytes!!"), mine.Recipient, armor: true);
+        var armored = Encoding.ASCII.GetString(file);
+        var broken = new[]
+        {
+            armored.Replace("\n", "\n!!", StringComparison.Ordinal),
+            AgeFile.ArmorBegin + "\nYWdlLWVuY3J5cHRpb24ub3JnL3Yx\n" + AgeFile.ArmorEnd,
+            Encoding.ASCII.GetString(await SopsTools.AgeEncryptAsync([1, 2, 3], mine.Recipient, armor: false))[..^20],
+        };
+        foreach (var text in broken)
+        {
+            var read = () => AgeFile.Decrypt(Encoding.ASCII.GetBytes(text), Mine);
+            read.Should().Throw<CryptographicException>();
+        }
+
+        var manifest = Manifest("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"data":{"password":"czNjcjN0"}}""");
+        new SopsEncryptor([AgeRecipient.Parse(mine.Recipient)]).Encrypt(manifest, DateTimeOffset.UtcNow);
+        var garbled = Read(CanonicalYaml.Write(manifest));
+        garbled.GetMapping("data")!["password"] = ScalarNode.String("ENC[AES256_GCM,data:abc,iv:a,tag:b,type:str]");
+        var readGarbled = () => SopsDecryptor.Decrypt(garbled, Mine);
+        readGarbled.Should().Throw<CryptographicException>().WithMessage("the value at data:password does not authenticate: the file was altered");
+    }
+
     [TestCase("", "holds no age identity")]
     [TestCase("# created: today\n# public key: age1x\n", "holds no age identity")]
     [TestCase("age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq", "line 1 is not an age X25519 identity (AGE-SECRET-KEY-1…)")]

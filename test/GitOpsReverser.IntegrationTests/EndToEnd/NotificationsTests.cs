@@ -27,7 +27,6 @@ public sealed class NotificationsTests
         (await bed.ApplyAsync(bed.RepoConfig(extra: """
               notifications:
                 commitUrl: https://git.example.com/platform/audit/commit/{sha}
-                batchWindow: 2s
                 timeout: 1s
                 endpoints:
                   - {name: slack, type: Slack, secretRef: {name: slack}, kinds: [ConfigMap], operations: [CREATE, UPDATE]}

@@ -243,10 +243,7 @@ internal sealed class LocalClone : IDisposable
         {
             if (Tree.Get(path) is { } id && Repository.Lookup<Blob>(id) is { } blob)
             {
-                using var stream = blob.GetContentStream();
-                using var bytes = new MemoryStream();
-                stream.CopyTo(bytes);
-                contents[path] = bytes.ToArray();
+                contents[path] = BlobBytes.Of(blob);
             }
         }
 

@@ -69,7 +69,7 @@ internal static class ObjectHistory
                 continue;
             }
 
-            foreach (var candidate in folders.Where(entry => entry.TargetType == TreeEntryTargetType.Tree && Names(entry.Name, kind)))
+            foreach (var candidate in folders.Where(entry => entry.TargetType == TreeEntryTargetType.Tree && RepositoryLayout.KindFolderNames(entry.Name, kind)))
             {
                 if (candidate.Target is Tree files && files[file] is not null)
                 {
@@ -79,18 +79,6 @@ internal static class ObjectHistory
         }
 
         return null;
-    }
-
-    // Whether a kind folder (Kind, or Kind.group outside the built-in groups) is the kind asked for (kind, or kind.group).
-    private static bool Names(string folder, string kind)
-    {
-        if (string.Equals(folder, kind, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return string.Equals(folder.Split('.', 2)[0], kind.Split('.', 2)[0], StringComparison.OrdinalIgnoreCase)
-            && (!kind.Contains('.', StringComparison.Ordinal) || !folder.Contains('.', StringComparison.Ordinal));
     }
 
     // A person the webhook saw authors the commit; otherwise the operator does and the subject may name a field manager.

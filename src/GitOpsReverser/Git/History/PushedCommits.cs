@@ -66,21 +66,13 @@ internal static class PushedCommits
 
             var (operation, before, after) = change.Status switch
             {
-                ChangeKind.Added => ("CREATE", null, Content(repository, change.Oid)),
-                ChangeKind.Deleted => ("DELETE", Content(repository, change.OldOid), null),
-                _ => ("UPDATE", Content(repository, change.OldOid), Content(repository, change.Oid)),
+                ChangeKind.Added => ("CREATE", null, BlobBytes.Of(repository.Lookup<Blob>(change.Oid))),
+                ChangeKind.Deleted => ("DELETE", BlobBytes.Of(repository.Lookup<Blob>(change.OldOid)), null),
+                _ => ("UPDATE", BlobBytes.Of(repository.Lookup<Blob>(change.OldOid)), BlobBytes.Of(repository.Lookup<Blob>(change.Oid))),
             };
             files.Add(new PushedFile(change.Path, operation, before, after));
         }
 
         return new PushedCommit(commit.Sha, commit.Author.When, ObjectHistory.Who(commit), commit.MessageShort, files);
-    }
-
-    private static byte[] Content(Repository repository, ObjectId id)
-    {
-        using var stream = repository.Lookup<Blob>(id).GetContentStream();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
     }
 }

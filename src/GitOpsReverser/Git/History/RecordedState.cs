@@ -32,15 +32,19 @@ internal static class RecordedState
             ?? throw new ArgumentException(branch is null ? "the repository has no commit" : $"the repository has no branch {branch}");
         var point = at is null ? tip : Resolve(repository, tip, at);
         var prefix = RepositoryLayout.NormalizeBaseFolder(baseFolder) is { Length: > 0 } normalized ? normalized + "/" : "";
+        // A file unchanged between the two (every file, at the tip) is one blob, read once.
+        var contents = new Dictionary<ObjectId, byte[]>();
+        byte[] Content(Blob blob) => contents.TryGetValue(blob.Id, out var known) ? known : contents[blob.Id] = BlobBytes.Of(blob);
+
         var files = new SortedDictionary<string, (byte[]? Point, byte[]? Tip)>(StringComparer.Ordinal);
-        foreach (var (path, content) in ObjectFiles(point.Tree, prefix))
+        foreach (var (path, blob) in ObjectFiles(point.Tree, prefix))
         {
-            files[path] = (content, null);
+            files[path] = (Content(blob), null);
         }
 
-        foreach (var (path, content) in ObjectFiles(tip.Tree, prefix))
+        foreach (var (path, blob) in ObjectFiles(tip.Tree, prefix))
         {
-            files[path] = (files.TryGetValue(path, out var known) ? known.Point : null, content);
+            files[path] = (files.TryGetValue(path, out var known) ? known.Point : null, Content(blob));
         }
 
         return (Describe(point), Describe(tip), [.. files.Select(file => new RecordedFile(file.Key, file.Value.Point, file.Value.Tip))]);
@@ -65,7 +69,7 @@ internal static class RecordedState
 
     private static RecordedCommit Describe(Commit commit) => new(commit.Sha, commit.Author.When, commit.MessageShort);
 
-    private static IEnumerable<(string Path, byte[] Content)> ObjectFiles(Tree root, string prefix)
+    private static IEnumerable<(string Path, Blob Blob)> ObjectFiles(Tree root, string prefix)
     {
         foreach (var folder in new[] { RepositoryLayout.NamespacedFolder, RepositoryLayout.ClusterScopedFolder })
         {
@@ -79,7 +83,7 @@ internal static class RecordedState
         }
     }
 
-    private static IEnumerable<(string Path, byte[] Content)> Blobs(Tree tree, string path)
+    private static IEnumerable<(string Path, Blob Blob)> Blobs(Tree tree, string path)
     {
         foreach (var entry in tree)
         {
@@ -92,10 +96,7 @@ internal static class RecordedState
             }
             else if (entry.Target is Blob blob && entry.Name.EndsWith(".yaml", StringComparison.Ordinal))
             {
-                using var stream = blob.GetContentStream();
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
-                yield return ($"{path}/{entry.Name}", buffer.ToArray());
+                yield return ($"{path}/{entry.Name}", blob);
             }
         }
     }

@@ -39,6 +39,15 @@ internal sealed class RepositoryLayout
     public static string KindFolder(string kind, string group) =>
         IsBuiltInGroup(group) ? kind : $"{kind}.{group}";
 
+    /// <summary>
+    /// Whether a kind folder (<c>Kind</c>, or <c>Kind.group</c> outside the built-in groups) is the kind a person named:
+    /// <c>kind</c> or <c>kind.group</c>, in any case (a built-in kind's folder has no group to tell them apart).
+    /// </summary>
+    public static bool KindFolderNames(string folder, string kind) =>
+        string.Equals(folder, kind, StringComparison.OrdinalIgnoreCase)
+        || (string.Equals(folder.Split('.', 2)[0], kind.Split('.', 2)[0], StringComparison.OrdinalIgnoreCase)
+            && (!kind.Contains('.', StringComparison.Ordinal) || !folder.Contains('.', StringComparison.Ordinal)));
+
     /// <summary>The core group, the classic named groups, and every group ending in <c>.k8s.io</c>.</summary>
     public static bool IsBuiltInGroup(string group) =>
         BuiltInGroups.Contains(group) || group.EndsWith(".k8s.io", StringComparison.Ordinal);
